@@ -1,0 +1,1 @@
+"""Compagnon: a Matrix bot for learning communities."""

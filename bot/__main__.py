@@ -1,0 +1,72 @@
+"""The ``compagnon`` command: run, check-config, demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from bot.app import Compagnon
+from bot.config import ConfigError, load_config
+from bot.matrix.gateway import LoginFailed
+from bot.store.database import DatabaseTooNew
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="compagnon", description="A Matrix bot for learning communities."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the bot")
+    run.add_argument("--config", type=Path, required=True)
+    check = commands.add_parser("check-config", help="validate a config file and exit")
+    check.add_argument("--config", type=Path, required=True)
+    demo = commands.add_parser("demo", help="the bot on a throwaway local homeserver")
+    demo.add_argument(
+        "--script", action="store_true", help="play a scripted conversation, then exit"
+    )
+    demo.add_argument("--language", choices=("fr", "en"), default="fr")
+    arguments = parser.parse_args(argv)
+
+    logging.basicConfig(
+        level=logging.DEBUG if arguments.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if not arguments.verbose:
+        logging.getLogger("nio").setLevel(logging.WARNING)
+        logging.getLogger("peewee").setLevel(logging.WARNING)
+
+    if arguments.command == "demo":
+        from bot.demo import run_demo
+
+        return asyncio.run(run_demo(arguments.script, arguments.language))
+    try:
+        config = load_config(arguments.config)
+    except ConfigError as error:
+        print(f"{arguments.config}: invalid configuration:\n{error}", file=sys.stderr)
+        return 2
+    if arguments.command == "check-config":
+        print(f"{arguments.config}: OK")
+        return 0
+    try:
+        asyncio.run(_run_until_signalled(Compagnon(config)))
+    except (LoginFailed, DatabaseTooNew) as error:
+        print(f"compagnon: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _run_until_signalled(bot: Compagnon) -> None:
+    """SIGTERM or Ctrl-C: finish what is in flight, then stop."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, bot.stop)
+    await bot.run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

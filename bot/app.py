@@ -1,0 +1,63 @@
+"""The composition root: builds the bot's parts, starts them in order, stops them in reverse."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.clock import Clock, SystemClock
+from bot.commands import admin, help
+from bot.commands.dispatcher import Dispatcher
+from bot.config import Config
+from bot.matrix.gateway import MatrixGateway
+from bot.messages import IncomingMessage
+from bot.store import events
+from bot.store.database import Database
+
+log = logging.getLogger(__name__)
+
+ROUTERS = (help.router, admin.router)
+
+
+class Compagnon:
+    """One running bot. ``run`` returns after ``stop`` once in-flight work is done."""
+
+    def __init__(self, config: Config, clock: Clock | None = None) -> None:
+        self.config = config
+        self.clock: Clock = clock or SystemClock()
+        self.ready = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._dispatcher: Dispatcher | None = None
+
+    async def run(self) -> None:
+        database = await Database.open(self.config.database.path)
+        try:
+            await self._forget_stale_events(database)
+            gateway = MatrixGateway(self.config, database, self.clock, self._dispatch)
+            self._dispatcher = Dispatcher(ROUTERS, database, gateway, self.config, self.clock)
+            try:
+                await gateway.start()
+                log.info("serving %d room(s)", len(gateway.served_rooms))
+                sync = asyncio.create_task(gateway.run(), name="sync")
+                self.ready.set()
+                await self._stopping.wait()
+                sync.cancel()
+                await asyncio.gather(sync, return_exceptions=True)
+            finally:
+                await gateway.stop()
+        finally:
+            await database.close()
+            log.info("stopped")
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def _dispatch(self, message: IncomingMessage) -> None:
+        assert self._dispatcher is not None
+        await self._dispatcher.handle(message)
+
+    async def _forget_stale_events(self, database: Database) -> None:
+        """Ids older than twice the grace period can never come back as commands."""
+        horizon = self.clock.now() - 2 * self.config.bot.offline_grace
+        async with database.transaction() as tx:
+            await events.forget_handled_before(tx, horizon)

@@ -1,0 +1,160 @@
+"""Declarative commands: name, French alias, typed parameters, examples — one declaration.
+
+The usage line, ``!help`` and every argument error are built from the declaration,
+the way maubot and discord.py do it, so they can never disagree with the parser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.i18n import Catalogue, Text
+
+
+class CommandError(Exception):
+    """A failure the member should read: a catalogue key and its values."""
+
+    def __init__(self, key: str, **values: str | int | Text) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+class UsageError(CommandError):
+    """The arguments do not fit the command: answered with the usage line and an example."""
+
+
+class Denied(CommandError):
+    """The member may not do this."""
+
+
+class NotFound(CommandError):
+    """The thing the member referred to does not exist (or is not theirs to see)."""
+
+
+class ArgReader:
+    """Reads a command's argument text word by word; double quotes group words."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text.strip()
+
+    def word(self) -> str | None:
+        text = self._text
+        if not text:
+            return None
+        if text[0] in '"“«':
+            closing = {'"': '"', "“": "”", "«": "»"}[text[0]]
+            end = text.find(closing, 1)
+            if end < 0:
+                raise UsageError("error.unclosed_quote")
+            self._text = text[end + 1 :].strip()
+            return text[1:end].strip()
+        head, _, tail = text.partition(" ")
+        self._text = tail.strip()
+        return head
+
+    def rest(self) -> str:
+        text, self._text = self._text, ""
+        return text
+
+    def at_end(self) -> bool:
+        return not self._text
+
+
+@dataclass(frozen=True)
+class Param:
+    """One positional parameter; subclasses say how to read and convert it."""
+
+    name: str
+    optional: bool = False
+
+    def read(self, reader: ArgReader) -> Any:
+        raw = reader.word()
+        if raw is None:
+            if self.optional:
+                return None
+            raise UsageError("error.missing_argument", name=self.name)
+        return self.convert(raw)
+
+    def convert(self, raw: str) -> Any:
+        return raw
+
+    def usage(self, t: Catalogue) -> str:
+        label = t.raw(f"param.{self.name}")
+        return f"[{label}]" if self.optional else f"<{label}>"
+
+
+@dataclass(frozen=True)
+class Word(Param):
+    """A single word, or several words in quotes."""
+
+
+@dataclass(frozen=True)
+class RestOfLine(Param):
+    """Everything left on the line, as typed."""
+
+    def read(self, reader: ArgReader) -> Any:
+        text = reader.rest()
+        if not text and not self.optional:
+            raise UsageError("error.missing_argument", name=self.name)
+        return text or None
+
+
+Handler = Callable[..., Awaitable[Text]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    alias: str
+    handler: Handler
+    params: tuple[Param, ...] = ()
+    examples: tuple[str, ...] = ()
+    moderator_only: bool = False
+
+    def spelled(self, t: Catalogue) -> str:
+        """The command's name in the community's language."""
+        return self.alias if t.language == "fr" else self.name
+
+    def usage(self, t: Catalogue, prefix: str) -> str:
+        parts = [prefix + self.spelled(t), *(param.usage(t) for param in self.params)]
+        return " ".join(parts)
+
+    def example_lines(self, t: Catalogue, prefix: str) -> list[str]:
+        head = prefix + self.spelled(t)
+        return [f"{head} {example}".rstrip() for example in self.examples] or [head]
+
+    def summary(self, t: Catalogue) -> Text:
+        return t(f"cmd.{self.name}.summary")
+
+    def parse(self, text: str) -> dict[str, Any]:
+        """Read the arguments into keyword values for the handler, or raise UsageError."""
+        reader = ArgReader(text)
+        values = {param.name: param.read(reader) for param in self.params}
+        if not reader.at_end():
+            raise UsageError("error.extra_text", extra=reader.rest())
+        return values
+
+
+@dataclass
+class Router:
+    """The commands of one family, declared with the ``command`` decorator."""
+
+    commands: list[Command] = field(default_factory=list)
+
+    def command(
+        self,
+        name: str,
+        *,
+        alias: str,
+        params: tuple[Param, ...] = (),
+        examples: tuple[str, ...] = (),
+        moderator_only: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.commands.append(Command(name, alias, handler, params, examples, moderator_only))
+            return handler
+
+        return register

@@ -1,0 +1,218 @@
+"""The moderators' contract: a TOML file validated by pydantic, unknown keys refused."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.domain.durations import format_duration, parse_duration
+
+Language = Literal["fr", "en"]
+
+
+def _duration(value: object) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("expected a duration string such as 90m, 24h or 7d")
+    return parse_duration(value)
+
+
+Duration = Annotated[
+    timedelta, BeforeValidator(_duration), PlainSerializer(format_duration, return_type=str)
+]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MatrixConfig(Section):
+    homeserver: str = Field(pattern=r"^https?://\S+$")
+    user_id: str = Field(pattern=r"^@[^:\s]+:\S+$")
+    password: str = ""
+    access_token: str = ""
+    device_name: str = "compagnon"
+    store_path: Path = Path("data")
+
+
+class RateLimitConfig(Section):
+    """How many commands one member may send in a burst, and how fast the allowance refills."""
+
+    burst: int = Field(default=5, ge=1)
+    per_minute: float = Field(default=20, gt=0)
+
+
+class BotConfig(Section):
+    command_prefix: str = Field(default="!", min_length=1, max_length=5, pattern=r"^\S+$")
+    language: Language = "fr"
+    rooms: list[str] = []
+    allowed_inviters: list[str] = []
+    moderators: list[str] = []
+    moderator_power_level: int = 50
+    offline_grace: Duration = timedelta(hours=24)
+    max_command_length: int = Field(default=2000, ge=100, le=60000)
+    rate_limit: RateLimitConfig = RateLimitConfig()
+
+    @field_validator("rooms")
+    @classmethod
+    def _room_ids_or_aliases(cls, rooms: list[str]) -> list[str]:
+        for room in rooms:
+            if not (room.startswith("!") or (room.startswith("#") and ":" in room)):
+                raise ValueError(f"{room!r} is neither a room id (!…) nor an alias (#…:server)")
+        return rooms
+
+    @field_validator("allowed_inviters", "moderators")
+    @classmethod
+    def _user_ids_or_domains(cls, users: list[str]) -> list[str]:
+        for user in users:
+            if not (user.startswith(":") or (user.startswith("@") and ":" in user)):
+                raise ValueError(
+                    f"{user!r} is neither a user id (@name:server) nor a domain (:server)"
+                )
+        return users
+
+
+class DatabaseConfig(Section):
+    path: Path = Path("data/compagnon.sqlite3")
+
+
+class SkillsConfig(Section):
+    aliases: dict[str, str] = {}
+
+
+class ContributionsConfig(Section):
+    domains: list[str] = Field(
+        default=["habitat", "transmission", "soin", "animation", "administration"], min_length=1
+    )
+    confirmations_required: int = Field(default=1, ge=1, le=10)
+
+
+class PollsConfig(Section):
+    default_duration: Duration = timedelta(days=7)
+    max_weight: float = Field(default=3.0, ge=1.0)
+    half_life_days: float = Field(default=180, gt=0)
+    engagement_factor: float = Field(default=0.25, ge=0)
+    domain_factor: float = Field(default=0.25, ge=0)
+
+
+class MatchingConfig(Section):
+    mentor_capacity: int = Field(default=2, ge=1)
+    max_suggestions: int = Field(default=3, ge=1, le=20)
+
+
+class DigestConfig(Section):
+    schedule: str = "0 9 * * mon"
+    timezone: str = "Europe/Paris"
+    rooms: list[str] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{name!r} is not a time zone name such as Europe/Paris") from None
+        return name
+
+    @field_validator("schedule")
+    @classmethod
+    def _five_fields(cls, schedule: str) -> str:
+        if len(schedule.split()) != 5:
+            raise ValueError("expected a cron expression with 5 fields, such as '0 9 * * mon'")
+        return schedule
+
+
+class Config(Section):
+    matrix: MatrixConfig
+    bot: BotConfig = BotConfig()
+    database: DatabaseConfig = DatabaseConfig()
+    skills: SkillsConfig = SkillsConfig()
+    contributions: ContributionsConfig = ContributionsConfig()
+    polls: PollsConfig = PollsConfig()
+    matching: MatchingConfig = MatchingConfig()
+    digest: DigestConfig = DigestConfig()
+
+    @model_validator(mode="after")
+    def _some_credential(self) -> Config:
+        if not (self.matrix.password or self.matrix.access_token):
+            raise ValueError(
+                "matrix.password or matrix.access_token is required "
+                "(or the environment variable COMPAGNON_PASSWORD / COMPAGNON_ACCESS_TOKEN)"
+            )
+        return self
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used, explained for the person who wrote it."""
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "(file)"
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            lines.append(f"{where}: unknown key (see config.example.toml for the valid keys)")
+        elif item["type"] == "missing":
+            lines.append(f"{where}: required key is missing")
+        else:
+            lines.append(f"{where} = {item.get('input')!r}: {message}")
+    return "\n".join(lines)
+
+
+def parse_config(data: dict[str, object], environ: os._Environ[str] | dict[str, str]) -> Config:
+    """Validate raw TOML data; the environment's credentials win over the file's."""
+    matrix = data.get("matrix")
+    if isinstance(matrix, dict):
+        matrix = dict(matrix)
+        for key, variable in (
+            ("password", "COMPAGNON_PASSWORD"),
+            ("access_token", "COMPAGNON_ACCESS_TOKEN"),
+        ):
+            if environ.get(variable):
+                matrix[key] = environ[variable]
+        data = {**data, "matrix": matrix}
+    try:
+        return Config.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_describe(error)) from None
+
+
+def load_config(path: Path) -> Config:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file (copy config.example.toml to start)") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    config = parse_config(data, os.environ)
+    return _relative_to(config, path.parent)
+
+
+def _relative_to(config: Config, base: Path) -> Config:
+    """Relative paths in the file mean relative to the file, not to wherever it was run from."""
+    return config.model_copy(
+        update={
+            "matrix": config.matrix.model_copy(
+                update={"store_path": base / config.matrix.store_path}
+            ),
+            "database": config.database.model_copy(update={"path": base / config.database.path}),
+        }
+    )

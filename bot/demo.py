@@ -1,0 +1,152 @@
+"""``compagnon demo``: a throwaway homeserver, the bot and three members, to try it in minutes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+import tempfile
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.app import Compagnon
+from bot.config import BotConfig, Config, DatabaseConfig, MatrixConfig
+from bot.i18n import Language
+from bot.matrix.homeserver import LocalSynapse
+from bot.matrix.member import MemberClient
+
+MEMBERS = ("alice", "bob", "chloe")
+BOT = "compagnon"
+
+# Who says what, in each language. Alice created the room, so she is a moderator.
+SCRIPT: dict[Language, Sequence[tuple[str, str]]] = {
+    "fr": (
+        ("alice", "!aide"),
+        ("bob", "!aide etat"),
+        ("chloe", "!aidez"),
+        ("alice", "!etat"),
+        ("bob", "!etat"),
+    ),
+    "en": (
+        ("alice", "!help"),
+        ("bob", "!help status"),
+        ("chloe", "!hepl"),
+        ("alice", "!status"),
+        ("bob", "!status"),
+    ),
+}
+
+
+def password_of(name: str) -> str:
+    return f"{name}-demo-password"
+
+
+@dataclass
+class DemoWorld:
+    synapse: LocalSynapse
+    bot: Compagnon
+    members: dict[str, MemberClient]
+    room_id: str
+
+
+@contextlib.asynccontextmanager
+async def demo_world(directory: Path, language: Language) -> AsyncIterator[DemoWorld]:
+    """Synapse, registered accounts, a room made by alice with everyone in it, and the bot."""
+    synapse = LocalSynapse(directory / "synapse")
+    await synapse.start()
+    members: dict[str, MemberClient] = {}
+    bot_task: asyncio.Task[None] | None = None
+    try:
+        for name in (BOT, *MEMBERS):
+            await synapse.register(name, password_of(name))
+        for name in MEMBERS:
+            members[name] = MemberClient(
+                synapse.url, synapse.user_id(name), password_of(name), directory / name
+            )
+            await members[name].start()
+        room_id = await members["alice"].create_room(
+            "Atelier partagé" if language == "fr" else "Shared workshop",
+            invite=[synapse.user_id(name) for name in (BOT, "bob", "chloe")],
+        )
+        for name in ("bob", "chloe"):
+            await members[name].join(room_id)
+        config = Config(
+            matrix=MatrixConfig(
+                homeserver=synapse.url,
+                user_id=synapse.user_id(BOT),
+                password=password_of(BOT),
+                store_path=directory / BOT,
+            ),
+            bot=BotConfig(language=language, rooms=[room_id], allowed_inviters=[":localhost"]),
+            database=DatabaseConfig(path=directory / BOT / "compagnon.sqlite3"),
+        )
+        bot = Compagnon(config)
+        bot_task = asyncio.create_task(bot.run())
+        await start_of(bot, bot_task)
+        yield DemoWorld(synapse, bot, members, room_id)
+    finally:
+        if bot_task is not None:
+            bot.stop()
+            await asyncio.gather(bot_task, return_exceptions=True)
+        for member in members.values():
+            await member.close()
+        await synapse.stop()
+
+
+async def start_of(bot: Compagnon, running: asyncio.Task[None]) -> None:
+    """Wait until the bot serves its rooms; if it fails to start, raise why."""
+    ready = asyncio.create_task(bot.ready.wait())
+    await asyncio.wait((ready, running), return_when=asyncio.FIRST_COMPLETED)
+    ready.cancel()
+    if running.done():
+        running.result()
+        raise RuntimeError("the bot stopped before it was ready")
+
+
+async def run_demo(script: bool, language: Language) -> int:
+    with tempfile.TemporaryDirectory(prefix="compagnon-demo-") as directory:
+        print("Starting a throwaway Synapse on 127.0.0.1…", flush=True)
+        async with demo_world(Path(directory), language) as world:
+            if script:
+                await play_script(world, SCRIPT[language])
+            else:
+                _explain(world)
+                await _until_interrupted()
+    return 0
+
+
+async def play_script(world: DemoWorld, lines: Sequence[tuple[str, str]]) -> None:
+    for name, text in lines:
+        member = world.members[name]
+        print(f"\n{name}> {text}")
+        sent = await member.say(world.room_id, text)
+        answer = await member.answer_to(sent)
+        for line in answer.body.splitlines():
+            print(f"  {BOT}| {line}")
+    print()
+
+
+def _explain(world: DemoWorld) -> None:
+    members = "\n".join(
+        f"    {world.synapse.user_id(name):20} password: {password_of(name)}" for name in MEMBERS
+    )
+    print(
+        f"""
+Compagnon is running. Log in with any Matrix client (Element, Fractal, nheko…):
+    homeserver: {world.synapse.url}
+{members}
+The room {world.room_id} has the bot and all three members; alice is its moderator.
+Try !aide (or !help). Ctrl-C stops everything.""",
+        flush=True,
+    )
+
+
+async def _until_interrupted() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+    print("\nStopping…", file=sys.stderr)

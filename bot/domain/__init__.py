@@ -1,0 +1,1 @@
+"""Pure rules of the community: no I/O, no Matrix, no SQL."""

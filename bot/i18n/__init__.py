@@ -1,0 +1,81 @@
+"""Message catalogues: every sentence the bot says, in French and in English.
+
+Templates are written in a small subset of Matrix HTML. Values are escaped into the
+HTML body and inserted raw into the plain-text body, so user text is never markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.i18n import en, fr
+
+Language = Literal["fr", "en"]
+
+CATALOGUES: Mapping[Language, Mapping[str, str]] = {"fr": fr.MESSAGES, "en": en.MESSAGES}
+
+_BREAKS = re.compile(r"<br\s*/?>|</p>|</li>|</h\d>", re.IGNORECASE)
+_ITEM = re.compile(r"<li>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _plain_template(template: str) -> str:
+    """The template's text without markup, keeping line structure."""
+    text = _ITEM.sub("• ", _BREAKS.sub("\n", template))
+    return html.unescape(_TAG.sub("", text)).strip("\n")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message in both forms Matrix wants: plain text and HTML."""
+
+    plain: str
+    html: str
+
+    @classmethod
+    def escaped(cls, value: str) -> Text:
+        return cls(value, html.escape(value, quote=False))
+
+    @classmethod
+    def join(cls, parts: Iterable[Text], separator: str = "\n") -> Text:
+        items = list(parts)
+        html_separator = "<br>" if separator == "\n" else html.escape(separator)
+        return cls(
+            separator.join(part.plain for part in items),
+            html_separator.join(part.html for part in items),
+        )
+
+
+class Catalogue:
+    """Renders messages of one language by key."""
+
+    def __init__(self, language: Language) -> None:
+        self.language: Language = language
+        self._messages = CATALOGUES[language]
+
+    def __call__(self, key: str, **values: str | int | Text) -> Text:
+        template = self._messages[key]
+        as_html = {name: _html_value(value) for name, value in values.items()}
+        as_plain = {name: _plain_value(value) for name, value in values.items()}
+        return Text(_plain_template(template).format(**as_plain), template.format(**as_html))
+
+    def raw(self, key: str) -> str:
+        """A bare word from the catalogue (a parameter name, a command alias)."""
+        return _plain_template(self._messages[key])
+
+    def has(self, key: str) -> bool:
+        return key in self._messages
+
+
+def _html_value(value: str | int | Text) -> str:
+    if isinstance(value, Text):
+        return value.html
+    return html.escape(str(value), quote=False)
+
+
+def _plain_value(value: str | int | Text) -> str:
+    return value.plain if isinstance(value, Text) else str(value)

@@ -1,0 +1,1 @@
+"""The only package that imports nio: login, sync, sending, and Matrix wire formats."""

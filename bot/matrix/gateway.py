@@ -1,0 +1,360 @@
+"""The bot's Matrix connection: login, sync, what to listen to, and how to answer.
+
+It turns sync events into plain ``IncomingMessage`` values for the command side and
+sends its ``Reply`` values back; nothing else in the bot knows about nio.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import ClientError
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    InviteMemberEvent,
+    JoinError,
+    LoginResponse,
+    MatrixRoom,
+    MegolmEvent,
+    RoomCreateEvent,
+    RoomMemberEvent,
+    RoomMessageText,
+    RoomSendResponse,
+    SyncError,
+    SyncResponse,
+    WhoamiResponse,
+)
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.domain.permissions import effective_power
+from bot.matrix.session import Session, SessionFile
+from bot.messages import IncomingMessage, Reply
+from bot.store import events
+from bot.store.database import Database
+
+log = logging.getLogger(__name__)
+
+MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
+
+# Enough timeline per room to catch up on commands sent while the bot was down.
+_SYNC_FILTER = {"room": {"timeline": {"limit": 100}}, "presence": {"not_types": ["*"]}}
+_LONG_POLL_MS = 30_000
+
+
+class LoginFailed(Exception):
+    """The homeserver refused the bot's credentials."""
+
+
+class MatrixGateway:
+    """Owns the nio client; implements the command side's ``Transport``."""
+
+    def __init__(
+        self, config: Config, database: Database, clock: Clock, on_message: MessageHandler
+    ) -> None:
+        self._config = config
+        self._database = database
+        self._clock = clock
+        self._on_message = on_message
+        self._sessions = SessionFile(config.matrix.store_path)
+        self._session: Session | None = None
+        self._live = False
+        self._served: dict[str, datetime] = {}
+        self._creators: dict[str, set[str]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        config.matrix.store_path.mkdir(parents=True, exist_ok=True)
+        self.client = AsyncClient(
+            config.matrix.homeserver,
+            config.matrix.user_id,
+            store_path=str(config.matrix.store_path),
+            config=AsyncClientConfig(
+                encryption_enabled=True,
+                store_sync_tokens=False,
+                max_limit_exceeded=10,  # each 429 is waited out for its retry_after_ms
+                max_timeouts=None,  # an unreachable homeserver is retried with backoff
+                backoff_factor=0.5,
+                max_timeout_retry_wait_time=30,
+                request_timeout=_LONG_POLL_MS / 1000 + 30,
+            ),
+        )
+
+    @property
+    def user_id(self) -> str:
+        return str(self.client.user_id)
+
+    # --- start-up ---------------------------------------------------------
+
+    async def start(self) -> None:
+        """Log in or resume, catch up or skip history, and join the configured rooms."""
+        await self._login()
+        async with self._database.transaction() as tx:
+            for room_id in await events.served_rooms(tx):
+                self._served[room_id] = (
+                    await events.room_joined_at(tx, room_id) or self._clock.now()
+                )
+        self._register_callbacks()
+        resuming = self._session is not None and self._session.next_batch is not None
+        # A first start ignores history; a restart answers what came in while it was down.
+        self._live = resuming
+        await self._sync_once(timeout_ms=0, full_state=True)
+        self._live = True
+        for room_id in self.client.rooms:
+            if room_id not in self._served and self._configured(room_id):
+                await self._serve(room_id)
+        for room in self._config.bot.rooms:
+            await self._join(room)
+
+    async def _login(self) -> None:
+        matrix = self._config.matrix
+        stored = self._sessions.load(matrix.user_id)
+        if matrix.access_token and (stored is None or stored.access_token != matrix.access_token):
+            self.client.access_token = matrix.access_token
+            whoami = await self.client.whoami()
+            if not isinstance(whoami, WhoamiResponse) or not whoami.device_id:
+                raise LoginFailed(f"the access token was refused: {whoami}")
+            stored = Session(matrix.user_id, whoami.device_id, matrix.access_token)
+        if stored is not None:
+            self.client.restore_login(stored.user_id, stored.device_id, stored.access_token)
+            if isinstance(await self.client.whoami(), WhoamiResponse):
+                self._session = stored
+            elif not matrix.password:
+                raise LoginFailed("the stored access token is no longer valid; set a password")
+        if self._session is None:
+            if stored is not None:
+                self.client.device_id = stored.device_id  # keep the device and its keys
+            response = await self.client.login(matrix.password, device_name=matrix.device_name)
+            if not isinstance(response, LoginResponse):
+                raise LoginFailed(f"password login failed: {response}")
+            self._session = Session(response.user_id, response.device_id, response.access_token)
+        self._sessions.save(self._session)
+        if self.client.should_upload_keys:
+            await self.client.keys_upload()
+        log.info("logged in as %s (device %s)", self._session.user_id, self._session.device_id)
+
+    def _register_callbacks(self) -> None:
+        self.client.add_event_callback(self._on_text, RoomMessageText)
+        self.client.add_event_callback(self._on_undecryptable, MegolmEvent)
+        self.client.add_event_callback(self._on_invite, InviteMemberEvent)
+        self.client.add_event_callback(self._on_membership, RoomMemberEvent)
+
+    # --- the sync loop ----------------------------------------------------
+
+    async def run(self) -> None:
+        """Sync until cancelled; a lost homeserver is retried with growing, jittered delays."""
+        failures = 0
+        while True:
+            try:
+                await self._sync_once(timeout_ms=_LONG_POLL_MS, full_state=False)
+                failures = 0
+            except (SyncFailed, ClientError, TimeoutError, OSError) as error:
+                failures += 1
+                delay = min(60.0, 2.0 ** min(failures, 6)) * random.uniform(0.5, 1.0)
+                log.warning("sync failed (%s); retrying in %.1f s", error, delay)
+                await asyncio.sleep(delay)
+
+    async def _sync_once(self, timeout_ms: int, full_state: bool) -> None:
+        assert self._session is not None
+        response = await self.client.sync(
+            timeout=timeout_ms,
+            sync_filter=_SYNC_FILTER,
+            since=self._session.next_batch,
+            full_state=full_state,
+        )
+        if isinstance(response, SyncError):
+            raise SyncFailed(f"{response.status_code}: {response.message}")
+        self._remember_creators(response)
+        self._session = self._session.at(response.next_batch)
+        self._sessions.save(self._session)
+        await self._exchange_keys()
+
+    async def _exchange_keys(self) -> None:
+        """What ``sync_forever`` does between syncs, so encrypted rooms keep working."""
+        client = self.client
+        if client.olm is None:
+            return
+        await client.send_to_device_messages()
+        if client.should_upload_keys:
+            await client.keys_upload()
+        if client.should_query_keys:
+            await client.keys_query()
+        if client.should_claim_keys:
+            await client.keys_claim(client.get_users_for_key_claiming())
+
+    async def stop(self) -> None:
+        """Let in-flight commands finish, then close the connection."""
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=30)
+        await self.client.close()
+
+    # --- what comes in ----------------------------------------------------
+
+    async def _on_text(self, room: MatrixRoom, event: RoomMessageText) -> None:
+        message = self._as_command_candidate(room, event)
+        if message is not None:
+            self._spawn(self._on_message(message))
+
+    def _as_command_candidate(
+        self, room: MatrixRoom, event: RoomMessageText
+    ) -> IncomingMessage | None:
+        if not self._live or event.sender == self.user_id:
+            return None
+        joined_at = self._served.get(room.room_id)
+        if joined_at is None:
+            return None
+        sent_at = datetime.fromtimestamp(event.server_timestamp / 1000, UTC)
+        if sent_at < joined_at or self._clock.now() - sent_at > self._config.bot.offline_grace:
+            return None
+        content: dict[str, Any] = event.source.get("content", {})
+        relation = content.get("m.relates_to") or {}
+        if relation.get("rel_type") == "m.replace":
+            return None  # an edit: the original was the command
+        thread_root = relation.get("event_id") if relation.get("rel_type") == "m.thread" else None
+        return IncomingMessage(
+            event_id=event.event_id,
+            room_id=room.room_id,
+            sender=event.sender,
+            sender_name=room.user_name(event.sender) or event.sender,
+            body=_without_reply_fallback(event.body),
+            sent_at=sent_at,
+            thread_root=thread_root,
+        )
+
+    async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
+        log.warning(
+            "cannot decrypt %s from %s in %s (session %s)",
+            event.event_id,
+            event.sender,
+            room.room_id,
+            event.session_id,
+        )
+
+    async def _on_invite(self, room: MatrixRoom, event: InviteMemberEvent) -> None:
+        if event.state_key != self.user_id or event.membership != "invite":
+            return
+        if self._may_invite(event.sender) or self._configured(room.room_id):
+            log.info("invited to %s by %s: joining", room.room_id, event.sender)
+            self._spawn(self._join(room.room_id))
+        else:
+            log.info(
+                "invited to %s by %s, who may not invite me: declining", room.room_id, event.sender
+            )
+            self._spawn(self._decline(room.room_id))
+
+    async def _on_membership(self, room: MatrixRoom, event: RoomMemberEvent) -> None:
+        if event.state_key == self.user_id and event.membership in ("leave", "ban"):
+            log.info("no longer in %s (%s by %s)", room.room_id, event.membership, event.sender)
+            self._served.pop(room.room_id, None)
+            async with self._database.transaction() as tx:
+                await events.forget_room(tx, room.room_id)
+
+    def _remember_creators(self, response: SyncResponse) -> None:
+        """Room v12 creators have unlimited power but no power-levels entry: note who they are."""
+        for room_id, info in response.rooms.join.items():
+            for event in [*info.state, *info.timeline.events]:
+                if isinstance(event, RoomCreateEvent):
+                    content = event.source.get("content", {})
+                    extra = content.get("additional_creators") or []
+                    self._creators[room_id] = {event.sender, *(str(user) for user in extra)}
+
+    # --- rooms ------------------------------------------------------------
+
+    def _may_invite(self, user_id: str) -> bool:
+        allowed = self._config.bot.allowed_inviters
+        return user_id in allowed or any(
+            entry.startswith(":") and user_id.endswith(entry) for entry in allowed
+        )
+
+    def _configured(self, room_id: str) -> bool:
+        room = self.client.rooms.get(room_id)
+        names = {room_id}
+        if room is not None and room.canonical_alias:
+            names.add(room.canonical_alias)
+        return bool(names & set(self._config.bot.rooms))
+
+    async def _join(self, room: str) -> None:
+        response = await self.client.join(room)
+        if isinstance(response, JoinError):
+            log.error("could not join %s: %s", room, response.message)
+            return
+        await self._serve(response.room_id)
+
+    async def _serve(self, room_id: str) -> None:
+        async with self._database.transaction() as tx:
+            await events.record_room_joined(tx, room_id, self._clock.now())
+            self._served[room_id] = await events.room_joined_at(tx, room_id) or self._clock.now()
+
+    async def _decline(self, room_id: str) -> None:
+        await self.client.room_leave(room_id)
+
+    @property
+    def served_rooms(self) -> list[str]:
+        return sorted(self._served)
+
+    # --- what goes out (the Transport) -----------------------------------
+
+    async def send_reply(self, reply: Reply) -> str:
+        relation: dict[str, Any] = {"m.in_reply_to": {"event_id": reply.in_reply_to}}
+        if reply.thread_root is not None:
+            relation |= {
+                "rel_type": "m.thread",
+                "event_id": reply.thread_root,
+                "is_falling_back": False,
+            }
+        content = {
+            "msgtype": "m.notice",
+            "body": reply.text.plain,
+            "format": "org.matrix.custom.html",
+            "formatted_body": reply.text.html,
+            "m.relates_to": relation,
+        }
+        response = await self.client.room_send(
+            reply.room_id, "m.room.message", content, ignore_unverified_devices=True
+        )
+        if not isinstance(response, RoomSendResponse):
+            log.error("could not answer in %s: %s", reply.room_id, response)
+            return ""
+        return str(response.event_id)
+
+    async def power_level(self, room_id: str, user_id: str) -> float:
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            return 0.0
+        return effective_power(
+            user_id,
+            room.room_version,
+            self._creators.get(room_id, set()),
+            room.power_levels.get_user_level(user_id),
+        )
+
+    # --- tasks ------------------------------------------------------------
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        """Run a handler beside the sync loop, keeping a reference until it ends."""
+        task: asyncio.Task[None] = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background task failed", exc_info=task.exception())
+
+
+class SyncFailed(Exception):
+    """The homeserver answered the sync with an error."""
+
+
+def _without_reply_fallback(body: str) -> str:
+    """Drop the quoted ``> <@user> …`` lines older clients put before a reply's text."""
+    if not body.startswith("> "):
+        return body
+    lines = body.split("\n")
+    while lines and lines[0].startswith(">"):
+        lines.pop(0)
+    return "\n".join(lines).lstrip("\n")

@@ -1,0 +1,174 @@
+"""A person in the room, played by a plain nio client: the demo's members and the tests' members.
+
+It does what Element would do (create rooms, invite, type commands, click polls) and
+collects what it sees, so a caller can wait for the bot's answer to one message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    Event,
+    LoginResponse,
+    RoomCreateResponse,
+    RoomMessageNotice,
+    RoomMessageText,
+    RoomSendResponse,
+    RoomVisibility,
+    SyncResponse,
+)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A message the member saw in a room."""
+
+    room_id: str
+    event_id: str
+    sender: str
+    body: str
+    html: str | None
+    content: dict[str, Any]
+    notice: bool
+
+    @property
+    def replies_to(self) -> str | None:
+        relation = self.content.get("m.relates_to") or {}
+        return (relation.get("m.in_reply_to") or {}).get("event_id")
+
+    @property
+    def thread_root(self) -> str | None:
+        relation = self.content.get("m.relates_to") or {}
+        return relation.get("event_id") if relation.get("rel_type") == "m.thread" else None
+
+
+class MemberClient:
+    def __init__(self, homeserver: str, user_id: str, password: str, store_path: Path) -> None:
+        store_path.mkdir(parents=True, exist_ok=True)
+        self.user_id = user_id
+        self._password = password
+        self.client = AsyncClient(
+            homeserver,
+            user_id,
+            store_path=str(store_path),
+            config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False),
+        )
+        self.seen: list[Seen] = []
+        self._changed = asyncio.Condition()
+        self._sync_task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Log in, skip history and keep syncing in the background."""
+        response = await self.client.login(self._password, device_name="member")
+        if not isinstance(response, LoginResponse):
+            raise RuntimeError(f"{self.user_id} could not log in: {response}")
+        if self.client.should_upload_keys:
+            await self.client.keys_upload()
+        await self.client.sync(timeout=0, full_state=True)
+        self.client.add_event_callback(self._on_message, (RoomMessageText, RoomMessageNotice))
+        self.client.add_response_callback(self._on_sync, SyncResponse)
+        self._sync_task = asyncio.create_task(self._sync_forever())
+
+    async def _sync_forever(self) -> None:
+        await self.client.sync_forever(timeout=10_000, full_state=False)
+
+    async def close(self) -> None:
+        if self._sync_task is not None:
+            self._sync_task.cancel()
+            await asyncio.gather(self._sync_task, return_exceptions=True)
+        await self.client.close()
+
+    async def create_room(
+        self,
+        name: str,
+        invite: list[str],
+        encrypted: bool = False,
+        power_levels: dict[str, Any] | None = None,
+    ) -> str:
+        initial_state: list[dict[str, Any]] = []
+        if encrypted:
+            initial_state.append(
+                {
+                    "type": "m.room.encryption",
+                    "state_key": "",
+                    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+                }
+            )
+        response = await self.client.room_create(
+            visibility=RoomVisibility.private,
+            name=name,
+            invite=invite,
+            initial_state=initial_state,
+            power_level_override=power_levels,
+        )
+        if not isinstance(response, RoomCreateResponse):
+            raise RuntimeError(f"could not create {name!r}: {response}")
+        await self.wait_until(lambda: response.room_id in self.client.rooms)
+        return str(response.room_id)
+
+    async def join(self, room_id: str) -> None:
+        await self.client.join(room_id)
+        await self.wait_until(lambda: room_id in self.client.rooms)
+
+    async def say(self, room_id: str, text: str, thread_root: str | None = None) -> str:
+        content: dict[str, Any] = {"msgtype": "m.text", "body": text}
+        if thread_root is not None:
+            content["m.relates_to"] = {
+                "rel_type": "m.thread",
+                "event_id": thread_root,
+                "is_falling_back": True,
+                "m.in_reply_to": {"event_id": thread_root},
+            }
+        return await self.send(room_id, "m.room.message", content)
+
+    async def send(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:
+        response = await self.client.room_send(
+            room_id, event_type, content, ignore_unverified_devices=True
+        )
+        if not isinstance(response, RoomSendResponse):
+            raise RuntimeError(f"{self.user_id} could not send to {room_id}: {response}")
+        return str(response.event_id)
+
+    async def answer_to(self, event_id: str, timeout: float = 15) -> Seen:
+        """The first notice that replies to ``event_id``."""
+        return await self.wait_for(
+            lambda seen: seen.notice and seen.replies_to == event_id, timeout
+        )
+
+    async def wait_for(self, matches: Callable[[Seen], bool], timeout: float = 15) -> Seen:
+        def first() -> Seen | None:
+            return next((seen for seen in self.seen if matches(seen)), None)
+
+        await self.wait_until(lambda: first() is not None, timeout)
+        found = first()
+        assert found is not None
+        return found
+
+    async def wait_until(self, condition: Callable[[], bool], timeout: float = 15) -> None:
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(condition), timeout)
+
+    async def _on_message(self, room: Any, event: Event) -> None:
+        content = event.source.get("content", {})
+        self.seen.append(
+            Seen(
+                room_id=room.room_id,
+                event_id=event.event_id,
+                sender=event.sender,
+                body=content.get("body", ""),
+                html=content.get("formatted_body"),
+                content=content,
+                notice=isinstance(event, RoomMessageNotice),
+            )
+        )
+
+    async def _on_sync(self, _: SyncResponse) -> None:
+        async with self._changed:
+            self._changed.notify_all()

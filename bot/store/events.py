@@ -1,0 +1,57 @@
+"""Which events the bot has already acted on, and since when it serves each room."""
+
+from datetime import datetime
+
+from bot.store.database import Transaction
+
+
+async def is_handled(tx: Transaction, event_id: str) -> bool:
+    return (
+        await tx.fetch_one("SELECT 1 FROM handled_event WHERE event_id = ?", (event_id,))
+        is not None
+    )
+
+
+async def mark_handled(tx: Transaction, event_id: str, room_id: str, at: datetime) -> None:
+    await tx.execute(
+        "INSERT INTO handled_event (event_id, room_id, handled_at) VALUES (?, ?, ?)",
+        (event_id, room_id, at.isoformat()),
+    )
+
+
+async def count_handled_since(tx: Transaction, since: datetime) -> int:
+    return int(
+        await tx.fetch_value(
+            "SELECT count(*) FROM handled_event WHERE handled_at >= ?", (since.isoformat(),)
+        )
+    )
+
+
+async def forget_handled_before(tx: Transaction, before: datetime) -> int:
+    """Old ids can go: events older than the offline grace are never answered anyway."""
+    return await tx.execute("DELETE FROM handled_event WHERE handled_at < ?", (before.isoformat(),))
+
+
+async def room_joined_at(tx: Transaction, room_id: str) -> datetime | None:
+    value = await tx.fetch_value("SELECT joined_at FROM served_room WHERE room_id = ?", (room_id,))
+    return None if value is None else datetime.fromisoformat(value)
+
+
+async def record_room_joined(tx: Transaction, room_id: str, at: datetime) -> None:
+    """The first join counts: history from before it is never treated as commands."""
+    await tx.execute(
+        "INSERT INTO served_room (room_id, joined_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (room_id, at.isoformat()),
+    )
+
+
+async def forget_room(tx: Transaction, room_id: str) -> None:
+    await tx.execute("DELETE FROM served_room WHERE room_id = ?", (room_id,))
+
+
+async def count_rooms(tx: Transaction) -> int:
+    return int(await tx.fetch_value("SELECT count(*) FROM served_room"))
+
+
+async def served_rooms(tx: Transaction) -> list[str]:
+    return [row[0] for row in await tx.fetch_all("SELECT room_id FROM served_room")]
