@@ -50,6 +50,15 @@ class MatrixConfig(Section):
     device_name: str = "compagnon"
     store_path: Path = Path("data")
 
+    @model_validator(mode="after")
+    def _some_credential(self) -> MatrixConfig:
+        if not (self.password or self.access_token):
+            raise ValueError(
+                "password or access_token is required "
+                "(or the environment variable COMPAGNON_PASSWORD / COMPAGNON_ACCESS_TOKEN)"
+            )
+        return self
+
 
 class RateLimitConfig(Section):
     """How many commands one member may send in a burst, and how fast the allowance refills."""
@@ -148,15 +157,6 @@ class Config(Section):
     matching: MatchingConfig = MatchingConfig()
     digest: DigestConfig = DigestConfig()
 
-    @model_validator(mode="after")
-    def _some_credential(self) -> Config:
-        if not (self.matrix.password or self.matrix.access_token):
-            raise ValueError(
-                "matrix.password or matrix.access_token is required "
-                "(or the environment variable COMPAGNON_PASSWORD / COMPAGNON_ACCESS_TOKEN)"
-            )
-        return self
-
 
 class ConfigError(Exception):
     """A config file that cannot be used, explained for the person who wrote it."""
@@ -171,6 +171,8 @@ def _describe(error: ValidationError) -> str:
             lines.append(f"{where}: unknown key (see config.example.toml for the valid keys)")
         elif item["type"] == "missing":
             lines.append(f"{where}: required key is missing")
+        elif isinstance(item.get("input"), dict):
+            lines.append(f"{where}: {message}")  # about a whole section: no single value to show
         else:
             lines.append(f"{where} = {item.get('input')!r}: {message}")
     return "\n".join(lines)

@@ -1,0 +1,90 @@
+"""A real dispatcher and store, with a fake transport and clock: the command layer's harness."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
+
+import pytest
+
+from bot.app import ROUTERS
+from bot.commands.dispatcher import Dispatcher
+from bot.commands.router import Router
+from bot.config import BotConfig, Config, MatrixConfig
+from bot.i18n import Language
+from bot.messages import IncomingMessage, Reply
+from bot.store.database import Database
+from tests.fakes import FakeClock, FakeTransport
+
+ROOM = "!room:test"
+ALICE = "@alice:test"
+BOB = "@bob:test"
+
+
+def make_config(language: Language = "fr", **bot: object) -> Config:
+    return Config(
+        matrix=MatrixConfig(
+            homeserver="http://127.0.0.1:1", user_id="@compagnon:test", password="secret"
+        ),
+        bot=BotConfig.model_validate({"language": language, **bot}),
+    )
+
+
+class Harness:
+    """Types commands as members would and returns what the bot answered."""
+
+    def __init__(
+        self, database: Database, config: Config, routers: Iterable[Router] = ROUTERS
+    ) -> None:
+        self.database = database
+        self.clock = FakeClock()
+        self.transport = FakeTransport()
+        self.dispatcher = Dispatcher(routers, database, self.transport, config, self.clock)
+        self._ids = itertools.count(1)
+
+    def message(
+        self, body: str, sender: str = ALICE, thread_root: str | None = None
+    ) -> IncomingMessage:
+        return IncomingMessage(
+            event_id=f"$event{next(self._ids)}",
+            room_id=ROOM,
+            sender=sender,
+            sender_name=sender[1:].split(":")[0].capitalize(),
+            body=body,
+            sent_at=self.clock.now(),
+            thread_root=thread_root,
+        )
+
+    async def send(self, message: IncomingMessage) -> list[Reply]:
+        before = len(self.transport.sent)
+        await self.dispatcher.handle(message)
+        return self.transport.sent[before:]
+
+    async def say(self, body: str, sender: str = ALICE) -> Reply | None:
+        """The one reply to ``body``, or None when the bot stayed silent."""
+        replies = await self.send(self.message(body, sender))
+        assert len(replies) <= 1, replies
+        return replies[0] if replies else None
+
+    async def answer(self, body: str, sender: str = ALICE) -> str:
+        reply = await self.say(body, sender)
+        assert reply is not None, f"no answer to {body!r}"
+        return reply.text.plain
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "compagnon.sqlite3")
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def bot(database: Database) -> Harness:
+    return Harness(database, make_config("fr"))
+
+
+@pytest.fixture
+def bot_en(database: Database) -> Harness:
+    return Harness(database, make_config("en"))
