@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from bot.clock import Clock, SystemClock
 from bot.commands import admin, help
@@ -61,3 +63,21 @@ class Compagnon:
         horizon = self.clock.now() - 2 * self.config.bot.offline_grace
         async with database.transaction() as tx:
             await events.forget_handled_before(tx, horizon)
+
+
+@asynccontextmanager
+async def running(config: Config, clock: Clock | None = None) -> AsyncIterator[Compagnon]:
+    """A bot running in the background until the block ends; start-up failures are raised."""
+    bot = Compagnon(config, clock)
+    task = asyncio.create_task(bot.run(), name="compagnon")
+    ready = asyncio.create_task(bot.ready.wait())
+    try:
+        await asyncio.wait((ready, task), return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            task.result()
+            raise RuntimeError("the bot stopped before it was ready")
+        yield bot
+    finally:
+        ready.cancel()
+        bot.stop()
+        await asyncio.gather(task, return_exceptions=True)

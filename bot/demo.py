@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.app import Compagnon
+from bot.app import Compagnon, running
 from bot.config import BotConfig, Config, DatabaseConfig, MatrixConfig
 from bot.i18n import Language
 from bot.matrix.homeserver import LocalSynapse
@@ -57,7 +57,6 @@ async def demo_world(directory: Path, language: Language) -> AsyncIterator[DemoW
     synapse = LocalSynapse(directory / "synapse")
     await synapse.start()
     members: dict[str, MemberClient] = {}
-    bot_task: asyncio.Task[None] | None = None
     try:
         for name in (BOT, *MEMBERS):
             await synapse.register(name, password_of(name))
@@ -82,27 +81,12 @@ async def demo_world(directory: Path, language: Language) -> AsyncIterator[DemoW
             bot=BotConfig(language=language, rooms=[room_id], allowed_inviters=[":localhost"]),
             database=DatabaseConfig(path=directory / BOT / "compagnon.sqlite3"),
         )
-        bot = Compagnon(config)
-        bot_task = asyncio.create_task(bot.run())
-        await start_of(bot, bot_task)
-        yield DemoWorld(synapse, bot, members, room_id)
+        async with running(config) as bot:
+            yield DemoWorld(synapse, bot, members, room_id)
     finally:
-        if bot_task is not None:
-            bot.stop()
-            await asyncio.gather(bot_task, return_exceptions=True)
         for member in members.values():
             await member.close()
         await synapse.stop()
-
-
-async def start_of(bot: Compagnon, running: asyncio.Task[None]) -> None:
-    """Wait until the bot serves its rooms; if it fails to start, raise why."""
-    ready = asyncio.create_task(bot.ready.wait())
-    await asyncio.wait((ready, running), return_when=asyncio.FIRST_COMPLETED)
-    ready.cancel()
-    if running.done():
-        running.result()
-        raise RuntimeError("the bot stopped before it was ready")
 
 
 async def run_demo(script: bool, language: Language) -> int:

@@ -18,6 +18,7 @@ from nio import (
     Event,
     LoginResponse,
     RoomCreateResponse,
+    RoomMemberEvent,
     RoomMessageNotice,
     RoomMessageText,
     RoomSendResponse,
@@ -37,6 +38,7 @@ class Seen:
     html: str | None
     content: dict[str, Any]
     notice: bool
+    encrypted: bool
 
     @property
     def replies_to(self) -> str | None:
@@ -61,6 +63,7 @@ class MemberClient:
             config=AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False),
         )
         self.seen: list[Seen] = []
+        self.memberships: dict[tuple[str, str], str] = {}
         self._changed = asyncio.Condition()
         self._sync_task: asyncio.Task[None] | None = None
 
@@ -73,6 +76,7 @@ class MemberClient:
             await self.client.keys_upload()
         await self.client.sync(timeout=0, full_state=True)
         self.client.add_event_callback(self._on_message, (RoomMessageText, RoomMessageNotice))
+        self.client.add_event_callback(self._on_member, RoomMemberEvent)
         self.client.add_response_callback(self._on_sync, SyncResponse)
         self._sync_task = asyncio.create_task(self._sync_forever())
 
@@ -116,6 +120,14 @@ class MemberClient:
     async def join(self, room_id: str) -> None:
         await self.client.join(room_id)
         await self.wait_until(lambda: room_id in self.client.rooms)
+
+    async def wait_membership(
+        self, room_id: str, user_id: str, membership: str, timeout: float = 15
+    ) -> None:
+        """Until this member's own client has seen ``user_id`` join, leave… the room."""
+        await self.wait_until(
+            lambda: self.memberships.get((room_id, user_id)) == membership, timeout
+        )
 
     async def say(self, room_id: str, text: str, thread_root: str | None = None) -> str:
         content: dict[str, Any] = {"msgtype": "m.text", "body": text}
@@ -166,8 +178,12 @@ class MemberClient:
                 html=content.get("formatted_body"),
                 content=content,
                 notice=isinstance(event, RoomMessageNotice),
+                encrypted=bool(getattr(event, "decrypted", False)),
             )
         )
+
+    async def _on_member(self, room: Any, event: RoomMemberEvent) -> None:
+        self.memberships[(room.room_id, event.state_key)] = event.membership
 
     async def _on_sync(self, _: SyncResponse) -> None:
         async with self._changed:

@@ -1,0 +1,75 @@
+"""A real Synapse on 127.0.0.1 for the whole session, fresh members and a fresh bot per test.
+
+Nothing here skips: without Synapse installed, the session fixture fails, and so does CI.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from bot.config import BotConfig, Config, DatabaseConfig, MatrixConfig
+from bot.matrix.homeserver import LocalSynapse
+from bot.matrix.member import MemberClient
+
+_names = itertools.count(1)
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def synapse(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalSynapse]:
+    server = LocalSynapse(tmp_path_factory.mktemp("synapse"))
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@dataclass
+class World:
+    """Accounts on one homeserver: the bot's and some members', unique to one test."""
+
+    synapse: LocalSynapse
+    directory: Path
+    bot_user: str = ""
+    members: list[MemberClient] = field(default_factory=list)
+
+    async def register_bot(self) -> None:
+        localpart = f"compagnon{next(_names)}"
+        self.bot_user = await self.synapse.register(localpart, "bot-password")
+
+    async def member(self, name: str) -> MemberClient:
+        localpart = f"{name}{next(_names)}"
+        user_id = await self.synapse.register(localpart, f"{name}-password")
+        member = MemberClient(
+            self.synapse.url, user_id, f"{name}-password", self.directory / localpart
+        )
+        await member.start()
+        self.members.append(member)
+        return member
+
+    def config(self, **bot: Any) -> Config:
+        bot.setdefault("language", "en")
+        return Config(
+            matrix=MatrixConfig(
+                homeserver=self.synapse.url,
+                user_id=self.bot_user,
+                password="bot-password",
+                store_path=self.directory / "bot",
+            ),
+            bot=BotConfig.model_validate(bot),
+            database=DatabaseConfig(path=self.directory / "bot" / "compagnon.sqlite3"),
+        )
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def world(synapse: LocalSynapse, tmp_path: Path) -> AsyncIterator[World]:
+    world = World(synapse, tmp_path)
+    await world.register_bot()
+    yield world
+    for member in world.members:
+        await member.close()
