@@ -90,14 +90,23 @@ async def demo_world(directory: Path, language: Language) -> AsyncIterator[DemoW
 
 
 async def run_demo(script: bool, language: Language) -> int:
+    """Ctrl-C or SIGTERM cancels the demo, so everything it started is stopped on the way out."""
+    demo = asyncio.current_task()
+    assert demo is not None
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, demo.cancel)
     with tempfile.TemporaryDirectory(prefix="compagnon-demo-") as directory:
         print("Starting a throwaway Synapse on 127.0.0.1…", flush=True)
-        async with demo_world(Path(directory), language) as world:
-            if script:
-                await play_script(world, SCRIPT[language])
-            else:
-                _explain(world)
-                await _until_interrupted()
+        try:
+            async with demo_world(Path(directory), language) as world:
+                if script:
+                    await play_script(world, SCRIPT[language])
+                else:
+                    _explain(world)
+                    await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            print("\nStopped: the homeserver and the bot are gone.", file=sys.stderr)
     return 0
 
 
@@ -125,12 +134,3 @@ The room {world.room_id} has the bot and all three members; alice is its moderat
 Try !aide (or !help). Ctrl-C stops everything.""",
         flush=True,
     )
-
-
-async def _until_interrupted() -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    await stop.wait()
-    print("\nStopping…", file=sys.stderr)
