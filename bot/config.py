@@ -171,6 +171,8 @@ def _describe(error: ValidationError) -> str:
             lines.append(f"{where}: unknown key (see config.example.toml for the valid keys)")
         elif item["type"] == "missing":
             lines.append(f"{where}: required key is missing")
+        elif item["loc"][-1:] in (("password",), ("access_token",)):
+            lines.append(f"{where}: {message}")  # never echo a secret
         elif isinstance(item.get("input"), dict):
             lines.append(f"{where}: {message}")  # about a whole section: no single value to show
         else:

@@ -17,6 +17,7 @@ from aiohttp import ClientError
 from nio import (
     AsyncClient,
     AsyncClientConfig,
+    Event,
     InviteMemberEvent,
     JoinError,
     LoginResponse,
@@ -24,6 +25,7 @@ from nio import (
     MegolmEvent,
     RoomCreateEvent,
     RoomMemberEvent,
+    RoomMessagesResponse,
     RoomMessageText,
     RoomSendResponse,
     SyncError,
@@ -45,6 +47,7 @@ MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
 
 # Enough timeline per room to catch up on commands sent while the bot was down.
 _SYNC_FILTER = {"room": {"timeline": {"limit": 100}}, "presence": {"not_types": ["*"]}}
+_MESSAGES_ONLY = {"types": ["m.room.message", "m.room.encrypted"]}
 _LONG_POLL_MS = 30_000
 
 
@@ -169,6 +172,8 @@ class MatrixGateway:
         if isinstance(response, SyncError):
             raise SyncFailed(f"{response.status_code}: {response.message}")
         self._remember_creators(response)
+        if self._live:
+            await self._fill_gaps(response)
         self._session = self._session.at(response.next_batch)
         self._sessions.save(self._session)
         await self._exchange_keys()
@@ -207,7 +212,7 @@ class MatrixGateway:
         joined_at = self._served.get(room.room_id)
         if joined_at is None:
             return None
-        sent_at = datetime.fromtimestamp(event.server_timestamp / 1000, UTC)
+        sent_at = _sent_at(event)
         if sent_at < joined_at or self._clock.now() - sent_at > self._config.bot.offline_grace:
             return None
         content: dict[str, Any] = event.source.get("content", {})
@@ -224,6 +229,32 @@ class MatrixGateway:
             sent_at=sent_at,
             thread_root=thread_root,
         )
+
+    async def _fill_gaps(self, response: SyncResponse) -> None:
+        """A limited timeline hides messages (a long outage, a busy room): fetch the fresh ones."""
+        for room_id, info in response.rooms.join.items():
+            joined_at = self._served.get(room_id)
+            if not info.timeline.limited or joined_at is None:
+                continue
+            horizon = max(joined_at, self._clock.now() - self._config.bot.offline_grace)
+            missed: list[RoomMessageText] = []
+            token = info.timeline.prev_batch
+            while token:
+                page = await self.client.room_messages(
+                    room_id, start=token, limit=100, message_filter=_MESSAGES_ONLY
+                )
+                if not isinstance(page, RoomMessagesResponse) or not page.chunk:
+                    break
+                token = page.end
+                for event in page.chunk:
+                    if _sent_at(event) < horizon:
+                        token = None
+                        break
+                    if isinstance(event, RoomMessageText):
+                        missed.append(event)
+            room = self.client.rooms[room_id]
+            for event in reversed(missed):
+                await self._on_text(room, event)
 
     async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
         log.warning(
@@ -348,6 +379,10 @@ class MatrixGateway:
 
 class SyncFailed(Exception):
     """The homeserver answered the sync with an error."""
+
+
+def _sent_at(event: Event) -> datetime:
+    return datetime.fromtimestamp(event.server_timestamp / 1000, UTC)
 
 
 def _without_reply_fallback(body: str) -> str:

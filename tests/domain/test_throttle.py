@@ -98,10 +98,11 @@ def test_pruning_forgets_refilled_members_only() -> None:
     throttle = _EagerPruning(burst=1, per_minute=60)  # full again after 1 s
     for key in ("@a:test", "@b:test", "@c:test"):
         throttle.check(key, now=0.0)
-    throttle.check("@recent:test", now=5.0)
-    throttle.check("@new:test", now=5.5)
+    assert throttle.check("@recent:test", now=0.8) is Verdict.ALLOW
+    throttle.check("@new:test", now=1.5)
     assert set(throttle._buckets) == {"@recent:test", "@new:test"}
-    assert throttle.check("@recent:test", now=5.5) is Verdict.WARN
+    assert throttle.check("@recent:test", now=1.5) is Verdict.WARN
+    assert throttle.check("@a:test", now=1.5) is Verdict.ALLOW
 
 
 def test_the_default_pruning_threshold_keeps_behaviour() -> None:
@@ -114,9 +115,9 @@ def test_the_default_pruning_threshold_keeps_behaviour() -> None:
     assert throttle.check("@old0:test", now=9.5) is Verdict.ALLOW
 
 
-_KEYS = st.sampled_from(["@a:test", "@b:test", "@c:test", "@d:test", "@e:test"])
+_KEYS = st.sampled_from(["@a:test", "@b:test", "@c:test", "@d:test"])
 _STEPS = st.lists(
-    st.tuples(st.floats(min_value=0, max_value=30, allow_nan=False), _KEYS),
+    st.tuples(st.floats(min_value=0, max_value=3, allow_nan=False), _KEYS),
     max_size=200,
 )
 
@@ -131,16 +132,18 @@ def _timeline(steps: list[tuple[float, str]]) -> list[tuple[float, str]]:
 
 
 @given(
-    burst=st.integers(min_value=1, max_value=10),
+    burst=st.integers(min_value=1, max_value=4),
     per_minute=st.floats(min_value=0.5, max_value=120, allow_nan=False),
     steps=_STEPS,
 )
 def test_pruning_never_changes_a_verdict(
     burst: int, per_minute: float, steps: list[tuple[float, str]]
 ) -> None:
+    """Times are in units of the time one token takes to come back."""
     eager = _EagerPruning(burst, per_minute)
     never = _NoPruning(burst, per_minute)
-    for now, key in _timeline(steps):
+    for tokens, key in _timeline(steps):
+        now = tokens * 60 / per_minute
         assert eager.check(key, now) is never.check(key, now)
         assert eager.wait_seconds(key) == never.wait_seconds(key)
 
@@ -173,7 +176,7 @@ def test_allowed_commands_in_any_window_never_exceed_burst_plus_refill(
     per_minute=st.floats(min_value=0.5, max_value=120, allow_nan=False),
     gaps=st.lists(st.floats(min_value=0, max_value=20, allow_nan=False), max_size=100),
 )
-def test_after_waiting_the_announced_time_a_command_is_allowed(
+def test_the_announced_wait_is_neither_too_short_nor_too_long(
     burst: int, per_minute: float, gaps: list[float]
 ) -> None:
     throttle = Throttle(burst, per_minute)
@@ -184,7 +187,10 @@ def test_after_waiting_the_announced_time_a_command_is_allowed(
     wait = throttle.wait_seconds(ALICE)
     assert wait >= 0
     if wait == 0:
+        assert throttle.check(ALICE, now) is Verdict.ALLOW
         return
+    if wait >= 2:
+        assert throttle.check(ALICE, now + wait - 1) is not Verdict.ALLOW
     assert throttle.check(ALICE, now + wait + 1) is Verdict.ALLOW
 
 

@@ -177,3 +177,18 @@ rooms = ["{room}"]
     assert b"bot.app: stopped" in log
     assert b"Traceback" not in log
     assert (world.directory / "data" / "compagnon.sqlite3").exists()
+
+
+async def test_a_command_buried_under_a_busy_room_while_down_is_still_answered(
+    world: World,
+) -> None:
+    alice = await world.member("alice")
+    room = await alice.create_room("busy", invite=[world.bot_user])
+    config = world.config(rooms=[room])
+    async with running(config):
+        await alice.wait_membership(room, world.bot_user, "join")
+    buried = await alice.say(room, "!help")
+    for number in range(120):  # more than one sync's timeline holds
+        await alice.say(room, f"chatter {number}")
+    async with running(config):
+        await alice.answer_to(buried, timeout=30)
