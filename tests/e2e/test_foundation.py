@@ -192,3 +192,17 @@ async def test_a_command_buried_under_a_busy_room_while_down_is_still_answered(
         await alice.say(room, f"chatter {number}")
     async with running(config):
         await alice.answer_to(buried, timeout=30)
+
+
+async def test_a_command_older_than_the_offline_grace_is_not_answered(world: World) -> None:
+    alice = await world.member("alice")
+    room = await alice.create_room("grace", invite=[world.bot_user])
+    config = world.config(rooms=[room], offline_grace="1s")
+    async with running(config):
+        await alice.wait_membership(room, world.bot_user, "join")
+    stale = await alice.say(room, "!help")
+    await asyncio.sleep(2)  # the command ages past the grace period while the bot is down
+    async with running(config):
+        fresh = await alice.say(room, "!help help")
+        await alice.answer_to(fresh)
+    assert not [seen for seen in alice.seen if seen.replies_to == stale]
