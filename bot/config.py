@@ -6,7 +6,7 @@ import os
 import tomllib
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -21,8 +21,7 @@ from pydantic import (
 )
 
 from bot.domain.durations import format_duration, parse_duration
-
-Language = Literal["fr", "en"]
+from bot.i18n.types import Language
 
 
 def _duration(value: object) -> timedelta:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.app import Compagnon, running
 from bot.config import BotConfig, Config, DatabaseConfig, MatrixConfig
-from bot.i18n import Language
+from bot.i18n.types import Language
 from bot.matrix.homeserver import LocalSynapse
 from bot.matrix.member import MemberClient
 

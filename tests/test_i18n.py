@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot.i18n import CATALOGUES, Catalogue, Language, Text
+from bot.i18n import CATALOGUES, Catalogue, Text
+from bot.i18n.types import Language
 
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
 HOSTILE = '<b>&"x"'

@@ -10,13 +10,27 @@ import html
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
 
-from bot.i18n import en, fr
+from bot.i18n import core
+from bot.i18n.types import Language, Messages
 
-Language = Literal["fr", "en"]
+FAMILIES: tuple[Messages, ...] = (core.MESSAGES,)
+LANGUAGES: tuple[Language, ...] = ("fr", "en")
 
-CATALOGUES: Mapping[Language, Mapping[str, str]] = {"fr": fr.MESSAGES, "en": en.MESSAGES}
+
+def _by_language(families: Iterable[Messages]) -> dict[Language, dict[str, str]]:
+    """One flat catalogue per language; a key missing a language or defined twice is a bug."""
+    catalogues: dict[Language, dict[str, str]] = {language: {} for language in LANGUAGES}
+    for family in families:
+        for key, texts in family.items():
+            if set(texts) != set(LANGUAGES) or key in catalogues["fr"]:
+                raise ValueError(f"message {key!r} is defined twice or lacks a language")
+            for language in LANGUAGES:
+                catalogues[language][key] = texts[language]
+    return catalogues
+
+
+CATALOGUES: Mapping[Language, Mapping[str, str]] = _by_language(FAMILIES)
 
 _BREAKS = re.compile(r"<br\s*/?>|</p>|</li>|</h\d>", re.IGNORECASE)
 _ITEM = re.compile(r"<li>", re.IGNORECASE)

@@ -12,7 +12,7 @@ from bot.app import ROUTERS
 from bot.commands.dispatcher import Dispatcher
 from bot.commands.router import Router
 from bot.config import BotConfig, Config, MatrixConfig
-from bot.i18n import Language
+from bot.i18n.types import Language
 from bot.messages import IncomingMessage, Reply
 from bot.store.database import Database
 from tests.fakes import FakeClock, FakeTransport

@@ -8,7 +8,7 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.i18n import Language
+from bot.i18n.types import Language
 from bot.store.database import Database
 from tests.commands.conftest import Harness, make_config
 
