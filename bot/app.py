@@ -12,7 +12,6 @@ from bot.commands import admin, help
 from bot.commands.dispatcher import Dispatcher
 from bot.config import Config
 from bot.matrix.gateway import MatrixGateway
-from bot.messages import IncomingMessage
 from bot.store import events
 from bot.store.database import Database
 
@@ -29,16 +28,15 @@ class Compagnon:
         self.clock: Clock = clock or SystemClock()
         self.ready = asyncio.Event()
         self._stopping = asyncio.Event()
-        self._dispatcher: Dispatcher | None = None
 
     async def run(self) -> None:
         database = await Database.open(self.config.database.path)
         try:
             await self._forget_stale_events(database)
-            gateway = MatrixGateway(self.config, database, self.clock, self._dispatch)
-            self._dispatcher = Dispatcher(ROUTERS, database, gateway, self.config, self.clock)
+            gateway = MatrixGateway(self.config, database, self.clock)
+            dispatcher = Dispatcher(ROUTERS, database, gateway, self.config, self.clock)
             try:
-                await gateway.start()
+                await gateway.start(inbox=dispatcher)
                 log.info("serving %d room(s)", len(gateway.served_rooms))
                 sync = asyncio.create_task(gateway.run(), name="sync")
                 self.ready.set()
@@ -53,10 +51,6 @@ class Compagnon:
 
     def stop(self) -> None:
         self._stopping.set()
-
-    async def _dispatch(self, message: IncomingMessage) -> None:
-        assert self._dispatcher is not None
-        await self._dispatcher.handle(message)
 
     async def _forget_stale_events(self, database: Database) -> None:
         """Ids older than twice the grace period can never come back as commands."""

@@ -18,6 +18,30 @@ class IncomingMessage:
     body: str
     sent_at: datetime
     thread_root: str | None = None
+    mentions: tuple[str, ...] = ()  # members the sender pinged (pills or m.mentions)
+
+
+@dataclass(frozen=True)
+class IncomingReaction:
+    """An emoji reaction to an event in a served room."""
+
+    event_id: str
+    room_id: str
+    sender: str
+    sender_name: str
+    target: str
+    key: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
+class IncomingRedaction:
+    """Someone removed one of their events (for us: usually a reaction)."""
+
+    event_id: str
+    room_id: str
+    sender: str
+    redacts: str
 
 
 @dataclass(frozen=True)
@@ -28,6 +52,7 @@ class Reply:
     text: Text
     in_reply_to: str
     thread_root: str | None = None
+    mentions: tuple[str, ...] = ()  # members to notify; nobody else is pinged
 
 
 class Transport(Protocol):
@@ -40,3 +65,23 @@ class Transport(Protocol):
     async def power_level(self, room_id: str, user_id: str) -> float:
         """The member's power in the room; ``inf`` for the creators of a v12 room."""
         ...
+
+    def room_members(self, room_id: str) -> dict[str, str]:
+        """Joined members of the room and their display names."""
+        ...
+
+    async def send_file_privately(
+        self, user_id: str, filename: str, data: bytes, text: str
+    ) -> None:
+        """Send a file to one member in a direct room with the bot (made if needed)."""
+        ...
+
+
+class Inbox(Protocol):
+    """What the Matrix side hands its events to: the dispatcher."""
+
+    async def handle(self, message: IncomingMessage) -> None: ...
+
+    async def handle_reaction(self, reaction: IncomingReaction) -> None: ...
+
+    async def handle_redaction(self, redaction: IncomingRedaction) -> None: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.messages import Reply
@@ -24,12 +25,22 @@ class FakeClock:
         self._monotonic += delta.total_seconds()
 
 
+@dataclass(frozen=True)
+class PrivateFile:
+    user_id: str
+    filename: str
+    data: bytes
+    text: str
+
+
 class FakeTransport:
-    """Records every reply; power levels are whatever the test sets."""
+    """Records every reply and private file; power levels and members are set by the test."""
 
     def __init__(self) -> None:
         self.sent: list[Reply] = []
+        self.files: list[PrivateFile] = []
         self.levels: dict[tuple[str, str], float] = {}
+        self.members: dict[str, dict[str, str]] = {}
         self._ids = itertools.count(1)
 
     async def send_reply(self, reply: Reply) -> str:
@@ -38,3 +49,11 @@ class FakeTransport:
 
     async def power_level(self, room_id: str, user_id: str) -> float:
         return self.levels.get((room_id, user_id), 0.0)
+
+    def room_members(self, room_id: str) -> dict[str, str]:
+        return dict(self.members.get(room_id, {}))
+
+    async def send_file_privately(
+        self, user_id: str, filename: str, data: bytes, text: str
+    ) -> None:
+        self.files.append(PrivateFile(user_id, filename, data, text))

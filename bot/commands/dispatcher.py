@@ -5,17 +5,25 @@ from __future__ import annotations
 import difflib
 import logging
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import Clock
-from bot.commands.router import Command, CommandError, Denied, Router, UsageError
+from bot.commands.router import (
+    Answer,
+    Command,
+    CommandError,
+    Denied,
+    EventContext,
+    Router,
+    UsageError,
+)
 from bot.config import Config
 from bot.domain.throttle import Throttle, Verdict
 from bot.i18n import Catalogue, Text
-from bot.messages import IncomingMessage, Reply, Transport
-from bot.store import events
+from bot.messages import IncomingMessage, IncomingReaction, IncomingRedaction, Reply, Transport
+from bot.store import events, members
 from bot.store.database import Database, Transaction
 
 log = logging.getLogger(__name__)
@@ -53,6 +61,7 @@ class Context:
     commands: CommandIndex
     started_at: datetime
     is_moderator: bool
+    transport: Transport
 
     @property
     def prefix(self) -> str:
@@ -68,7 +77,10 @@ class Dispatcher:
         config: Config,
         clock: Clock,
     ) -> None:
+        routers = tuple(routers)
         self.index = CommandIndex(command for router in routers for command in router.commands)
+        self._reaction_handlers = [h for router in routers for h in router.reaction_handlers]
+        self._redaction_handlers = [h for router in routers for h in router.redaction_handlers]
         self._database = database
         self._transport = transport
         self._config = config
@@ -98,17 +110,54 @@ class Dispatcher:
             return
         ref = secrets.token_hex(3)
         try:
-            text = await self._run(message, name, arguments)
+            answer = await self._run(message, name, arguments)
         except Exception:
             log.exception(
                 "ref %s: command failed: %r in %s", ref, message.body[:200], message.room_id
             )
-            text = self._t("error.internal", ref=ref)
+            answer = Answer(self._t("error.internal", ref=ref))
             await self._mark_handled(message)
-        if text is not None:
-            await self._answer(message, text)
+        if answer is not None:
+            await self._deliver(message, answer)
 
-    async def _run(self, message: IncomingMessage, name: str, arguments: str) -> Text | None:
+    async def handle_reaction(self, reaction: IncomingReaction) -> None:
+        """Reactions act silently (a ✅ confirms a contribution); each is applied once."""
+
+        async def run(context: EventContext) -> None:
+            for handler in self._reaction_handlers:
+                await handler(context, reaction)
+
+        await self._apply_once(reaction.event_id, reaction.room_id, run)
+
+    async def handle_redaction(self, redaction: IncomingRedaction) -> None:
+        async def run(context: EventContext) -> None:
+            for handler in self._redaction_handlers:
+                await handler(context, redaction)
+
+        await self._apply_once(redaction.event_id, redaction.room_id, run)
+
+    async def _apply_once(
+        self, event_id: str, room_id: str, run: Callable[[EventContext], Awaitable[None]]
+    ) -> None:
+        try:
+            async with self._database.transaction() as tx:
+                if await events.claim(tx, event_id, room_id, self._clock.now()):
+                    await run(EventContext(tx, self._config, self._clock))
+        except Exception:
+            log.exception("could not apply %s in %s", event_id, room_id)
+
+    async def _deliver(self, message: IncomingMessage, answer: Answer) -> None:
+        event_id = await self._answer(message, answer.text, answer.mentions)
+        try:
+            if answer.remember is not None and event_id:
+                async with self._database.transaction() as tx:
+                    await answer.remember(tx, event_id)
+            if answer.follow_up is not None:
+                await answer.follow_up()
+        except Exception:
+            log.exception("after answering %s in %s", message.event_id, message.room_id)
+
+    async def _run(self, message: IncomingMessage, name: str, arguments: str) -> Answer | None:
         """The command's reply, or None when the event was already handled."""
         limit = self._config.bot.max_command_length
         if len(message.body) > limit:
@@ -125,7 +174,7 @@ class Dispatcher:
             if command.moderator_only and not moderator:
                 raise Denied("error.denied_moderators", command=prefix + command.spelled(self._t))
             async with self._database.transaction() as tx:
-                if await events.is_handled(tx, message.event_id):
+                if not await events.claim(tx, message.event_id, message.room_id, self._clock.now()):
                     return None
                 context = Context(
                     message,
@@ -136,25 +185,23 @@ class Dispatcher:
                     self.index,
                     self._started_at,
                     moderator,
+                    self._transport,
                 )
-                text = await command.handler(context, **values)
-                await events.mark_handled(tx, message.event_id, message.room_id, self._clock.now())
-            return text
+                await members.seen(tx, message.sender, message.sender_name, self._clock.now())
+                result = await command.handler(context, **values)
+            return result if isinstance(result, Answer) else Answer(result)
         except CommandError as error:
             # The transaction rolled back: a refused command changes nothing.
             return await self._refuse(message, self._explain(command, error))
 
-    async def _refuse(self, message: IncomingMessage, text: Text) -> Text | None:
+    async def _refuse(self, message: IncomingMessage, text: Text) -> Answer | None:
         """An answer that changed nothing: still recorded, so a restart does not repeat it."""
-        return text if await self._mark_handled(message) else None
+        return Answer(text) if await self._mark_handled(message) else None
 
     async def _mark_handled(self, message: IncomingMessage) -> bool:
         """Record the event; False if it had been handled already."""
         async with self._database.transaction() as tx:
-            if await events.is_handled(tx, message.event_id):
-                return False
-            await events.mark_handled(tx, message.event_id, message.room_id, self._clock.now())
-            return True
+            return await events.claim(tx, message.event_id, message.room_id, self._clock.now())
 
     def _unknown(self, name: str) -> Text:
         lines = [self._t("error.unknown_command", given=self._config.bot.command_prefix + name)]
@@ -194,7 +241,9 @@ class Dispatcher:
         level = await self._transport.power_level(message.room_id, message.sender)
         return level >= self._config.bot.moderator_power_level
 
-    async def _answer(self, message: IncomingMessage, text: Text) -> None:
-        await self._transport.send_reply(
-            Reply(message.room_id, text, message.event_id, message.thread_root)
+    async def _answer(
+        self, message: IncomingMessage, text: Text, mentions: tuple[str, ...] = ()
+    ) -> str:
+        return await self._transport.send_reply(
+            Reply(message.room_id, text, message.event_id, message.thread_root, mentions)
         )

@@ -10,7 +10,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.clock import Clock
+from bot.config import Config
 from bot.i18n import Catalogue, Text
+from bot.messages import IncomingReaction, IncomingRedaction
+from bot.store.database import Transaction
 
 
 class CommandError(Exception):
@@ -102,7 +106,22 @@ class RestOfLine(Param):
         return text or None
 
 
-Handler = Callable[..., Awaitable[Text]]
+@dataclass(frozen=True)
+class Answer:
+    """A reply with more to it than text.
+
+    ``mentions`` are pinged; ``remember`` stores the id of the sent reply (a record message
+    members can react to) in its own transaction; ``follow_up`` runs once the reply is out
+    (network work that must not hold the database).
+    """
+
+    text: Text
+    mentions: tuple[str, ...] = ()
+    remember: Callable[[Transaction, str], Awaitable[None]] | None = None
+    follow_up: Callable[[], Awaitable[None]] | None = None
+
+
+Handler = Callable[..., Awaitable[Text | Answer]]
 
 
 @dataclass(frozen=True)
@@ -138,11 +157,34 @@ class Command:
         return values
 
 
+ReactionHandler = Callable[["EventContext", IncomingReaction], Awaitable[None]]
+RedactionHandler = Callable[["EventContext", IncomingRedaction], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class EventContext:
+    """What a reaction or redaction handler may use; it runs in one transaction."""
+
+    tx: Transaction
+    config: Config
+    clock: Clock
+
+
 @dataclass
 class Router:
-    """The commands of one family, declared with the ``command`` decorator."""
+    """The commands of one family, declared with the ``command`` decorator, and its listeners."""
 
     commands: list[Command] = field(default_factory=list)
+    reaction_handlers: list[ReactionHandler] = field(default_factory=list)
+    redaction_handlers: list[RedactionHandler] = field(default_factory=list)
+
+    def on_reaction(self, handler: ReactionHandler) -> ReactionHandler:
+        self.reaction_handlers.append(handler)
+        return handler
+
+    def on_redaction(self, handler: RedactionHandler) -> RedactionHandler:
+        self.redaction_handlers.append(handler)
+        return handler
 
     def command(
         self,

@@ -7,11 +7,14 @@ sends its ``Reply`` values back; nothing else in the bot knows about nio.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import random
-from collections.abc import Awaitable, Callable
+import re
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote
 
 from aiohttp import ClientError
 from nio import (
@@ -23,13 +26,18 @@ from nio import (
     LoginResponse,
     MatrixRoom,
     MegolmEvent,
+    ReactionEvent,
+    RedactionEvent,
     RoomCreateEvent,
+    RoomCreateResponse,
     RoomMemberEvent,
     RoomMessagesResponse,
     RoomMessageText,
+    RoomPreset,
     RoomSendResponse,
     SyncError,
     SyncResponse,
+    UploadResponse,
     WhoamiResponse,
 )
 
@@ -37,16 +45,12 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.domain.permissions import effective_power
 from bot.matrix.session import Session, SessionFile
-from bot.messages import IncomingMessage, Reply
+from bot.messages import Inbox, IncomingMessage, IncomingReaction, IncomingRedaction, Reply
 from bot.store import events
 from bot.store.database import Database
 
 log = logging.getLogger(__name__)
 
-MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
-
-# Enough timeline per room to catch up on commands sent while the bot was down.
-_SYNC_FILTER = {"room": {"timeline": {"limit": 100}}, "presence": {"not_types": ["*"]}}
 _MESSAGES_ONLY = {"types": ["m.room.message", "m.room.encrypted"]}
 _LONG_POLL_MS = 30_000
 
@@ -58,19 +62,18 @@ class LoginFailed(Exception):
 class MatrixGateway:
     """Owns the nio client; implements the command side's ``Transport``."""
 
-    def __init__(
-        self, config: Config, database: Database, clock: Clock, on_message: MessageHandler
-    ) -> None:
+    def __init__(self, config: Config, database: Database, clock: Clock) -> None:
         self._config = config
         self._database = database
         self._clock = clock
-        self._on_message = on_message
+        self._inbox: Inbox | None = None
         self._sessions = SessionFile(config.matrix.store_path)
         self._session: Session | None = None
         self._live = False
         self._served: dict[str, datetime] = {}
         self._creators: dict[str, set[str]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._synced = asyncio.Condition()  # notified after each sync is processed
         config.matrix.store_path.mkdir(parents=True, exist_ok=True)
         self.client = AsyncClient(
             config.matrix.homeserver,
@@ -91,10 +94,20 @@ class MatrixGateway:
     def user_id(self) -> str:
         return str(self.client.user_id)
 
+    @property
+    def _sync_filter(self) -> dict[str, Any]:
+        """Enough timeline to catch up after a restart; none of the bot's own messages, which
+        would otherwise wake the long poll once more after every reply."""
+        return {
+            "room": {"timeline": {"limit": 100, "not_senders": [self.user_id]}},
+            "presence": {"not_types": ["*"]},
+        }
+
     # --- start-up ---------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, inbox: Inbox) -> None:
         """Log in or resume, catch up or skip history, and join the configured rooms."""
+        self._inbox = inbox
         await self._login()
         async with self._database.transaction() as tx:
             for room_id in await events.served_rooms(tx):
@@ -142,6 +155,8 @@ class MatrixGateway:
 
     def _register_callbacks(self) -> None:
         self.client.add_event_callback(self._on_text, RoomMessageText)
+        self.client.add_event_callback(self._on_reaction, ReactionEvent)
+        self.client.add_event_callback(self._on_redaction, RedactionEvent)
         self.client.add_event_callback(self._on_undecryptable, MegolmEvent)
         self.client.add_event_callback(self._on_invite, InviteMemberEvent)
         self.client.add_event_callback(self._on_membership, RoomMemberEvent)
@@ -165,7 +180,7 @@ class MatrixGateway:
         assert self._session is not None
         response = await self.client.sync(
             timeout=timeout_ms,
-            sync_filter=_SYNC_FILTER,
+            sync_filter=self._sync_filter,
             since=self._session.next_batch,
             full_state=full_state,
         )
@@ -175,8 +190,11 @@ class MatrixGateway:
         if self._live:
             await self._fill_gaps(response)
         self._session = self._session.at(response.next_batch)
-        self._sessions.save(self._session)
+        # Off the event loop: the commands this sync brought start meanwhile.
+        await asyncio.to_thread(self._sessions.save, self._session)
         await self._exchange_keys()
+        async with self._synced:
+            self._synced.notify_all()
 
     async def _exchange_keys(self) -> None:
         """What ``sync_forever`` does between syncs, so encrypted rooms keep working."""
@@ -201,19 +219,45 @@ class MatrixGateway:
 
     async def _on_text(self, room: MatrixRoom, event: RoomMessageText) -> None:
         message = self._as_command_candidate(room, event)
-        if message is not None:
-            self._spawn(self._on_message(message))
+        if message is not None and self._inbox is not None:
+            self._spawn(self._inbox.handle(message))
+
+    async def _on_reaction(self, room: MatrixRoom, event: ReactionEvent) -> None:
+        if self._inbox is None or not self._fresh(room, event):
+            return
+        reaction = IncomingReaction(
+            event_id=event.event_id,
+            room_id=room.room_id,
+            sender=event.sender,
+            sender_name=room.user_name(event.sender) or event.sender,
+            target=event.reacts_to,
+            key=event.key,
+            sent_at=_sent_at(event),
+        )
+        self._spawn(self._inbox.handle_reaction(reaction))
+
+    async def _on_redaction(self, room: MatrixRoom, event: RedactionEvent) -> None:
+        if self._inbox is None or not self._fresh(room, event):
+            return
+        redaction = IncomingRedaction(event.event_id, room.room_id, event.sender, event.redacts)
+        self._spawn(self._inbox.handle_redaction(redaction))
+
+    def _fresh(self, room: MatrixRoom, event: Event) -> bool:
+        """Someone else's event, in a served room, after the bot joined, within the grace."""
+        if not self._live or event.sender == self.user_id:
+            return False
+        joined_at = self._served.get(room.room_id)
+        if joined_at is None:
+            return False
+        sent_at = _sent_at(event)
+        return (
+            sent_at >= joined_at and self._clock.now() - sent_at <= self._config.bot.offline_grace
+        )
 
     def _as_command_candidate(
         self, room: MatrixRoom, event: RoomMessageText
     ) -> IncomingMessage | None:
-        if not self._live or event.sender == self.user_id:
-            return None
-        joined_at = self._served.get(room.room_id)
-        if joined_at is None:
-            return None
-        sent_at = _sent_at(event)
-        if sent_at < joined_at or self._clock.now() - sent_at > self._config.bot.offline_grace:
+        if not self._fresh(room, event):
             return None
         content: dict[str, Any] = event.source.get("content", {})
         relation = content.get("m.relates_to") or {}
@@ -226,8 +270,9 @@ class MatrixGateway:
             sender=event.sender,
             sender_name=room.user_name(event.sender) or event.sender,
             body=_without_reply_fallback(event.body),
-            sent_at=sent_at,
+            sent_at=_sent_at(event),
             thread_root=thread_root,
+            mentions=_mentioned(content),
         )
 
     async def _fill_gaps(self, response: SyncResponse) -> None:
@@ -343,6 +388,8 @@ class MatrixGateway:
             "format": "org.matrix.custom.html",
             "formatted_body": reply.text.html,
             "m.relates_to": relation,
+            # Explicit mentions: names in the text alone never ping anyone.
+            "m.mentions": {"user_ids": list(reply.mentions)} if reply.mentions else {},
         }
         response = await self.client.room_send(
             reply.room_id, "m.room.message", content, ignore_unverified_devices=True
@@ -363,6 +410,78 @@ class MatrixGateway:
             room.power_levels.get_user_level(user_id),
         )
 
+    def room_members(self, room_id: str) -> dict[str, str]:
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            return {}
+        return {
+            user_id: room.user_name(user_id) or user_id
+            for user_id in room.users
+            if user_id != self.user_id and user_id not in room.invited_users
+        }
+
+    async def send_file_privately(
+        self, user_id: str, filename: str, data: bytes, text: str
+    ) -> None:
+        room_id = await self._direct_room(user_id)
+        room = self.client.rooms[room_id]
+        upload, keys = await self.client.upload(
+            io.BytesIO(data),
+            content_type="application/json",
+            filename=filename,
+            encrypt=room.encrypted,
+            filesize=len(data),
+        )
+        if not isinstance(upload, UploadResponse):
+            raise DeliveryFailed(f"could not upload {filename}: {upload}")
+        content: dict[str, Any] = {
+            "msgtype": "m.file",
+            "body": filename,
+            "filename": filename,
+            "info": {"mimetype": "application/json", "size": len(data)},
+        }
+        if keys is not None:
+            content["file"] = {**keys, "url": upload.content_uri, "mimetype": "application/json"}
+        else:
+            content["url"] = upload.content_uri
+        for message in ({"msgtype": "m.notice", "body": text}, content):
+            sent = await self.client.room_send(
+                room_id, "m.room.message", message, ignore_unverified_devices=True
+            )
+            if not isinstance(sent, RoomSendResponse):
+                raise DeliveryFailed(f"could not send to {room_id}: {sent}")
+
+    async def _direct_room(self, user_id: str) -> str:
+        """The encrypted room the bot shares with this member alone, created on first use."""
+        async with self._database.transaction() as tx:
+            known = await events.direct_room_of(tx, user_id)
+        room = self.client.rooms.get(known) if known else None
+        if room is not None and user_id in room.users:
+            return str(room.room_id)
+        created = await self.client.room_create(
+            is_direct=True,
+            preset=RoomPreset.trusted_private_chat,
+            invite=[user_id],
+            initial_state=[
+                {
+                    "type": "m.room.encryption",
+                    "state_key": "",
+                    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+                }
+            ],
+        )
+        if not isinstance(created, RoomCreateResponse):
+            raise DeliveryFailed(f"could not open a direct room with {user_id}: {created}")
+        async with self._database.transaction() as tx:
+            await events.remember_direct_room(tx, user_id, created.room_id)
+        # Keys go to the devices the bot knows in the room: wait until its sync saw the invite.
+        room_id = str(created.room_id)
+        async with self._synced, asyncio.timeout(30):
+            await self._synced.wait_for(
+                lambda: user_id in getattr(self.client.rooms.get(room_id), "users", {})
+            )
+        return room_id
+
     # --- tasks ------------------------------------------------------------
 
     def _spawn(self, work: Awaitable[None]) -> None:
@@ -379,6 +498,24 @@ class MatrixGateway:
 
 class SyncFailed(Exception):
     """The homeserver answered the sync with an error."""
+
+
+class DeliveryFailed(Exception):
+    """A private message or file could not be delivered."""
+
+
+_PILL = re.compile(r"""href=["']https://matrix\.to/#/(@[^"'?/]+)""")
+
+
+def _mentioned(content: dict[str, Any]) -> tuple[str, ...]:
+    """Members pinged in a message: intentional mentions, else pills in the HTML body."""
+    mentions = content.get("m.mentions")
+    if isinstance(mentions, dict) and isinstance(mentions.get("user_ids"), list):
+        return tuple(str(user) for user in mentions["user_ids"])
+    html = content.get("formatted_body")
+    if not isinstance(html, str):
+        return ()
+    return tuple(dict.fromkeys(unquote(user) for user in _PILL.findall(html)))
 
 
 def _sent_at(event: Event) -> datetime:

@@ -27,11 +27,16 @@ class Transaction:
         self._connection = connection
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one statement; returns the row id of an insert (or the row count otherwise)."""
+        """Run one statement; returns the number of rows it changed."""
         cursor = await self._connection.execute(sql, params)
-        result = cursor.lastrowid if sql.lstrip().upper().startswith("INSERT") else cursor.rowcount
         await cursor.close()
-        return result or 0
+        return cursor.rowcount
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run an INSERT; returns the new row's id."""
+        cursor = await self._connection.execute(sql, params)
+        await cursor.close()
+        return cursor.lastrowid or 0
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await self._connection.executemany(sql, rows)

@@ -12,11 +12,14 @@ async def is_handled(tx: Transaction, event_id: str) -> bool:
     )
 
 
-async def mark_handled(tx: Transaction, event_id: str, room_id: str, at: datetime) -> None:
-    await tx.execute(
-        "INSERT INTO handled_event (event_id, room_id, handled_at) VALUES (?, ?, ?)",
+async def claim(tx: Transaction, event_id: str, room_id: str, at: datetime) -> bool:
+    """Record the event as handled; False if it already was. Rolled back with its transaction."""
+    changed = await tx.execute(
+        "INSERT INTO handled_event (event_id, room_id, handled_at) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
         (event_id, room_id, at.isoformat()),
     )
+    return changed > 0
 
 
 async def count_handled_since(tx: Transaction, since: datetime) -> int:
@@ -55,3 +58,16 @@ async def count_rooms(tx: Transaction) -> int:
 
 async def served_rooms(tx: Transaction) -> list[str]:
     return [row[0] for row in await tx.fetch_all("SELECT room_id FROM served_room")]
+
+
+async def direct_room_of(tx: Transaction, member: str) -> str | None:
+    value = await tx.fetch_value("SELECT room_id FROM direct_room WHERE member = ?", (member,))
+    return None if value is None else str(value)
+
+
+async def remember_direct_room(tx: Transaction, member: str, room_id: str) -> None:
+    await tx.execute(
+        "INSERT INTO direct_room (member, room_id) VALUES (?, ?) "
+        "ON CONFLICT (member) DO UPDATE SET room_id = excluded.room_id",
+        (member, room_id),
+    )

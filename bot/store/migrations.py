@@ -19,6 +19,66 @@ MIGRATIONS: Sequence[str] = (
         joined_at TEXT NOT NULL
     );
     """,
+    # 2: the ledger: members, skills, offers and needs, contributions and their confirmations.
+    """
+    CREATE TABLE member (
+        user_id      TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL,
+        first_seen   TEXT NOT NULL
+    );
+    CREATE INDEX member_by_first_seen ON member (first_seen);
+    CREATE TABLE skill (
+        id   INTEGER PRIMARY KEY,
+        key  TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL
+    );
+    CREATE TABLE listing (
+        id           INTEGER PRIMARY KEY,
+        kind         TEXT NOT NULL CHECK (kind IN ('offer', 'need')),
+        member       TEXT NOT NULL,
+        skill_id     INTEGER NOT NULL REFERENCES skill (id),
+        level        INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+        details      TEXT NOT NULL DEFAULT '',
+        room_id      TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        withdrawn_at TEXT
+    );
+    CREATE INDEX listing_open_by_skill ON listing (kind, skill_id, created_at)
+        WHERE withdrawn_at IS NULL;
+    CREATE INDEX listing_open_by_time ON listing (kind, created_at) WHERE withdrawn_at IS NULL;
+    CREATE INDEX listing_by_member ON listing (member, kind);
+    CREATE TABLE contribution (
+        id           INTEGER PRIMARY KEY,
+        member       TEXT NOT NULL,
+        minutes      INTEGER CHECK (minutes IS NULL OR minutes > 0),
+        domain       TEXT NOT NULL,
+        what         TEXT NOT NULL,
+        recorded_by  TEXT,
+        room_id      TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        record_event TEXT UNIQUE
+    );
+    CREATE INDEX contribution_by_member ON contribution (member, created_at);
+    CREATE INDEX contribution_by_time ON contribution (created_at);
+    CREATE INDEX contribution_by_recorder ON contribution (recorded_by);
+    CREATE TABLE confirmation (
+        id              INTEGER PRIMARY KEY,
+        contribution_id INTEGER NOT NULL REFERENCES contribution (id) ON DELETE CASCADE,
+        confirmer       TEXT,
+        via_event       TEXT UNIQUE,
+        created_at      TEXT NOT NULL,
+        UNIQUE (contribution_id, confirmer)
+    );
+    CREATE INDEX confirmation_by_confirmer ON confirmation (confirmer);
+    CREATE TABLE forget_request (
+        member       TEXT PRIMARY KEY,
+        requested_at TEXT NOT NULL
+    );
+    CREATE TABLE direct_room (
+        member  TEXT PRIMARY KEY,
+        room_id TEXT NOT NULL
+    );
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -134,7 +134,7 @@ async def test_status_counts_rooms_and_answered_commands(bot_en: Harness) -> Non
     text = await bot_en.answer("!status")
     assert "Up for 2h" in text
     assert "serving 1 room(s)" in text
-    assert "1 command(s) answered in the last 24 h" in text
+    assert "2 command(s) answered in the last 24 h" in text  # !help, and this !status
 
 
 async def test_an_oversized_message_is_refused_with_the_limit(bot_en: Harness) -> None:

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestServer
 from bot.config import Config, DatabaseConfig, MatrixConfig
 from bot.i18n import Text
 from bot.matrix.gateway import MatrixGateway
-from bot.messages import IncomingMessage, Reply
+from bot.messages import Reply
 from bot.store.database import Database
 from tests.fakes import FakeClock
 
@@ -66,17 +66,13 @@ async def _gateway(homeserver: LimitedHomeserver, tmp_path: Path) -> AsyncIterat
             ),
             database=DatabaseConfig(path=tmp_path / "db.sqlite3"),
         )
-        gateway = MatrixGateway(config, database, FakeClock(), _ignore)
+        gateway = MatrixGateway(config, database, FakeClock())
         gateway.client.access_token = "token"
         try:
             yield gateway
         finally:
             await gateway.stop()
             await database.close()
-
-
-async def _ignore(_: IncomingMessage) -> None:
-    return None
 
 
 REPLY = Reply("!room:test", Text("hi", "hi"), "$command")

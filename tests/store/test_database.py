@@ -79,7 +79,7 @@ async def test_the_connection_is_configured_for_a_long_running_bot(database: Dat
 async def test_reopening_changes_nothing(path: Path) -> None:
     first = await Database.open(path)
     async with first.transaction() as tx:
-        await events.mark_handled(tx, "$kept", "!room:test", T0)
+        await events.claim(tx, "$kept", "!room:test", T0)
     await first.close()
     schema = schema_of(path)
 
@@ -133,7 +133,7 @@ async def test_a_failing_transaction_rolls_back(database: Database) -> None:
     async def join_then_fail() -> None:
         async with database.transaction() as tx:
             await events.record_room_joined(tx, "!room:test", T0)
-            await events.mark_handled(tx, "$event", "!room:test", T0)
+            await events.claim(tx, "$event", "!room:test", T0)
             raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
@@ -146,12 +146,15 @@ async def test_a_failing_transaction_rolls_back(database: Database) -> None:
 
 async def test_a_failing_statement_rolls_back_the_whole_transaction(database: Database) -> None:
     async with database.transaction() as tx:
-        await events.mark_handled(tx, "$first", "!room:test", T0)
+        await events.claim(tx, "$first", "!room:test", T0)
 
     async def join_then_handle_again() -> None:
         async with database.transaction() as tx:
             await events.record_room_joined(tx, "!room:test", T0)
-            await events.mark_handled(tx, "$first", "!room:test", T0)
+            await tx.execute(
+                "INSERT INTO handled_event (event_id, room_id, handled_at) VALUES (?, ?, ?)",
+                ("$first", "!room:test", T0.isoformat()),
+            )
 
     with pytest.raises(sqlite3.IntegrityError):
         await join_then_handle_again()
@@ -174,18 +177,19 @@ async def test_a_committed_transaction_is_visible_to_another_connection(
         await other.close()
 
 
-async def test_transaction_execute_returns_the_row_id_or_the_row_count(
+async def test_insert_returns_the_row_id_and_execute_the_row_count(
     database: Database,
 ) -> None:
     async with database.transaction() as tx:
-        first = await tx.execute(
+        first = await tx.insert(
             "INSERT INTO served_room (room_id, joined_at) VALUES (?, ?)", ("!a:test", "x")
         )
-        second = await tx.execute(
+        second = await tx.insert(
             "INSERT INTO served_room (room_id, joined_at) VALUES (?, ?)", ("!b:test", "x")
         )
         assert second == first + 1
         assert await tx.execute("UPDATE served_room SET joined_at = 'y'") == 2
+        assert await tx.execute("UPDATE served_room SET joined_at = 'z' WHERE 0") == 0
         assert await tx.fetch_one("SELECT * FROM served_room WHERE room_id = '!none'") is None
         assert await tx.fetch_value("SELECT joined_at FROM served_room WHERE 0") is None
 
@@ -193,19 +197,18 @@ async def test_transaction_execute_returns_the_row_id_or_the_row_count(
 async def test_handled_events(database: Database) -> None:
     async with database.transaction() as tx:
         assert not await events.is_handled(tx, "$a")
-        await events.mark_handled(tx, "$a", "!room:test", T0)
+        assert await events.claim(tx, "$a", "!room:test", T0)
         assert await events.is_handled(tx, "$a")
+        assert not await events.claim(tx, "$a", "!room:test", T0)
         assert not await events.is_handled(tx, "$b")
 
 
 async def test_forgetting_handled_events_keeps_the_recent_ones(database: Database) -> None:
     async with database.transaction() as tx:
-        await events.mark_handled(tx, "$old", "!room:test", T0)
-        await events.mark_handled(tx, "$edge", "!room:test", T0 + timedelta(hours=1))
-        await events.mark_handled(
-            tx, "$recent", "!room:test", T0 + timedelta(hours=1, microseconds=1)
-        )
-        await events.mark_handled(tx, "$new", "!room:test", T0 + timedelta(days=3))
+        await events.claim(tx, "$old", "!room:test", T0)
+        await events.claim(tx, "$edge", "!room:test", T0 + timedelta(hours=1))
+        await events.claim(tx, "$recent", "!room:test", T0 + timedelta(hours=1, microseconds=1))
+        await events.claim(tx, "$new", "!room:test", T0 + timedelta(days=3))
 
         forgotten = await events.forget_handled_before(tx, T0 + timedelta(hours=1))
 
@@ -219,8 +222,8 @@ async def test_forgetting_handled_events_keeps_the_recent_ones(database: Databas
 
 async def test_forgetting_orders_times_with_and_without_microseconds(database: Database) -> None:
     async with database.transaction() as tx:
-        await events.mark_handled(tx, "$half", "!room:test", T0 + timedelta(microseconds=500000))
-        await events.mark_handled(tx, "$whole", "!room:test", T0 + timedelta(seconds=1))
+        await events.claim(tx, "$half", "!room:test", T0 + timedelta(microseconds=500000))
+        await events.claim(tx, "$whole", "!room:test", T0 + timedelta(seconds=1))
 
         assert await events.forget_handled_before(tx, T0) == 0
         assert await events.forget_handled_before(tx, T0 + timedelta(seconds=1)) == 1

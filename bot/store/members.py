@@ -1,0 +1,30 @@
+"""Members as the bot has seen them: the name to show without pinging, and since when."""
+
+from datetime import datetime
+
+from bot.store.database import Transaction
+
+
+async def seen(tx: Transaction, user_id: str, display_name: str, at: datetime) -> None:
+    """Remember the member's current display name; the first sighting stays."""
+    await tx.execute(
+        "INSERT INTO member (user_id, display_name, first_seen) VALUES (?, ?, ?) "
+        "ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name "
+        "WHERE display_name != excluded.display_name",
+        (user_id, display_name, at.isoformat()),
+    )
+
+
+async def display_names(tx: Transaction, user_ids: list[str]) -> dict[str, str]:
+    """Known names for these members; unknown ones are left out."""
+    if not user_ids:
+        return {}
+    marks = ",".join("?" * len(user_ids))
+    rows = await tx.fetch_all(
+        f"SELECT user_id, display_name FROM member WHERE user_id IN ({marks})", user_ids
+    )
+    return {row["user_id"]: row["display_name"] for row in rows}
+
+
+async def forget(tx: Transaction, user_id: str) -> None:
+    await tx.execute("DELETE FROM member WHERE user_id = ?", (user_id,))

@@ -1,0 +1,16 @@
+"""The community's skills: one row per normalised key, with the name first typed for it."""
+
+from bot.store.database import Transaction
+
+
+async def find(tx: Transaction, key: str) -> tuple[int, str] | None:
+    row = await tx.fetch_one("SELECT id, name FROM skill WHERE key = ?", (key,))
+    return None if row is None else (row["id"], row["name"])
+
+
+async def keys(tx: Transaction) -> list[str]:
+    return [row[0] for row in await tx.fetch_all("SELECT key FROM skill")]
+
+
+async def create(tx: Transaction, key: str, name: str) -> int:
+    return await tx.insert("INSERT INTO skill (key, name) VALUES (?, ?)", (key, name))
