@@ -17,6 +17,7 @@ from bot.commands.router import (
     Denied,
     EventContext,
     Router,
+    Term,
     UsageError,
 )
 from bot.config import Config
@@ -223,7 +224,11 @@ class Dispatcher:
         return Text.join(lines)
 
     def _explain(self, command: Command, error: CommandError) -> Text:
-        reason = self._t(error.key, **error.values)
+        values = {
+            name: self._t(value.key) if isinstance(value, Term) else value
+            for name, value in error.values.items()
+        }
+        reason = self._t(error.key, **values)
         if not isinstance(error, UsageError):
             return reason
         prefix = self._config.bot.command_prefix

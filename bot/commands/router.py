@@ -17,10 +17,17 @@ from bot.messages import IncomingReaction, IncomingRedaction
 from bot.store.database import Transaction
 
 
+@dataclass(frozen=True)
+class Term:
+    """A catalogue key given as an error value, rendered in the reader's language."""
+
+    key: str
+
+
 class CommandError(Exception):
     """A failure the member should read: a catalogue key and its values."""
 
-    def __init__(self, key: str, **values: str | int | Text) -> None:
+    def __init__(self, key: str, **values: str | int | Text | Term) -> None:
         super().__init__(key)
         self.key = key
         self.values = values
@@ -79,7 +86,7 @@ class Param:
         if raw is None:
             if self.optional:
                 return None
-            raise UsageError("error.missing_argument", name=self.name)
+            raise UsageError("error.missing_argument", name=Term(f"param.{self.name}"))
         return self.convert(raw)
 
     def convert(self, raw: str) -> Any:
@@ -102,7 +109,7 @@ class RestOfLine(Param):
     def read(self, reader: ArgReader) -> Any:
         text = reader.rest()
         if not text and not self.optional:
-            raise UsageError("error.missing_argument", name=self.name)
+            raise UsageError("error.missing_argument", name=Term(f"param.{self.name}"))
         return text or None
 
 

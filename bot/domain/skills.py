@@ -43,27 +43,25 @@ class Found(Enum):
 
 @dataclass(frozen=True)
 class SkillChoice:
-    """Which known skill key a typed name means, and how it was found."""
+    """Which skill a typed name means: its key, how it was found, and a name to show if new."""
 
     key: str
     found: Found
+    name: str
 
 
 def choose_skill(typed: str, known: Collection[str], aliases: Mapping[str, str]) -> SkillChoice:
     """Resolve a typed name against known keys: exact, then alias, then a close spelling.
 
-    ``aliases`` maps normalised synonyms to normalised canonical names.
+    ``aliases`` maps synonyms to canonical names, as written in the config.
     """
     key = normalise(typed)
     if key in known:
-        return SkillChoice(key, Found.EXACT)
-    if key in aliases:
-        return SkillChoice(aliases[key], Found.ALIAS)
+        return SkillChoice(key, Found.EXACT, typed)
+    canonical = {normalise(synonym): name for synonym, name in aliases.items()}.get(key)
+    if canonical is not None:
+        return SkillChoice(normalise(canonical), Found.ALIAS, canonical)
     match = process.extractOne(key, known, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
     if match is not None:
-        return SkillChoice(match[0], Found.FUZZY)
-    return SkillChoice(key, Found.NEW)
-
-
-def normalised_aliases(aliases: Mapping[str, str]) -> dict[str, str]:
-    return {normalise(synonym): normalise(canonical) for synonym, canonical in aliases.items()}
+        return SkillChoice(match[0], Found.FUZZY, typed)
+    return SkillChoice(key, Found.NEW, typed)

@@ -7,7 +7,7 @@ collects what it sees, so a caller can wait for the bot's answer to one message.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from nio import (
     RoomMemberEvent,
     RoomMessageNotice,
     RoomMessageText,
+    RoomRedactResponse,
     RoomSendResponse,
     RoomVisibility,
     SyncResponse,
@@ -129,8 +130,20 @@ class MemberClient:
             lambda: self.memberships.get((room_id, user_id)) == membership, timeout
         )
 
-    async def say(self, room_id: str, text: str, thread_root: str | None = None) -> str:
+    async def say(
+        self,
+        room_id: str,
+        text: str,
+        thread_root: str | None = None,
+        html: str | None = None,
+        mentions: Sequence[str] = (),
+    ) -> str:
+        """Send a message; with ``html`` and ``mentions`` it carries pills, as Element's do."""
         content: dict[str, Any] = {"msgtype": "m.text", "body": text}
+        if html is not None:
+            content |= {"format": "org.matrix.custom.html", "formatted_body": html}
+        if mentions:
+            content["m.mentions"] = {"user_ids": list(mentions)}
         if thread_root is not None:
             content["m.relates_to"] = {
                 "rel_type": "m.thread",
@@ -139,6 +152,17 @@ class MemberClient:
                 "m.in_reply_to": {"event_id": thread_root},
             }
         return await self.send(room_id, "m.room.message", content)
+
+    async def react(self, room_id: str, event_id: str, key: str) -> str:
+        """Click an emoji under a message."""
+        relation = {"rel_type": "m.annotation", "event_id": event_id, "key": key}
+        return await self.send(room_id, "m.reaction", {"m.relates_to": relation})
+
+    async def redact(self, room_id: str, event_id: str) -> None:
+        """Take one of one's events back, as un-clicking a reaction does."""
+        response = await self.client.room_redact(room_id, event_id)
+        if not isinstance(response, RoomRedactResponse):
+            raise RuntimeError(f"{self.user_id} could not redact {event_id}: {response}")
 
     async def send(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:
         response = await self.client.room_send(

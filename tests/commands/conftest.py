@@ -13,7 +13,7 @@ from bot.commands.dispatcher import Dispatcher
 from bot.commands.router import Router
 from bot.config import BotConfig, Config, MatrixConfig
 from bot.i18n.types import Language
-from bot.messages import IncomingMessage, Reply
+from bot.messages import IncomingMessage, IncomingReaction, IncomingRedaction, Reply
 from bot.store.database import Database
 from tests.fakes import FakeClock, FakeTransport
 
@@ -44,7 +44,11 @@ class Harness:
         self._ids = itertools.count(1)
 
     def message(
-        self, body: str, sender: str = ALICE, thread_root: str | None = None
+        self,
+        body: str,
+        sender: str = ALICE,
+        thread_root: str | None = None,
+        mentions: tuple[str, ...] = (),
     ) -> IncomingMessage:
         return IncomingMessage(
             event_id=f"$event{next(self._ids)}",
@@ -54,7 +58,21 @@ class Harness:
             body=body,
             sent_at=self.clock.now(),
             thread_root=thread_root,
+            mentions=mentions,
         )
+
+    async def react(self, target: str, key: str, sender: str = ALICE) -> str:
+        """React to ``target`` as a member would; returns the reaction's event id."""
+        event_id = f"$reaction{next(self._ids)}"
+        name = sender[1:].split(":")[0].capitalize()
+        reaction = IncomingReaction(event_id, ROOM, sender, name, target, key, self.clock.now())
+        await self.dispatcher.handle_reaction(reaction)
+        return event_id
+
+    async def redact(self, event_id: str, sender: str = ALICE) -> None:
+        """Take one of one's events back (for a reaction: un-click it)."""
+        redaction = IncomingRedaction(f"$redaction{next(self._ids)}", ROOM, sender, event_id)
+        await self.dispatcher.handle_redaction(redaction)
 
     async def send(self, message: IncomingMessage) -> list[Reply]:
         before = len(self.transport.sent)

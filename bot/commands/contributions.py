@@ -1,0 +1,307 @@
+"""``!contribute``, ``!thanks``, ``!confirm``, ✅ reactions: work for the group, seen by peers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.commands.dispatcher import Context
+from bot.commands.lookup import expect_ref, find_member, mentioned_prefix
+from bot.commands.router import (
+    Answer,
+    ArgReader,
+    Denied,
+    EventContext,
+    NotFound,
+    Param,
+    Router,
+    UsageError,
+)
+from bot.domain.contributions import NO_DOMAIN, confirms, match_domain
+from bot.domain.ledger import (
+    MAX_DETAILS_LENGTH,
+    MAX_MINUTES,
+    HoursError,
+    RefKind,
+    format_minutes,
+    looks_like_hours,
+    parse_hours,
+)
+from bot.i18n import Catalogue, Text
+from bot.messages import IncomingReaction, IncomingRedaction
+from bot.store import contributions
+from bot.store.contributions import Contribution
+from bot.store.database import Transaction
+
+router = Router()
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a member typed about some work: how long, in which domain (as typed), what."""
+
+    minutes: int | None
+    domain: str | None
+    what: str
+
+
+def read_claim(text: str) -> Claim:
+    """``[hours] [domain] : what``, hours and domain in either order; checks the form only."""
+    head, colon, what = text.partition(":")
+    what = what.strip()
+    if not colon or not what:
+        raise UsageError("contributions.missing_what")
+    if len(what) > MAX_DETAILS_LENGTH:
+        raise UsageError("contributions.what_too_long", length=len(what), limit=MAX_DETAILS_LENGTH)
+    hours, words = _take_hours(head.split())
+    minutes = None
+    if hours is not None:
+        try:
+            minutes = parse_hours(hours)
+        except HoursError:
+            raise UsageError(
+                "contributions.bad_hours", given=hours, most=format_minutes(MAX_MINUTES)
+            ) from None
+    return Claim(minutes, " ".join(words) or None, what)
+
+
+def _take_hours(words: list[str]) -> tuple[str | None, list[str]]:
+    """The first one or two words that read as hours (``2h``, ``1h 30min``), and the rest."""
+    for size in (2, 1):
+        for start in range(len(words) - size + 1):
+            token = " ".join(words[start : start + size])
+            if looks_like_hours(token):
+                return token, words[:start] + words[start + size :]
+    return None, words
+
+
+def _claim_usage(t: Catalogue, optional: bool) -> str:
+    hours, domain = (Param(name, optional).usage(t) for name in ("hours", "domain"))
+    return f"{hours} {domain} : {Param('what').usage(t)}"
+
+
+@dataclass(frozen=True)
+class ClaimText(Param):
+    """``<hours> <domain> : <what>``."""
+
+    def read(self, reader: ArgReader) -> Claim:
+        return read_claim(reader.rest())
+
+    def usage(self, t: Catalogue) -> str:
+        return _claim_usage(t, optional=False)
+
+
+@dataclass(frozen=True)
+class ThanksText(Param):
+    """``<member> [hours] [domain] : <what>``, kept whole: finding the member needs the room."""
+
+    def read(self, reader: ArgReader) -> str:
+        text = reader.rest()
+        if not text:
+            raise UsageError("contributions.missing_member")
+        return text
+
+    def usage(self, t: Catalogue) -> str:
+        return f"{Param('member').usage(t)} {_claim_usage(t, optional=True)}"
+
+
+@router.command(
+    "contribute",
+    alias="contribution",
+    params=(ClaimText("claim"),),
+    examples=(
+        "2h habitat : repainted the workshop door",
+        "1h30 animation : atelier couture du samedi",
+        "90min administration : minutes of the general meeting",
+    ),
+)
+async def contribute(ctx: Context, claim: Claim) -> Answer:
+    if claim.minutes is None:
+        raise UsageError("contributions.missing_hours")
+    domain = _domain(ctx, claim.domain, required=True)
+    recorded = await _record(ctx, ctx.message.sender, claim.minutes, domain, claim.what)
+    headline = ctx.t(
+        "contributions.recorded", ref=_ref(recorded), summary=_summary(ctx.t, recorded)
+    )
+    return Answer(_record_message(ctx, headline, recorded), remember=_remember(recorded.id))
+
+
+@router.command(
+    "thanks",
+    alias="merci",
+    params=(ThanksText("thanks"),),
+    examples=(
+        "@camille 2h habitat : fixed the door",
+        "@sam : organised the repair café",
+        "@lou 1h : a relu nos statuts",
+    ),
+)
+async def thanks(ctx: Context, thanks: str) -> Answer:
+    member, name, rest = _thanked(ctx, thanks)
+    if member == ctx.message.sender:
+        raise Denied("contributions.self_thanks", command=_command(ctx, "contribute"))
+    if member == ctx.config.matrix.user_id:
+        raise Denied("contributions.thanks_bot")
+    claim = read_claim(rest)
+    domain = _domain(ctx, claim.domain, required=False)
+    recorded = await _record(ctx, member, claim.minutes, domain, claim.what)
+    headline = ctx.t(
+        "contributions.thanked",
+        thanker=ctx.message.sender_name,
+        name=name,
+        ref=_ref(recorded),
+        summary=_summary(ctx.t, recorded),
+    )
+    return Answer(
+        _record_message(ctx, headline, recorded),
+        mentions=(member,),
+        remember=_remember(recorded.id),
+    )
+
+
+@router.command("confirm", alias="confirmer", params=(Param("ref"),), examples=("c12",))
+async def confirm(ctx: Context, ref: str) -> Text:
+    t, me = ctx.t, ctx.message.sender
+    parsed = expect_ref(ref, RefKind.CONTRIBUTION)
+    found = await contributions.get(ctx.tx, parsed.number)
+    if found is None:
+        raise NotFound("contributions.no_such_ref", ref=str(parsed))
+    if found.member == me:
+        raise Denied("contributions.own", ref=_ref(found))
+    name = ctx.message.sender_name
+    if await contributions.confirm(ctx.tx, found.id, me, ctx.clock.now()):
+        headline = t(
+            "contributions.confirmation_recorded",
+            name=name,
+            ref=_ref(found),
+            member=_member_name(ctx, found),
+            summary=_summary(t, found),
+        )
+    else:
+        # Typed on purpose: taking the ✅ back later no longer withdraws it.
+        await contributions.detach_from_reaction(ctx.tx, found.id, me)
+        headline = t("contributions.already_confirmed", ref=_ref(found), name=name)
+    updated = await contributions.get(ctx.tx, found.id)
+    assert updated is not None
+    return Text.join([headline, _status(ctx, updated)])
+
+
+@router.on_reaction
+async def confirm_by_reaction(ctx: EventContext, reaction: IncomingReaction) -> None:
+    """✅ or 👍 on the bot's record message confirms it, silently; the contributor's own is moot."""
+    if not confirms(reaction.key):
+        return
+    found = await contributions.by_record_event(ctx.tx, reaction.target)
+    if found is None or found.member == reaction.sender:
+        return
+    await contributions.confirm(
+        ctx.tx, found.id, reaction.sender, ctx.clock.now(), via_event=reaction.event_id
+    )
+
+
+@router.on_redaction
+async def withdraw_by_redaction(ctx: EventContext, redaction: IncomingRedaction) -> None:
+    """Taking a confirming reaction back takes the confirmation back."""
+    await contributions.withdraw_reaction(ctx.tx, redaction.redacts)
+
+
+_USER_ID = re.compile(r"@[^\s:]+:[A-Za-z0-9.\-\[\]]+(?::\d+)?")
+_NAME = re.compile(r"[^\s:]+")
+
+
+def _thanked(ctx: Context, text: str) -> tuple[str, str, str]:
+    """The member ``text`` starts with (pill, user id, name or "quoted name"): id, name, rest."""
+    pinged = mentioned_prefix(ctx, text)
+    if pinged is not None:
+        typed, rest = pinged
+    elif text[0] in '"“«':
+        reader = ArgReader(text)
+        typed, rest = reader.word() or "", reader.rest()
+    else:
+        match = _USER_ID.match(text) or _NAME.match(text)
+        typed, rest = (match.group(), text[match.end() :]) if match else ("", text)
+    if not typed:
+        raise UsageError("contributions.missing_member")
+    user_id, name = find_member(ctx, typed)
+    return user_id, name, rest
+
+
+def _domain(ctx: Context, typed: str | None, required: bool) -> str:
+    """The configured domain meant, or ``NO_DOMAIN`` for a thanks that names none."""
+    domains = ctx.config.contributions.domains
+    listed = Text.join([Text.escaped(domain) for domain in domains], ", ")
+    if typed is None:
+        if required:
+            raise UsageError("contributions.missing_domain", domains=listed)
+        return NO_DOMAIN
+    found = match_domain(typed, domains)
+    if found is None:
+        raise UsageError("contributions.unknown_domain", given=typed, domains=listed)
+    return found
+
+
+async def _record(
+    ctx: Context, member: str, minutes: int | None, domain: str, what: str
+) -> Contribution:
+    """Store the work; whoever records someone else's work is its first witness."""
+    me, now = ctx.message.sender, ctx.clock.now()
+    number = await contributions.add(
+        ctx.tx, member, minutes, domain, what, me, ctx.message.room_id, now
+    )
+    if member != me:
+        await contributions.confirm(ctx.tx, number, me, now)
+    recorded = await contributions.get(ctx.tx, number)
+    assert recorded is not None
+    return recorded
+
+
+def _record_message(ctx: Context, headline: Text, recorded: Contribution) -> Text:
+    """The message members react to: what was recorded, where it stands, how to confirm it."""
+    lines = [headline, _status(ctx, recorded)]
+    if not recorded.is_confirmed(ctx.config.contributions.confirmations_required):
+        command = f"{_command(ctx, 'confirm')} {_ref(recorded)}"
+        lines.append(ctx.t("contributions.how_to_confirm", command=command))
+    return Text.join(lines)
+
+
+def _remember(contribution_id: int) -> Callable[[Transaction, str], Awaitable[None]]:
+    async def remember(tx: Transaction, event_id: str) -> None:
+        await contributions.set_record_event(tx, contribution_id, event_id)
+
+    return remember
+
+
+def _status(ctx: Context, contribution: Contribution) -> Text:
+    required = ctx.config.contributions.confirmations_required
+    count = contribution.confirmations
+    if contribution.is_confirmed(required):
+        return ctx.t("contributions.counts", count=count, required=required)
+    return ctx.t("contributions.pending", count=count, required=required, missing=required - count)
+
+
+def _summary(t: Catalogue, contribution: Contribution) -> Text:
+    """``2h in habitat — fixed the door``; without hours or domain, only what is known."""
+    head = []
+    if contribution.minutes is not None:
+        head.append(Text.escaped(format_minutes(contribution.minutes)))
+    if contribution.domain != NO_DOMAIN:
+        head.append(t("contributions.in_domain", domain=contribution.domain))
+    parts = [Text.join(head, " ")] if head else []
+    return Text.join([*parts, Text.escaped(contribution.what)], " — ")
+
+
+def _member_name(ctx: Context, contribution: Contribution) -> str:
+    """The name the room shows now; the stored one for someone who left or never spoke."""
+    members = ctx.transport.room_members(ctx.message.room_id)
+    return members.get(contribution.member, contribution.member_name)
+
+
+def _command(ctx: Context, name: str) -> str:
+    command = ctx.commands.find(name)
+    assert command is not None  # declared in this module
+    return ctx.prefix + command.spelled(ctx.t)
+
+
+def _ref(contribution: Contribution) -> str:
+    return f"{RefKind.CONTRIBUTION.value}{contribution.id}"

@@ -1,0 +1,110 @@
+"""Messages for the contribution ledger: contributing, thanking, confirming."""
+
+from bot.i18n.types import Messages
+
+MESSAGES: Messages = {
+    "cmd.contribute.summary": {
+        "fr": "note une contribution que j'ai faite, payée ou bénévole (elles comptent pareil)",
+        "en": "records a contribution I made, paid or volunteer (they count alike)",
+    },
+    "cmd.thanks.summary": {
+        "fr": "remercie un membre : sa contribution est notée, et je la confirme",
+        "en": "thanks a member: their contribution is recorded, confirmed by me",
+    },
+    "cmd.confirm.summary": {
+        "fr": "confirme une contribution dont j'ai été témoin (réagir ✅ ou 👍 à son message fait pareil)",
+        "en": "confirms a contribution I witnessed (reacting ✅ or 👍 to its message does the same)",
+    },
+    "param.hours": {
+        "fr": "heures",
+        "en": "hours",
+    },
+    "param.domain": {
+        "fr": "domaine",
+        "en": "domain",
+    },
+    "param.what": {
+        "fr": "ce qui a été fait",
+        "en": "what was done",
+    },
+    "param.member": {
+        "fr": "@membre",
+        "en": "@member",
+    },
+    "contributions.recorded": {
+        "fr": "Contribution <b>{ref}</b> notée : {summary}",
+        "en": "Contribution <b>{ref}</b> recorded: {summary}",
+    },
+    "contributions.thanked": {
+        "fr": "{thanker} remercie {name} ! Contribution <b>{ref}</b> notée : {summary}",
+        "en": "{thanker} thanks {name}! Contribution <b>{ref}</b> recorded: {summary}",
+    },
+    "contributions.in_domain": {
+        "fr": "en {domain}",
+        "en": "in {domain}",
+    },
+    "contributions.counts": {
+        "fr": "Confirmée ({count} sur {required}) : elle compte.",
+        "en": "Confirmed ({count} of {required}): it counts.",
+    },
+    "contributions.pending": {
+        "fr": "Confirmations : {count} sur {required} ; encore {missing} et elle compte.",
+        "en": "Confirmations: {count} of {required}; {missing} more and it counts.",
+    },
+    "contributions.how_to_confirm": {
+        "fr": "Un·e témoin la confirme avec <code>{command}</code>, ou en réagissant ✅ ou 👍 à ce message.",
+        "en": "A witness confirms it with <code>{command}</code>, or by reacting ✅ or 👍 to this message.",
+    },
+    "contributions.confirmation_recorded": {
+        "fr": "Merci {name} ! Vous confirmez <b>{ref}</b> : {member}, {summary}",
+        "en": "Thank you {name}! You confirm <b>{ref}</b>: {member}, {summary}",
+    },
+    "contributions.already_confirmed": {
+        "fr": "Vous avez déjà confirmé <b>{ref}</b>, {name}.",
+        "en": "You already confirmed <b>{ref}</b>, {name}.",
+    },
+    "contributions.own": {
+        "fr": "<b>{ref}</b> est votre propre contribution : c'est aux autres de la confirmer.",
+        "en": "<b>{ref}</b> is your own contribution: it is for others to confirm.",
+    },
+    "contributions.no_such_ref": {
+        "fr": "Je ne trouve aucune contribution <b>{ref}</b>. Sa référence figure dans mon message qui l'a notée.",
+        "en": "I find no contribution <b>{ref}</b>. Its reference is in my message that recorded it.",
+    },
+    "contributions.self_thanks": {
+        "fr": "On ne se remercie pas soi-même ! Pour noter ce que vous avez fait : <code>{command}</code>",
+        "en": "You cannot thank yourself! To record what you did: <code>{command}</code>",
+    },
+    "contributions.thanks_bot": {
+        "fr": "C'est gentil, mais je ne tiens pas le compte de mes propres heures.",
+        "en": "That is kind, but I keep no count of my own hours.",
+    },
+    "contributions.missing_member": {
+        "fr": "Qui voulez-vous remercier ? Mentionnez la personne juste après la commande.",
+        "en": "Whom are you thanking? Mention them right after the command.",
+    },
+    "contributions.missing_what": {
+        "fr": "Dites ce qui a été fait, après deux-points.",
+        "en": "Say what was done, after a colon.",
+    },
+    "contributions.what_too_long": {
+        "fr": "Cette description fait {length} caractères ; {limit} au plus, s'il vous plaît.",
+        "en": "That description is {length} characters long; {limit} at most, please.",
+    },
+    "contributions.missing_hours": {
+        "fr": "Combien de temps ? Écrivez la durée comme <code>3h</code>, <code>1h30</code>, <code>1.5h</code> ou <code>90min</code>.",
+        "en": "How long did it take? Write it like <code>3h</code>, <code>1h30</code>, <code>1.5h</code> or <code>90min</code>.",
+    },
+    "contributions.bad_hours": {
+        "fr": "Je ne lis pas <code>{given}</code> comme une durée : écrivez <code>3h</code>, <code>1h30</code>, <code>1.5h</code> ou <code>90min</code>, jusqu'à {most}.",
+        "en": "I cannot read <code>{given}</code> as a duration: write <code>3h</code>, <code>1h30</code>, <code>1.5h</code> or <code>90min</code>, up to {most}.",
+    },
+    "contributions.missing_domain": {
+        "fr": "Dans quel domaine ? Au choix : {domains}.",
+        "en": "In which domain? One of: {domains}.",
+    },
+    "contributions.unknown_domain": {
+        "fr": "<code>{given}</code> n'est pas un domaine de la communauté. Au choix : {domains}.",
+        "en": "<code>{given}</code> is not one of the community's domains. Choose one of: {domains}.",
+    },
+}

@@ -1,0 +1,167 @@
+"""Contributions (``c3``) and the confirmations that make them count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.store.database import Row, Transaction
+
+_SELECT = """
+    SELECT contribution.id, contribution.member, contribution.minutes, contribution.domain,
+           contribution.what, contribution.recorded_by, contribution.room_id,
+           contribution.created_at, contribution.record_event,
+           coalesce(member.display_name, contribution.member) AS member_name,
+           (SELECT count(*) FROM confirmation
+            WHERE confirmation.contribution_id = contribution.id) AS confirmations
+    FROM contribution
+    LEFT JOIN member ON member.user_id = contribution.member
+"""
+
+
+@dataclass(frozen=True)
+class Contribution:
+    id: int
+    member: str
+    member_name: str
+    minutes: int | None
+    domain: str
+    what: str
+    recorded_by: str | None  # None once the recorder asked to be forgotten
+    room_id: str
+    created_at: datetime
+    record_event: str | None  # the bot's message that recorded it: reactions to it confirm
+    confirmations: int
+
+    def is_confirmed(self, required: int) -> bool:
+        return self.confirmations >= required
+
+
+@dataclass(frozen=True)
+class DomainTotal:
+    """One member's time in one domain, split by whether it is confirmed yet."""
+
+    domain: str
+    confirmed_minutes: int
+    pending_minutes: int
+    confirmed: int  # contributions, with or without hours
+    pending: int
+
+
+def _contribution(row: Row) -> Contribution:
+    return Contribution(
+        id=row["id"],
+        member=row["member"],
+        member_name=row["member_name"],
+        minutes=row["minutes"],
+        domain=row["domain"],
+        what=row["what"],
+        recorded_by=row["recorded_by"],
+        room_id=row["room_id"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        record_event=row["record_event"],
+        confirmations=row["confirmations"],
+    )
+
+
+async def add(
+    tx: Transaction,
+    member: str,
+    minutes: int | None,
+    domain: str,
+    what: str,
+    recorded_by: str,
+    room_id: str,
+    at: datetime,
+) -> int:
+    return await tx.insert(
+        "INSERT INTO contribution (member, minutes, domain, what, recorded_by, room_id, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (member, minutes, domain, what, recorded_by, room_id, at.isoformat()),
+    )
+
+
+async def get(tx: Transaction, contribution_id: int) -> Contribution | None:
+    row = await tx.fetch_one(_SELECT + " WHERE contribution.id = ?", (contribution_id,))
+    return None if row is None else _contribution(row)
+
+
+async def by_record_event(tx: Transaction, event_id: str) -> Contribution | None:
+    """The contribution a bot message recorded, so a reaction to that message can confirm it."""
+    row = await tx.fetch_one(_SELECT + " WHERE contribution.record_event = ?", (event_id,))
+    return None if row is None else _contribution(row)
+
+
+async def set_record_event(tx: Transaction, contribution_id: int, event_id: str) -> None:
+    await tx.execute(
+        "UPDATE contribution SET record_event = ? WHERE id = ?", (event_id, contribution_id)
+    )
+
+
+async def confirm(
+    tx: Transaction,
+    contribution_id: int,
+    confirmer: str,
+    at: datetime,
+    via_event: str | None = None,
+) -> bool:
+    """Record that ``confirmer`` witnessed it; False if they had already confirmed it."""
+    changed = await tx.execute(
+        "INSERT INTO confirmation (contribution_id, confirmer, via_event, created_at) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (contribution_id, confirmer, via_event, at.isoformat()),
+    )
+    return changed > 0
+
+
+async def detach_from_reaction(tx: Transaction, contribution_id: int, confirmer: str) -> None:
+    """A confirmation also typed as a command stays when its reaction is removed."""
+    await tx.execute(
+        "UPDATE confirmation SET via_event = NULL WHERE contribution_id = ? AND confirmer = ?",
+        (contribution_id, confirmer),
+    )
+
+
+async def withdraw_reaction(tx: Transaction, via_event: str) -> bool:
+    """Remove the confirmation a reaction made; False if that reaction confirmed nothing."""
+    return await tx.execute("DELETE FROM confirmation WHERE via_event = ?", (via_event,)) > 0
+
+
+async def of_member(tx: Transaction, member: str) -> list[Contribution]:
+    """Everything recorded for a member, newest first; ``is_confirmed`` tells which counts."""
+    rows = await tx.fetch_all(
+        _SELECT + " WHERE contribution.member = ? "
+        "ORDER BY contribution.created_at DESC, contribution.id DESC",
+        (member,),
+    )
+    return [_contribution(row) for row in rows]
+
+
+async def totals_by_domain(tx: Transaction, member: str, required: int) -> list[DomainTotal]:
+    """A member's minutes and contributions per domain, confirmed and not, by domain name."""
+    rows = await tx.fetch_all(
+        """
+        WITH counted AS (
+            SELECT contribution.domain, coalesce(contribution.minutes, 0) AS minutes,
+                   (SELECT count(*) FROM confirmation
+                    WHERE confirmation.contribution_id = contribution.id) >= ? AS confirmed
+            FROM contribution WHERE contribution.member = ?
+        )
+        SELECT domain,
+               sum(CASE WHEN confirmed THEN minutes ELSE 0 END) AS confirmed_minutes,
+               sum(CASE WHEN confirmed THEN 0 ELSE minutes END) AS pending_minutes,
+               sum(confirmed) AS confirmed, sum(NOT confirmed) AS pending
+        FROM counted GROUP BY domain ORDER BY domain
+        """,
+        (required, member),
+    )
+    return [
+        DomainTotal(
+            domain=row["domain"],
+            confirmed_minutes=row["confirmed_minutes"],
+            pending_minutes=row["pending_minutes"],
+            confirmed=row["confirmed"],
+            pending=row["pending"],
+        )
+        for row in rows
+    ]
