@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from bot.domain.durations import format_duration, parse_duration
+from bot.domain.skills import normalise
 from bot.i18n.types import Language
 
 
@@ -109,6 +110,19 @@ class ContributionsConfig(Section):
         default=["habitat", "transmission", "soin", "animation", "administration"], min_length=1
     )
     confirmations_required: int = Field(default=1, ge=1, le=10)
+
+    @field_validator("domains")
+    @classmethod
+    def _distinct_domains(cls, domains: list[str]) -> list[str]:
+        seen: dict[str, str] = {}
+        for domain in domains:
+            key = normalise(domain)
+            if not key:
+                raise ValueError("a domain name cannot be empty")
+            if key in seen:
+                raise ValueError(f"{domain!r} and {seen[key]!r} are the same domain")
+            seen[key] = domain
+        return domains
 
 
 class PollsConfig(Section):

@@ -37,17 +37,15 @@ def find_member(ctx: Context, typed: str) -> tuple[str, str]:
 def mentioned_prefix(ctx: Context, text: str) -> tuple[str, str] | None:
     """If ``text`` starts with a member (pill text or typed id), that member and the rest."""
     members = ctx.transport.room_members(ctx.message.room_id)
-    candidates = [
-        (name, user_id)
-        for user_id in ctx.message.mentions
-        for name in (members.get(user_id),)
-        if name
+    candidates = [(user_id, user_id) for user_id in ctx.message.mentions]
+    candidates += [
+        (members[user_id], user_id) for user_id in ctx.message.mentions if user_id in members
     ]
-    candidates += [(user_id, user_id) for user_id in ctx.message.mentions]
     for shown, user_id in sorted(candidates, key=lambda pair: -len(pair[0])):
         for spelling in (shown, f"@{shown}"):
-            if text.startswith(spelling):
-                return user_id, text[len(spelling) :]
+            rest = text[len(spelling) :]
+            if text.startswith(spelling) and not rest[:1].isalnum():  # "Bob" is not "Bobby"
+                return user_id, rest
     return None
 
 

@@ -13,9 +13,9 @@ MIN_LEVEL, MAX_LEVEL = 1, 5
 MAX_MINUTES = 200 * 60  # more than 200 hours in one record is a typo, not a contribution
 MAX_DETAILS_LENGTH = 500
 
-# Level words in both languages, normalised (no accents, singular), feminine forms too.
+# Level words in both languages, feminine forms too, keyed as normalise() spells them.
 LEVEL_WORDS: dict[str, int] = {
-    word: level
+    normalise(word): level
     for level, words in {
         1: ("curious", "curieux", "curieuse", "novice"),
         2: ("beginner", "debutant", "debutante"),

@@ -22,7 +22,9 @@ _EDGE_PUNCTUATION = re.compile(f"^[{_EDGE}]+|[{_EDGE}]+$")
 
 def normalise(name: str) -> str:
     """Case, accents, surrounding punctuation, spacing and plural ``s`` do not make a new skill."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    # Casefold between two decompositions: "𝚨" only becomes a capital alpha by NFKD.
+    folded = unicodedata.normalize("NFKD", name).casefold()
+    decomposed = unicodedata.normalize("NFKD", folded)
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     words = [_EDGE_PUNCTUATION.sub("", word) for word in _SPACES.split(bare)]
     return " ".join(_singular(word) for word in words if word)
