@@ -62,6 +62,9 @@ async def find_skill(ctx: Context, typed: str) -> SkillFound:
     name = " ".join(typed.split())
     if not normalise(name):
         raise UsageError("lookup.empty_skill")
+    exact = await skills.find(ctx.tx, normalise(name))
+    if exact is not None:  # the common case: no need to load every skill
+        return SkillFound(exact[0], normalise(name), exact[1], Found.EXACT)
     choice = choose_skill(name, await skills.keys(ctx.tx), ctx.config.skills.aliases)
     existing = await skills.find(ctx.tx, choice.key)
     if existing is None:

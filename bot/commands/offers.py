@@ -201,26 +201,26 @@ async def _browse(ctx: Context, kind: Kind, browse: Browse) -> Text:
         if skill.id is None:
             raise NotFound("offers.unknown_skill", skill=browse.skill)
         skill_id, skill_name = skill.id, skill.name
-    total = await listings.count_open(ctx.tx, kind, skill_id)
-    if total == 0:
-        return t(f"offers.none_open_{kind}")
-    pages = -(-total // PAGE_SIZE)
-    if browse.page > pages:
-        raise NotFound("offers.no_such_page", page=browse.page, pages=pages)
+    # One row more than a page says whether there is a next one, without counting them all.
     found = await listings.open_listings(
-        ctx.tx, kind, skill_id, PAGE_SIZE, (browse.page - 1) * PAGE_SIZE
+        ctx.tx, kind, skill_id, PAGE_SIZE + 1, (browse.page - 1) * PAGE_SIZE
     )
+    if not found:
+        if browse.page > 1:
+            raise NotFound("offers.no_such_page", page=browse.page)
+        return t(f"offers.none_open_{kind}")
+    has_more, found = len(found) > PAGE_SIZE, found[:PAGE_SIZE]
     title = (
-        t(f"offers.title_{kind}_skill", skill=skill_name, page=browse.page, pages=pages)
+        t(f"offers.title_{kind}_skill", skill=skill_name, page=browse.page)
         if skill_name
-        else t(f"offers.title_{kind}", page=browse.page, pages=pages)
+        else t(f"offers.title_{kind}", page=browse.page)
     )
     lines = [title, *(_line(ctx, each) for each in found)]
-    if browse.page < pages:
+    if has_more:
         command = ctx.commands.find("offers" if kind == "offer" else "needs")
         assert command is not None
-        more = f"{ctx.prefix}{command.spelled(t)} {browse.skill or ''} --page {browse.page + 1}"
-        lines.append(t("offers.more", command=" ".join(more.split())))
+        words = [ctx.prefix + command.spelled(t), browse.skill, "--page", str(browse.page + 1)]
+        lines.append(t("offers.more", command=" ".join(word for word in words if word)))
     return Text.join(lines)
 
 

@@ -115,24 +115,24 @@ MESSAGES: Messages = {
         "en": "No open needs right now.",
     },
     "offers.no_such_page": {
-        "fr": "Il n'y a pas de page {page} : il y en a {pages}.",
-        "en": "There is no page {page}: there are {pages}.",
+        "fr": "Il n'y a pas de page {page}.",
+        "en": "There is no page {page}.",
     },
     "offers.title_offer": {
-        "fr": "<b>Offres ouvertes</b> (page {page}/{pages}) :",
-        "en": "<b>Open offers</b> (page {page}/{pages}):",
+        "fr": "<b>Offres ouvertes</b> (page {page}) :",
+        "en": "<b>Open offers</b> (page {page}):",
     },
     "offers.title_need": {
-        "fr": "<b>Besoins ouverts</b> (page {page}/{pages}) :",
-        "en": "<b>Open needs</b> (page {page}/{pages}):",
+        "fr": "<b>Besoins ouverts</b> (page {page}) :",
+        "en": "<b>Open needs</b> (page {page}):",
     },
     "offers.title_offer_skill": {
-        "fr": "<b>Offres ouvertes en {skill}</b> (page {page}/{pages}) :",
-        "en": "<b>Open offers for {skill}</b> (page {page}/{pages}):",
+        "fr": "<b>Offres ouvertes en {skill}</b> (page {page}) :",
+        "en": "<b>Open offers for {skill}</b> (page {page}):",
     },
     "offers.title_need_skill": {
-        "fr": "<b>Besoins ouverts en {skill}</b> (page {page}/{pages}) :",
-        "en": "<b>Open needs for {skill}</b> (page {page}/{pages}):",
+        "fr": "<b>Besoins ouverts en {skill}</b> (page {page}) :",
+        "en": "<b>Open needs for {skill}</b> (page {page}):",
     },
     "offers.line": {
         "fr": "<code>{ref}</code> · {name} · {skill} · niveau {level} · il y a {age}",

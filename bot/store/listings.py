@@ -95,14 +95,6 @@ async def open_listings(
     return [_listing(row) for row in rows]
 
 
-async def count_open(tx: Transaction, kind: Kind, skill_id: int | None) -> int:
-    if skill_id is None:
-        sql = "SELECT count(*) FROM listing WHERE kind = ? AND withdrawn_at IS NULL"
-        return int(await tx.fetch_value(sql, (kind,)))
-    sql = "SELECT count(*) FROM listing WHERE kind = ? AND skill_id = ? AND withdrawn_at IS NULL"
-    return int(await tx.fetch_value(sql, (kind, skill_id)))
-
-
 async def best_offers(tx: Transaction, skill_id: int, excluding: str, limit: int) -> list[Listing]:
     """Who offers this skill, most experienced first, longest-standing offer first among equals."""
     rows = await tx.fetch_all(
