@@ -18,7 +18,6 @@ import contextlib
 import json
 import os
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 
-from bot.matrix.homeserver import LocalSynapse
+from bot.matrix.homeserver import LocalSynapse, terminate
 from bot.matrix.member import MemberClient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,16 +143,6 @@ async def until_answering(contender: Contender, timeout: float = 120) -> None:
             return
     tail = contender.output.read_text(errors="replace")[-3000:]
     raise RuntimeError(f"{contender.name} never answered; its output ends with:\n{tail}")
-
-
-async def terminate(process: asyncio.subprocess.Process) -> None:
-    if process.returncode is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(process.wait(), 20)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
 
 
 async def start_contender(

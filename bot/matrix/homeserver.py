@@ -111,6 +111,18 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+async def terminate(process: asyncio.subprocess.Process, grace: float = 20) -> None:
+    """SIGTERM, then SIGKILL if the process is still there after ``grace`` seconds."""
+    if process.returncode is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        await asyncio.wait_for(process.wait(), grace)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+
+
 class LocalSynapse:
     """One Synapse process with its data in ``directory``; restartable on the same port."""
 
@@ -156,14 +168,8 @@ class LocalSynapse:
 
     async def stop(self) -> None:
         process, self._process = self._process, None
-        if process is None or process.returncode is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(process.wait(), 20)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
+        if process is not None:
+            await terminate(process)
 
     async def restart(self) -> None:
         await self.stop()
