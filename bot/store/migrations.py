@@ -79,6 +79,14 @@ MIGRATIONS: Sequence[str] = (
         room_id TEXT NOT NULL
     );
     """,
+    # 3: "who can help" reads the best open offers of a skill straight from an index, and
+    # "do I already offer this?" looks at one member's records, not at the whole skill.
+    """
+    CREATE INDEX listing_offers_by_skill_level ON listing (skill_id, level DESC, created_at)
+        WHERE kind = 'offer' AND withdrawn_at IS NULL;
+    CREATE INDEX listing_open_by_member_skill ON listing (member, kind, skill_id)
+        WHERE withdrawn_at IS NULL;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)
