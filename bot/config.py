@@ -136,6 +136,13 @@ class PollsConfig(Section):
 class MatchingConfig(Section):
     mentor_capacity: int = Field(default=2, ge=1)
     max_suggestions: int = Field(default=3, ge=1, le=20)
+    # The score's weights, in the order of importance PRODUCT.md gives them.
+    weight_gap: float = Field(default=8.0, ge=0)
+    weight_reciprocity: float = Field(default=4.0, ge=0)
+    weight_waiting: float = Field(default=2.0, ge=0)
+    weight_capacity: float = Field(default=1.0, ge=0)
+    weight_novelty: float = Field(default=1.0, ge=0)
+    waiting_days_full: float = Field(default=60, gt=0)
 
 
 class DigestConfig(Section):

@@ -87,6 +87,30 @@ MIGRATIONS: Sequence[str] = (
     CREATE INDEX listing_open_by_member_skill ON listing (member, kind, skill_id)
         WHERE withdrawn_at IS NULL;
     """,
+    # 4: mentorship matches. A declined row is kept forever: that pair never comes back.
+    """
+    CREATE TABLE match (
+        id         INTEGER PRIMARY KEY,
+        need_id    INTEGER REFERENCES listing (id) ON DELETE SET NULL,
+        offer_id   INTEGER REFERENCES listing (id) ON DELETE SET NULL,
+        mentee     TEXT,
+        mentor     TEXT,
+        skill_id   INTEGER NOT NULL REFERENCES skill (id),
+        state      TEXT NOT NULL
+                   CHECK (state IN ('asked', 'accepted', 'declined', 'done', 'cancelled')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        room_id    TEXT,
+        feedback   TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX match_by_offer ON match (offer_id, state);
+    CREATE INDEX match_by_need ON match (need_id, state);
+    CREATE INDEX match_by_mentee ON match (mentee, state);
+    CREATE INDEX match_by_mentor ON match (mentor, state);
+    CREATE INDEX match_by_time ON match (updated_at);
+    CREATE UNIQUE INDEX match_one_open_per_pair ON match (need_id, offer_id)
+        WHERE state IN ('asked', 'accepted');
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)
