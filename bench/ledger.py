@@ -33,6 +33,7 @@ import tempfile
 import time
 from bisect import bisect
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,6 +46,7 @@ from bot.commands.offers import PAGE_SIZE
 from bot.config import BotConfig, Config, MatrixConfig, RateLimitConfig
 from bot.domain.contributions import NO_DOMAIN
 from bot.domain.skills import Found, choose_skill, normalise
+from bot.i18n import Text
 from bot.messages import IncomingMessage, Reply
 from bot.store.database import Database
 
@@ -276,6 +278,9 @@ class RecordingTransport:
         self, user_id: str, filename: str, data: bytes, text: str
     ) -> None:
         raise NotImplementedError("no ledger command sends a file")
+
+    async def open_shared_room(self, user_ids: Sequence[str], name: str, text: Text) -> str:
+        raise NotImplementedError("no ledger command opens a room")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The ``compagnon`` command: run, check-config, demo."""
+"""The ``compagnon`` command: run, check-config, demo, export."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 
 from bot.app import Compagnon
-from bot.config import ConfigError, load_config
+from bot.clock import SystemClock
+from bot.config import Config, ConfigError, load_config
+from bot.export import Format, NoDatabase, export
 from bot.matrix.gateway import LoginFailed
 from bot.store.database import DatabaseTooNew
 
@@ -30,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
         "--script", action="store_true", help="play a scripted conversation, then exit"
     )
     demo.add_argument("--language", choices=("fr", "en"), default="fr")
+    dump = commands.add_parser("export", help="write all the ledger's data, to stdout by default")
+    dump.add_argument("--config", type=Path, required=True)
+    dump.add_argument("--format", choices=("json", "csv"), default="json")
+    dump.add_argument("--output", type=Path, help="a file to write instead of stdout")
     arguments = parser.parse_args(argv)
 
     logging.basicConfig(
@@ -52,10 +58,29 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "check-config":
         print(f"{arguments.config}: OK")
         return 0
+    if arguments.command == "export":
+        return _export(config, arguments.format, arguments.output)
     try:
         asyncio.run(_run_until_signalled(Compagnon(config)))
     except (LoginFailed, DatabaseTooNew) as error:
         print(f"compagnon: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _export(config: Config, fmt: Format, output: Path | None) -> int:
+    try:
+        text = export(config, fmt, SystemClock().now())
+    except (NoDatabase, DatabaseTooNew) as error:
+        print(f"compagnon: {error}", file=sys.stderr)
+        return 1
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        output.write_text(text, encoding="utf-8", newline="")  # CSV brings its own CRLFs
+    except OSError as error:
+        print(f"compagnon: cannot write {output}: {error.strerror}", file=sys.stderr)
         return 1
     return 0
 

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.clock import Clock, SystemClock
-from bot.commands import admin, contributions, help, offers
+from bot.commands import admin, contributions, help, matching, offers, personal
 from bot.commands.dispatcher import Dispatcher
 from bot.config import Config
 from bot.matrix.gateway import MatrixGateway
@@ -17,7 +17,14 @@ from bot.store.database import Database
 
 log = logging.getLogger(__name__)
 
-ROUTERS = (help.router, offers.router, admin.router, contributions.router)
+ROUTERS = (
+    help.router,
+    offers.router,
+    matching.router,
+    admin.router,
+    contributions.router,
+    personal.router,
+)
 
 
 class Compagnon:

@@ -1,5 +1,6 @@
 """What crosses the seam between the Matrix side and the command side: plain values only."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -74,6 +75,10 @@ class Transport(Protocol):
         self, user_id: str, filename: str, data: bytes, text: str
     ) -> None:
         """Send a file to one member in a direct room with the bot (made if needed)."""
+        ...
+
+    async def open_shared_room(self, user_ids: Sequence[str], name: str, text: Text) -> str:
+        """Open a new private room with these members, post ``text`` in it; its room id."""
         ...
 
 

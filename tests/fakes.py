@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from bot.i18n import Text
 from bot.messages import Reply
 
 
@@ -33,12 +35,25 @@ class PrivateFile:
     text: str
 
 
+@dataclass(frozen=True)
+class SharedRoom:
+    room_id: str
+    user_ids: tuple[str, ...]
+    name: str
+    text: Text
+
+
 class FakeTransport:
-    """Records every reply and private file; power levels and members are set by the test."""
+    """Records every reply, private file and shared room; levels and members are set by the test.
+
+    ``refuse_rooms`` makes opening a room fail, as an unreachable homeserver would.
+    """
 
     def __init__(self) -> None:
         self.sent: list[Reply] = []
         self.files: list[PrivateFile] = []
+        self.rooms: list[SharedRoom] = []
+        self.refuse_rooms = False
         self.levels: dict[tuple[str, str], float] = {}
         self.members: dict[str, dict[str, str]] = {}
         self._ids = itertools.count(1)
@@ -57,3 +72,10 @@ class FakeTransport:
         self, user_id: str, filename: str, data: bytes, text: str
     ) -> None:
         self.files.append(PrivateFile(user_id, filename, data, text))
+
+    async def open_shared_room(self, user_ids: Sequence[str], name: str, text: Text) -> str:
+        if self.refuse_rooms:
+            raise ConnectionError("the homeserver is unreachable")
+        room = SharedRoom(f"!shared{len(self.rooms) + 1}:test", tuple(user_ids), name, text)
+        self.rooms.append(room)
+        return room.room_id

@@ -120,11 +120,9 @@ async def contribute(ctx: Context, claim: Claim) -> Answer:
     if claim.minutes is None:
         raise UsageError("contributions.missing_hours")
     domain = _domain(ctx, claim.domain, required=True)
-    recorded = await _record(ctx, ctx.message.sender, claim.minutes, domain, claim.what)
-    headline = ctx.t(
-        "contributions.recorded", ref=_ref(recorded), summary=_summary(ctx.t, recorded)
-    )
-    return Answer(_record_message(ctx, headline, recorded), remember=_remember(recorded.id))
+    recorded = await record_work(ctx, ctx.message.sender, claim.minutes, domain, claim.what)
+    headline = recorded_line(ctx.t, recorded)
+    return Answer(record_message(ctx, headline, recorded), remember=remember_record(recorded.id))
 
 
 @router.command(
@@ -145,7 +143,7 @@ async def thanks(ctx: Context, thanks: str) -> Answer:
         raise Denied("contributions.thanks_bot")
     claim = read_claim(rest)
     domain = _domain(ctx, claim.domain, required=False)
-    recorded = await _record(ctx, member, claim.minutes, domain, claim.what)
+    recorded = await record_work(ctx, member, claim.minutes, domain, claim.what)
     headline = ctx.t(
         "contributions.thanked",
         thanker=ctx.message.sender_name,
@@ -154,9 +152,9 @@ async def thanks(ctx: Context, thanks: str) -> Answer:
         summary=_summary(ctx.t, recorded),
     )
     return Answer(
-        _record_message(ctx, headline, recorded),
+        record_message(ctx, headline, recorded),
         mentions=(member,),
-        remember=_remember(recorded.id),
+        remember=remember_record(recorded.id),
     )
 
 
@@ -241,7 +239,7 @@ def _domain(ctx: Context, typed: str | None, required: bool) -> str:
     return found
 
 
-async def _record(
+async def record_work(
     ctx: Context, member: str, minutes: int | None, domain: str, what: str
 ) -> Contribution:
     """Store the work; whoever records someone else's work is its first witness."""
@@ -256,7 +254,7 @@ async def _record(
     return recorded
 
 
-def _record_message(ctx: Context, headline: Text, recorded: Contribution) -> Text:
+def record_message(ctx: Context, headline: Text, recorded: Contribution) -> Text:
     """The message members react to: what was recorded, where it stands, how to confirm it."""
     lines = [headline, _status(ctx, recorded)]
     if not recorded.is_confirmed(ctx.config.contributions.confirmations_required):
@@ -265,7 +263,12 @@ def _record_message(ctx: Context, headline: Text, recorded: Contribution) -> Tex
     return Text.join(lines)
 
 
-def _remember(contribution_id: int) -> Callable[[Transaction, str], Awaitable[None]]:
+def recorded_line(t: Catalogue, recorded: Contribution) -> Text:
+    """``Contribution c3 recorded: 2h in habitat — …``."""
+    return t("contributions.recorded", ref=_ref(recorded), summary=_summary(t, recorded))
+
+
+def remember_record(contribution_id: int) -> Callable[[Transaction, str], Awaitable[None]]:
     async def remember(tx: Transaction, event_id: str) -> None:
         await contributions.set_record_event(tx, contribution_id, event_id)
 

@@ -52,7 +52,11 @@ class CommandIndex:
 
 @dataclass(frozen=True)
 class Context:
-    """Everything a handler may use; ``tx`` commits with the record that the event was handled."""
+    """Everything a handler may use; ``tx`` commits with the record that the event was handled.
+
+    ``database`` is for an answer's follow-up, which runs after ``tx`` is committed; the
+    handler itself must use ``tx`` (a second transaction would wait for it forever).
+    """
 
     message: IncomingMessage
     tx: Transaction
@@ -63,6 +67,7 @@ class Context:
     started_at: datetime
     is_moderator: bool
     transport: Transport
+    database: Database
 
     @property
     def prefix(self) -> str:
@@ -154,7 +159,9 @@ class Dispatcher:
                 async with self._database.transaction() as tx:
                     await answer.remember(tx, event_id)
             if answer.follow_up is not None:
-                await answer.follow_up()
+                more = await answer.follow_up()
+                if more is not None:
+                    await self._answer(message, more)
         except Exception:
             log.exception("after answering %s in %s", message.event_id, message.room_id)
 
@@ -187,6 +194,7 @@ class Dispatcher:
                     self._started_at,
                     moderator,
                     self._transport,
+                    self._database,
                 )
                 await members.seen(tx, message.sender, message.sender_name, self._clock.now())
                 result = await command.handler(context, **values)

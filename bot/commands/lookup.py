@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.commands.dispatcher import Context
@@ -9,6 +10,8 @@ from bot.commands.router import NotFound, UsageError
 from bot.domain.ledger import Ref, RefKind, parse_ref
 from bot.domain.skills import Found, choose_skill, normalise
 from bot.store import skills
+
+_USER_ID = re.compile(r"@[^\s:]+:\S+")
 
 
 def find_member(ctx: Context, typed: str) -> tuple[str, str]:
@@ -22,8 +25,8 @@ def find_member(ctx: Context, typed: str) -> tuple[str, str]:
         name = members.get(user_id, user_id)
         if typed.strip() in (user_id, name, f"@{name}"):
             return user_id, name
-    if typed.startswith("@") and ":" in typed:
-        return typed, members.get(typed, typed)
+    if _USER_ID.fullmatch(typed.strip()):
+        return typed.strip(), members.get(typed.strip(), typed.strip())
     matches = [
         (user_id, name)
         for user_id, name in members.items()

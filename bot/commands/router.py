@@ -119,13 +119,14 @@ class Answer:
 
     ``mentions`` are pinged; ``remember`` stores the id of the sent reply (a record message
     members can react to) in its own transaction; ``follow_up`` runs once the reply is out
-    (network work that must not hold the database).
+    (network work that must not hold the database) and may return a further reply, so a
+    member learns what happened to that work too.
     """
 
     text: Text
     mentions: tuple[str, ...] = ()
     remember: Callable[[Transaction, str], Awaitable[None]] | None = None
-    follow_up: Callable[[], Awaitable[None]] | None = None
+    follow_up: Callable[[], Awaitable[Text | None]] | None = None
 
 
 Handler = Callable[..., Awaitable[Text | Answer]]

@@ -71,7 +71,11 @@ class History:
 
     def reciprocal(self, mentee: str, mentor: str) -> bool:
         """The mentee offers something the mentor needs: cross-fertilisation."""
-        return bool(self.offered.get(mentee, frozenset()) & self.needed.get(mentor, frozenset()))
+        return bool(self.taught_back(mentee, mentor))
+
+    def taught_back(self, mentee: str, mentor: str) -> frozenset[int]:
+        """The skills the mentee offers and the mentor needs, for saying which one."""
+        return self.offered.get(mentee, frozenset()) & self.needed.get(mentor, frozenset())
 
 
 @dataclass(frozen=True)

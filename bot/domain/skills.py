@@ -31,8 +31,10 @@ def normalise(name: str) -> str:
 
 
 def _singular(word: str) -> str:
+    stem = word[:-1]
+    # An "s" after punctuation ("v1.s") is no plural: dropping it would leave an edge to strip.
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
+        return stem if _EDGE_PUNCTUATION.sub("", stem) == stem else word
     return word
 
 

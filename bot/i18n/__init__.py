@@ -11,10 +11,16 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.i18n import contributions, core, ledger
+from bot.i18n import contributions, core, ledger, matching, personal
 from bot.i18n.types import Language, Messages
 
-FAMILIES: tuple[Messages, ...] = (core.MESSAGES, ledger.MESSAGES, contributions.MESSAGES)
+FAMILIES: tuple[Messages, ...] = (
+    core.MESSAGES,
+    ledger.MESSAGES,
+    contributions.MESSAGES,
+    personal.MESSAGES,
+    matching.MESSAGES,
+)
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
 
 

@@ -11,7 +11,7 @@ import io
 import logging
 import random
 import re
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
@@ -45,6 +45,7 @@ from nio import (
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain.permissions import effective_power
+from bot.i18n import Text
 from bot.matrix.session import Session, SessionFile
 from bot.messages import Inbox, IncomingMessage, IncomingReaction, IncomingRedaction, Reply
 from bot.store import events
@@ -53,6 +54,11 @@ from bot.store.database import Database
 log = logging.getLogger(__name__)
 
 _MESSAGES_ONLY = {"types": ["m.room.message", "m.room.encrypted"]}
+_ENCRYPTED = {
+    "type": "m.room.encryption",
+    "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
 _LONG_POLL_MS = 30_000
 _HEAD_START_SECONDS = 0.25
 
@@ -459,11 +465,36 @@ class MatrixGateway:
         else:
             content["url"] = upload.content_uri
         for message in ({"msgtype": "m.notice", "body": text}, content):
-            sent = await self.client.room_send(
-                room_id, "m.room.message", message, ignore_unverified_devices=True
-            )
-            if not isinstance(sent, RoomSendResponse):
-                raise DeliveryFailed(f"could not send to {room_id}: {sent}")
+            await self._post(room_id, message)
+
+    async def open_shared_room(self, user_ids: Sequence[str], name: str, text: Text) -> str:
+        created = await self.client.room_create(
+            name=name,
+            preset=RoomPreset.private_chat,
+            invite=list(user_ids),
+            initial_state=[_ENCRYPTED],
+        )
+        if not isinstance(created, RoomCreateResponse):
+            raise DeliveryFailed(f"could not open a room with {', '.join(user_ids)}: {created}")
+        room_id = str(created.room_id)
+        await self._until_invited(room_id, user_ids)
+        await self._post(
+            room_id,
+            {
+                "msgtype": "m.notice",
+                "body": text.plain,
+                "format": "org.matrix.custom.html",
+                "formatted_body": text.html,
+            },
+        )
+        return room_id
+
+    async def _post(self, room_id: str, content: dict[str, Any]) -> None:
+        sent = await self.client.room_send(
+            room_id, "m.room.message", content, ignore_unverified_devices=True
+        )
+        if not isinstance(sent, RoomSendResponse):
+            raise DeliveryFailed(f"could not send to {room_id}: {sent}")
 
     async def _direct_room(self, user_id: str) -> str:
         """The encrypted room the bot shares with this member alone, created on first use."""
@@ -476,25 +507,25 @@ class MatrixGateway:
             is_direct=True,
             preset=RoomPreset.trusted_private_chat,
             invite=[user_id],
-            initial_state=[
-                {
-                    "type": "m.room.encryption",
-                    "state_key": "",
-                    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
-                }
-            ],
+            initial_state=[_ENCRYPTED],
         )
         if not isinstance(created, RoomCreateResponse):
             raise DeliveryFailed(f"could not open a direct room with {user_id}: {created}")
         async with self._database.transaction() as tx:
             await events.remember_direct_room(tx, user_id, created.room_id)
-        # Keys go to the devices the bot knows in the room: wait until its sync saw the invite.
         room_id = str(created.room_id)
-        async with self._synced, asyncio.timeout(30):
-            await self._synced.wait_for(
-                lambda: user_id in getattr(self.client.rooms.get(room_id), "users", {})
-            )
+        await self._until_invited(room_id, [user_id])
         return room_id
+
+    async def _until_invited(self, room_id: str, user_ids: Sequence[str]) -> None:
+        """Keys go to the devices the bot knows in the room: wait until its sync saw the invites."""
+
+        def seen() -> bool:
+            room = self.client.rooms.get(room_id)
+            return room is not None and all(user_id in room.users for user_id in user_ids)
+
+        async with self._synced, asyncio.timeout(30):
+            await self._synced.wait_for(seen)
 
     # --- tasks ------------------------------------------------------------
 

@@ -15,10 +15,13 @@ from typing import Any
 from nio import (
     AsyncClient,
     AsyncClientConfig,
+    DownloadResponse,
     Event,
     LoginResponse,
     RoomCreateResponse,
+    RoomEncryptedFile,
     RoomMemberEvent,
+    RoomMessageFile,
     RoomMessageNotice,
     RoomMessageText,
     RoomRedactResponse,
@@ -26,6 +29,7 @@ from nio import (
     RoomVisibility,
     SyncResponse,
 )
+from nio.crypto.attachments import decrypt_attachment
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,10 @@ class MemberClient:
         if self.client.should_upload_keys:
             await self.client.keys_upload()
         await self.client.sync(timeout=0, full_state=True)
-        self.client.add_event_callback(self._on_message, (RoomMessageText, RoomMessageNotice))
+        self.client.add_event_callback(
+            self._on_message,
+            (RoomMessageText, RoomMessageNotice, RoomMessageFile, RoomEncryptedFile),
+        )
         self.client.add_event_callback(self._on_member, RoomMemberEvent)
         self.client.add_response_callback(self._on_sync, SyncResponse)
         self._sync_task = asyncio.create_task(self._sync_forever())
@@ -121,6 +128,35 @@ class MemberClient:
     async def join(self, room_id: str) -> None:
         await self.client.join(room_id)
         await self.wait_until(lambda: room_id in self.client.rooms)
+
+    async def join_invite_from(self, inviter: str, timeout: float = 15) -> str:
+        """Accept the first invite ``inviter`` sends (the bot's direct room); its room id."""
+
+        def invited() -> str | None:
+            rooms = self.client.invited_rooms.values()
+            return next((room.room_id for room in rooms if room.inviter == inviter), None)
+
+        await self.wait_until(lambda: invited() is not None, timeout)
+        room_id = invited()
+        assert room_id is not None
+        await self.join(room_id)
+        return room_id
+
+    async def download(self, seen: Seen) -> bytes:
+        """The content of a file message, decrypted when it came in an encrypted room."""
+        encrypted = seen.content.get("file")
+        url = encrypted["url"] if encrypted else seen.content["url"]
+        response = await self.client.download(mxc=url)
+        if not isinstance(response, DownloadResponse):
+            raise RuntimeError(f"{self.user_id} could not download {url}: {response}")
+        body: bytes = response.body
+        if not encrypted:
+            return body
+        return bytes(
+            decrypt_attachment(
+                body, encrypted["key"]["k"], encrypted["hashes"]["sha256"], encrypted["iv"]
+            )
+        )
 
     async def wait_membership(
         self, room_id: str, user_id: str, membership: str, timeout: float = 15

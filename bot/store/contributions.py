@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.ledger import Ref, RefKind
 from bot.store.database import Row, Transaction
 
 _SELECT = """
@@ -35,6 +37,10 @@ class Contribution:
 
     def is_confirmed(self, required: int) -> bool:
         return self.confirmations >= required
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(RefKind.CONTRIBUTION, self.id)
 
 
 @dataclass(frozen=True)
@@ -165,3 +171,91 @@ async def totals_by_domain(tx: Transaction, member: str, required: int) -> list[
         )
         for row in rows
     ]
+
+
+async def every(tx: Transaction) -> list[Contribution]:
+    """The whole ledger, in the order it was recorded."""
+    rows = await tx.fetch_all(_SELECT + " ORDER BY contribution.id")
+    return [_contribution(row) for row in rows]
+
+
+async def recorded_for_others(tx: Transaction, recorder: str) -> list[Contribution]:
+    """The work a member recorded for someone else (their thanks), newest first."""
+    rows = await tx.fetch_all(
+        _SELECT + " WHERE contribution.recorded_by = ? AND contribution.member != ? "
+        "ORDER BY contribution.created_at DESC, contribution.id DESC",
+        (recorder, recorder),
+    )
+    return [_contribution(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """One witness of one contribution."""
+
+    contribution_id: int
+    member: str  # whose work it is
+    confirmer: str | None  # None once the witness asked to be forgotten: it still counts
+    via_event: str | None  # the reaction that made it, while taking it back withdraws it
+    created_at: datetime
+
+
+async def confirmations(
+    tx: Transaction,
+    *,
+    given_by: str | None = None,
+    contribution_ids: Collection[int] | None = None,
+) -> list[Confirmation]:
+    """Confirmations, by contribution then time: all, or those one member gave, or on some work."""
+    conditions: list[str] = []
+    params: list[object] = []
+    if given_by is not None:
+        conditions.append("confirmation.confirmer = ?")
+        params.append(given_by)
+    if contribution_ids is not None:
+        if not contribution_ids:
+            return []
+        conditions.append(
+            f"confirmation.contribution_id IN ({','.join('?' * len(contribution_ids))})"
+        )
+        params.extend(contribution_ids)
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    rows = await tx.fetch_all(
+        "SELECT confirmation.contribution_id, contribution.member, confirmation.confirmer, "
+        "confirmation.via_event, confirmation.created_at FROM confirmation "
+        f"JOIN contribution ON contribution.id = confirmation.contribution_id {where} "
+        "ORDER BY confirmation.contribution_id, confirmation.created_at, confirmation.id",
+        params,
+    )
+    return [
+        Confirmation(
+            contribution_id=row["contribution_id"],
+            member=row["member"],
+            confirmer=row["confirmer"],
+            via_event=row["via_event"],
+            created_at=datetime.fromisoformat(row["created_at"]),
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What forgetting a member did to the ledger."""
+
+    deleted: int  # contributions they made, with the confirmations on them
+    unattributed: int  # contributions they recorded for others: kept, recorder unknown
+    anonymised: int  # confirmations they gave: kept and still counted, witness unknown
+
+
+async def forget_member(tx: Transaction, member: str) -> Forgotten:
+    """Delete a member's own work; keep, without their name, what others' work relies on."""
+    anonymised = await tx.execute(
+        "UPDATE confirmation SET confirmer = NULL, via_event = NULL WHERE confirmer = ?",
+        (member,),
+    )
+    deleted = await tx.execute("DELETE FROM contribution WHERE member = ?", (member,))
+    unattributed = await tx.execute(
+        "UPDATE contribution SET recorded_by = NULL WHERE recorded_by = ?", (member,)
+    )
+    return Forgotten(deleted, unattributed, anonymised)

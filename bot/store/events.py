@@ -71,3 +71,8 @@ async def remember_direct_room(tx: Transaction, member: str, room_id: str) -> No
         "ON CONFLICT (member) DO UPDATE SET room_id = excluded.room_id",
         (member, room_id),
     )
+
+
+async def forget_direct_room(tx: Transaction, member: str) -> bool:
+    """Forget which room the bot shares with the member; False if there was none."""
+    return await tx.execute("DELETE FROM direct_room WHERE member = ?", (member,)) > 0

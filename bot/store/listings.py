@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from bot.domain.ledger import Ref, RefKind
 from bot.store.database import Row, Transaction
 
 Kind = Literal["offer", "need"]
@@ -38,6 +39,10 @@ class Listing:
     @property
     def is_open(self) -> bool:
         return self.withdrawn_at is None
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(RefKind.OFFER if self.kind == "offer" else RefKind.NEED, self.id)
 
 
 def _listing(row: Row) -> Listing:
@@ -109,9 +114,16 @@ async def best_offers(tx: Transaction, skill_id: int, excluding: str, limit: int
 async def of_member(tx: Transaction, member: str, open_only: bool = True) -> list[Listing]:
     condition = " AND listing.withdrawn_at IS NULL" if open_only else ""
     rows = await tx.fetch_all(
-        f"{_SELECT} WHERE listing.member = ?{condition} ORDER BY listing.created_at DESC",
+        f"{_SELECT} WHERE listing.member = ?{condition} "
+        "ORDER BY listing.created_at DESC, listing.id DESC",
         (member,),
     )
+    return [_listing(row) for row in rows]
+
+
+async def every(tx: Transaction) -> list[Listing]:
+    """Every offer and need ever recorded, withdrawn ones too, in the order they came."""
+    rows = await tx.fetch_all(f"{_SELECT} ORDER BY listing.id")
     return [_listing(row) for row in rows]
 
 

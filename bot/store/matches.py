@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from bot.domain.ledger import Ref, RefKind
 from bot.domain.matching import History, Need, Offer
 from bot.store.database import Row, Transaction
 
@@ -33,6 +34,10 @@ class Match:
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(RefKind.MATCH, self.id)
 
 
 _SELECT = """
@@ -86,6 +91,34 @@ async def open_between(tx: Transaction, need_id: int, offer_id: int) -> Match | 
         (need_id, offer_id),
     )
     return None if row is None else _match(row)
+
+
+async def open_for_need(tx: Transaction, need_id: int) -> Match | None:
+    """The need's open match, with whichever offer: a need asks one mentor at a time."""
+    row = await tx.fetch_one(
+        f"{_SELECT} WHERE match.need_id = ? AND match.state IN ('asked', 'accepted')", (need_id,)
+    )
+    return None if row is None else _match(row)
+
+
+async def places_taken(tx: Transaction, offer_id: int) -> int:
+    """How much of the offer's capacity its open matches use."""
+    return int(
+        await tx.fetch_value(
+            "SELECT count(*) FROM match WHERE offer_id = ? AND state IN ('asked', 'accepted')",
+            (offer_id,),
+        )
+    )
+
+
+async def was_declined(tx: Transaction, mentee: str, mentor: str, skill_id: int) -> bool:
+    """Whether this mentor once declined this mentee on this skill: then never again."""
+    row = await tx.fetch_one(
+        "SELECT 1 FROM match WHERE mentee = ? AND mentor = ? AND skill_id = ? "
+        "AND state = 'declined' LIMIT 1",
+        (mentee, mentor, skill_id),
+    )
+    return row is not None
 
 
 async def set_state(tx: Transaction, match_id: int, state: State, at: datetime) -> None:

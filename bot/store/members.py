@@ -1,8 +1,20 @@
 """Members as the bot has seen them: the name to show without pinging, and since when."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from bot.store.database import Transaction
+from bot.store.database import Row, Transaction
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: str
+    display_name: str
+    first_seen: datetime
+
+
+def _member(row: Row) -> Member:
+    return Member(row["user_id"], row["display_name"], datetime.fromisoformat(row["first_seen"]))
 
 
 async def seen(tx: Transaction, user_id: str, display_name: str, at: datetime) -> None:
@@ -28,3 +40,18 @@ async def display_names(tx: Transaction, user_ids: list[str]) -> dict[str, str]:
 
 async def forget(tx: Transaction, user_id: str) -> None:
     await tx.execute("DELETE FROM member WHERE user_id = ?", (user_id,))
+
+
+async def get(tx: Transaction, user_id: str) -> Member | None:
+    row = await tx.fetch_one(
+        "SELECT user_id, display_name, first_seen FROM member WHERE user_id = ?", (user_id,)
+    )
+    return None if row is None else _member(row)
+
+
+async def every(tx: Transaction) -> list[Member]:
+    """All members, in the order they first spoke to the bot."""
+    rows = await tx.fetch_all(
+        "SELECT user_id, display_name, first_seen FROM member ORDER BY first_seen, user_id"
+    )
+    return [_member(row) for row in rows]

@@ -1,6 +1,15 @@
 """The community's skills: one row per normalised key, with the name first typed for it."""
 
+from dataclasses import dataclass
+
 from bot.store.database import Transaction
+
+
+@dataclass(frozen=True)
+class Skill:
+    id: int
+    key: str  # normalised: what matching compares
+    name: str  # as first typed: what people read
 
 
 async def find(tx: Transaction, key: str) -> tuple[int, str] | None:
@@ -14,3 +23,8 @@ async def keys(tx: Transaction) -> list[str]:
 
 async def create(tx: Transaction, key: str, name: str) -> int:
     return await tx.insert("INSERT INTO skill (key, name) VALUES (?, ?)", (key, name))
+
+
+async def every(tx: Transaction) -> list[Skill]:
+    rows = await tx.fetch_all("SELECT id, key, name FROM skill ORDER BY id")
+    return [Skill(row["id"], row["key"], row["name"]) for row in rows]

@@ -1,0 +1,665 @@
+"""``!match`` (``!binome``): suggested mentors and mentees with why, then a match's life.
+
+One command, because the router declares one command per name: its parameter reads
+``[ask|accept|decline|done|cancel <ref> [--close] [: feedback]]``, so ``!help match`` shows
+the whole life cycle. The words are understood in both languages, whatever ``language`` is.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.commands.contributions import (
+    record_message,
+    record_work,
+    recorded_line,
+    remember_record,
+)
+from bot.commands.dispatcher import Context
+from bot.commands.lookup import expect_ref
+from bot.commands.router import Answer, ArgReader, Denied, NotFound, Param, Router, Term, UsageError
+from bot.config import MatchingConfig
+from bot.domain.contributions import match_domain
+from bot.domain.ledger import MAX_DETAILS_LENGTH, Ref, RefKind
+from bot.domain.matching import History, Need, Offer, Pair, Weights, best_for_need, best_for_offer
+from bot.domain.skills import normalise
+from bot.i18n import LANGUAGES, Catalogue, Text
+from bot.store import listings, matches, members
+from bot.store.listings import Listing
+from bot.store.matches import Match
+
+router = Router()
+log = logging.getLogger(__name__)
+
+Verb = Literal["ask", "accept", "decline", "done", "cancel"]
+VERBS: tuple[Verb, ...] = ("ask", "accept", "decline", "done", "cancel")
+# Spellings people also type, beyond each language's own word (``matching.verb.*``).
+_MORE_SPELLINGS: dict[str, Verb] = {
+    "terminer": "done",
+    "termine": "done",
+    "finir": "done",
+    "finished": "done",
+    "refuse": "decline",
+}
+_SPELLINGS: dict[str, Verb] = {
+    **{
+        normalise(Catalogue(language).raw(f"matching.verb.{verb}")): verb
+        for language in LANGUAGES
+        for verb in VERBS
+    },
+    **{normalise(word): verb for word, verb in _MORE_SPELLINGS.items()},
+}
+_CLOSE_FLAGS = frozenset(Catalogue(language).raw("matching.flag.close") for language in LANGUAGES)
+# A wait shorter than this is not worth a word in the reasons.
+_WAITING_WORTH_SAYING_DAYS = 7
+# Where a finished match counts when the community has such a domain; else its first domain.
+TRANSMISSION = "transmission"
+
+
+@dataclass(frozen=True)
+class Action:
+    verb: Verb
+    ref: Ref
+    close_need: bool = False
+    feedback: str = ""
+
+
+@dataclass(frozen=True)
+class MatchAction(Param):
+    """``[ask|accept|decline|done|cancel <ref> [--close] [: feedback]]``; nothing: suggestions.
+
+    The feedback is everything after the first colon, so it may say anything, ``--close``
+    included; the flag must come before the colon, which keeps closing a need explicit.
+    """
+
+    def read(self, reader: ArgReader) -> Action | None:
+        head, colon, feedback = reader.rest().partition(":")
+        words = head.split()
+        if not words:
+            if colon:
+                raise UsageError("error.missing_argument", name=Term("param.action"))
+            return None
+        verb = _SPELLINGS.get(normalise(words[0]))
+        if verb is None:
+            raise UsageError("matching.unknown_verb", given=words[0])
+        if len(words) < 2:
+            raise UsageError("error.missing_argument", name=Term("param.ref"))
+        ref = expect_ref(words[1], RefKind.OFFER if verb == "ask" else RefKind.MATCH)
+        flags = words[2:]
+        close_need = (
+            verb == "done" and bool(flags) and {f.casefold() for f in flags} <= _CLOSE_FLAGS
+        )
+        if flags and not close_need:
+            raise UsageError("error.extra_text", extra=" ".join(flags))
+        feedback = feedback.strip()
+        if colon and verb != "done":
+            raise UsageError("matching.feedback_only_when_done")
+        if len(feedback) > MAX_DETAILS_LENGTH:
+            raise UsageError("matching.feedback_too_long", limit=MAX_DETAILS_LENGTH)
+        return Action(verb, ref, close_need, feedback)
+
+    def usage(self, t: Catalogue) -> str:
+        verbs = "|".join(t.raw(f"matching.verb.{verb}") for verb in VERBS)
+        ref, flag = t.raw("param.ref"), t.raw("matching.flag.close")
+        return f"[{verbs} <{ref}> [{flag}] [: {t.raw('param.feedback')}]]"
+
+
+@router.command(
+    "match",
+    alias="binome",
+    params=(MatchAction("action", optional=True),),
+    examples=(
+        "ask o12",
+        "",
+        "accept m5",
+        "decline m5",
+        "done m5 : clear and patient, thank you!",
+        "fini m5 --clore",
+        "cancel m5",
+    ),
+)
+async def match(ctx: Context, action: Action | None) -> Text | Answer:
+    if action is None:
+        return await _suggestions(ctx)
+    if action.verb == "ask":
+        return await _ask(ctx, action.ref)
+    found = await matches.get(ctx.tx, action.ref.number)
+    if found is None:
+        raise NotFound("matching.no_such_match", ref=str(action.ref))
+    return await _STEPS[action.verb](ctx, found, action)
+
+
+def weights(config: MatchingConfig) -> Weights:
+    """The score's constants, as the community configured them."""
+    return Weights(
+        gap=config.weight_gap,
+        reciprocity=config.weight_reciprocity,
+        waiting=config.weight_waiting,
+        capacity=config.weight_capacity,
+        novelty=config.weight_novelty,
+        waiting_days_full=config.waiting_days_full,
+        mentor_capacity=config.mentor_capacity,
+    )
+
+
+def transmission_domain(domains: Sequence[str]) -> str:
+    """Where a finished match counts: "transmission" when configured, else the first domain."""
+    return match_domain(TRANSMISSION, domains) or domains[0]
+
+
+# --- suggestions ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Scene:
+    """What the suggestions for one member are computed from, loaded once."""
+
+    me: str
+    mine: Sequence[Listing]  # needs, then offers
+    offers: Sequence[Offer]
+    needs: Sequence[Need]
+    ongoing: Sequence[Match]
+    history: History
+    names: dict[str, str]
+
+    def my_skill(self, skill_ids: frozenset[int]) -> str | None:
+        """The name of one of my skills among these (the first listed), for a reason."""
+        return next((each.skill_name for each in self.mine if each.skill_id in skill_ids), None)
+
+
+async def _suggestions(ctx: Context) -> Text:
+    t, me = ctx.t, ctx.message.sender
+    # Needs first, then offers, each oldest first: the order they were recorded in.
+    mine = sorted(await listings.of_member(ctx.tx, me), key=lambda each: (each.kind, each.id))
+    if not mine:
+        return t(
+            "matching.nothing_listed",
+            offer=_command(ctx, "offer"),
+            need=_command(ctx, "need"),
+        )
+    config = ctx.config.matching
+    offers = await matches.open_offers(
+        ctx.tx, config.mentor_capacity, {each.skill_id for each in mine if each.kind == "need"}
+    )
+    needs = await matches.open_needs(
+        ctx.tx, {each.skill_id for each in mine if each.kind == "offer"}
+    )
+    ongoing = await matches.of_member(ctx.tx, me, open_only=True)
+    people = {me, *(offer.member for offer in offers), *(need.member for need in needs)}
+    others = [party for each in ongoing for party in (each.mentee, each.mentor)]
+    scene = _Scene(
+        me,
+        mine,
+        offers,
+        needs,
+        ongoing,
+        await matches.history(ctx.tx, people),
+        await _names(ctx, [*people, *others]),
+    )
+    lines: list[Text] = []
+    for listing in mine:
+        block = _need_block if listing.kind == "need" else _offer_block
+        lines += block(ctx, scene, listing)
+    return Text.join(lines)
+
+
+def _need_block(ctx: Context, scene: _Scene, need: Listing) -> list[Text]:
+    t = ctx.t
+    header = t(
+        "matching.your_need", ref=_ref(RefKind.NEED, need), skill=need.skill_name, level=need.level
+    )
+    current = next((each for each in scene.ongoing if each.need_id == need.id), None)
+    if current is not None:
+        return [header, _ongoing(ctx, scene, current)]
+    me_as_mentee = Need(need.id, scene.me, need.skill_id, need.level, need.created_at)
+    pairs = best_for_need(
+        me_as_mentee,
+        scene.offers,
+        scene.history,
+        weights(ctx.config.matching),
+        ctx.clock.now(),
+        ctx.config.matching.max_suggestions,
+    )
+    if not pairs:
+        return [header, t("matching.no_mentor")]
+    return [header, *(_mentor_line(ctx, scene, pair, need.skill_name) for pair in pairs)]
+
+
+def _mentor_line(ctx: Context, scene: _Scene, pair: Pair, skill: str) -> Text:
+    offer_ref = Ref(RefKind.OFFER, pair.offer.id)
+    return ctx.t(
+        "matching.mentor_line",
+        why=_why(ctx, scene, pair, skill, mentor_side=False),
+        ref=str(offer_ref),
+        command=_verb_command(ctx, "ask", offer_ref),
+    )
+
+
+def _offer_block(ctx: Context, scene: _Scene, offer: Listing) -> list[Text]:
+    t, capacity = ctx.t, ctx.config.matching.mentor_capacity
+    current = [each for each in scene.ongoing if each.offer_id == offer.id]
+    left = max(0, capacity - len(current))
+    header = t(
+        "matching.your_offer",
+        ref=_ref(RefKind.OFFER, offer),
+        skill=offer.skill_name,
+        level=offer.level,
+        left=left,
+        capacity=capacity,
+    )
+    lines = [header, *(_ongoing(ctx, scene, each) for each in current)]
+    if not left:
+        return [*lines, t("matching.offer_full")]
+    me_as_mentor = Offer(offer.id, scene.me, offer.skill_id, offer.level, left)
+    pairs = best_for_offer(
+        me_as_mentor,
+        scene.needs,
+        scene.history,
+        weights(ctx.config.matching),
+        ctx.clock.now(),
+        ctx.config.matching.max_suggestions,
+    )
+    if not pairs:
+        return [*lines, t("matching.no_mentee")]
+    return [
+        *lines,
+        *(
+            t(
+                "matching.mentee_line",
+                why=_why(ctx, scene, pair, offer.skill_name, mentor_side=True),
+                ref=str(Ref(RefKind.NEED, pair.need.id)),
+            )
+            for pair in pairs
+        ),
+        t(
+            "matching.they_can_ask",
+            command=_verb_command(ctx, "ask", Ref(RefKind.OFFER, offer.id)),
+        ),
+    ]
+
+
+def _ongoing(ctx: Context, scene: _Scene, current: Match) -> Text:
+    """One of my open matches, and what either of us types next."""
+    t, ref = ctx.t, current.ref
+    mentee_side = current.mentee == scene.me
+    other = scene.names.get((current.mentor if mentee_side else current.mentee) or "", "")
+    name = other or t.raw("matching.someone")
+    if current.state == "accepted":
+        return t(
+            "matching.ongoing_accepted",
+            ref=str(ref),
+            name=name,
+            done=_verb_command(ctx, "done", ref),
+        )
+    if mentee_side:
+        return t("matching.ongoing_asked_by_me", ref=str(ref), name=name)
+    return t(
+        "matching.ongoing_asked_of_me",
+        ref=str(ref),
+        name=name,
+        accept=_verb_command(ctx, "accept", ref),
+        decline=_verb_command(ctx, "decline", ref),
+    )
+
+
+def _why(ctx: Context, scene: _Scene, pair: Pair, skill: str, mentor_side: bool) -> Text:
+    """One line that says why this pair: the gap, what goes back the other way, the wait."""
+    t, me = ctx.t, scene.me
+    steps = (
+        t(f"matching.steps.{pair.gap}") if pair.gap <= 2 else t("matching.steps.n", steps=pair.gap)
+    )
+    if mentor_side:
+        other, level, key = pair.need.member, pair.need.level, "matching.why_behind"
+        back = scene.my_skill(scene.history.taught_back(other, me))
+        back_key = "matching.why_offers_yours"
+    else:
+        other, level, key = pair.offer.member, pair.offer.level, "matching.why_ahead"
+        back = scene.my_skill(scene.history.taught_back(me, other))
+        back_key = "matching.why_wants_yours"
+    parts = [t(key, name=scene.names[other], level=level, steps=steps, skill=skill)]
+    if back is not None:
+        parts.append(t(back_key, skill=back))
+    waited = (ctx.clock.now() - pair.need.created_at).days
+    if mentor_side and waited >= _WAITING_WORTH_SAYING_DAYS:
+        parts.append(t("matching.why_waiting", days=waited))
+    if pair.paired_before:
+        parts.append(t("matching.why_again"))
+    return Text.join(parts, ", ")
+
+
+# --- ask ------------------------------------------------------------------------------------
+
+
+async def _ask(ctx: Context, offer_ref: Ref) -> Text | Answer:
+    """The mentee asks for a mentor's offer; the mentor is pinged once, with what to type."""
+    t, me = ctx.t, ctx.message.sender
+    offer = await listings.get(ctx.tx, offer_ref.number)
+    suggestions = _verb_command(ctx, None)
+    if offer is None or offer.kind != "offer":
+        raise NotFound("matching.no_such_offer", ref=str(offer_ref), command=suggestions)
+    if not offer.is_open:
+        raise NotFound("matching.offer_withdrawn", ref=str(offer_ref), command=suggestions)
+    if offer.member == me:
+        raise Denied("matching.own_offer", ref=str(offer_ref))
+    need = await listings.find_open_duplicate(ctx.tx, "need", me, offer.skill_id)
+    if need is None:
+        command = f"{_command(ctx, 'need')} {offer.skill_name}"
+        raise Denied("matching.no_need", skill=offer.skill_name, command=command)
+    current = await matches.open_for_need(ctx.tx, need.id)
+    if current is not None:
+        return await _already(ctx, current, need, offer)
+    names = await _names(ctx, [me, offer.member])
+    mentor = names[offer.member]
+    if offer.level <= need.level:
+        raise Denied(
+            "matching.not_ahead",
+            name=mentor,
+            skill=offer.skill_name,
+            offer_level=offer.level,
+            need_level=need.level,
+        )
+    if await matches.was_declined(ctx.tx, me, offer.member, offer.skill_id):
+        raise Denied(
+            "matching.was_declined", name=mentor, skill=offer.skill_name, command=suggestions
+        )
+    capacity = ctx.config.matching.mentor_capacity
+    if await matches.places_taken(ctx.tx, offer.id) >= capacity:
+        raise Denied(
+            "matching.full",
+            name=mentor,
+            capacity=capacity,
+            ref=str(offer_ref),
+            command=suggestions,
+        )
+    number = await matches.create(
+        ctx.tx, need.id, offer.id, me, offer.member, offer.skill_id, ctx.clock.now()
+    )
+    ref = Ref(RefKind.MATCH, number)
+    text = t(
+        "matching.asked",
+        mentor=mentor,
+        mentee=names[me],
+        skill=offer.skill_name,
+        ref=str(ref),
+        need_level=need.level,
+        offer_level=offer.level,
+        accept=_verb_command(ctx, "accept", ref),
+        decline=_verb_command(ctx, "decline", ref),
+    )
+    return Answer(text, mentions=(offer.member,))
+
+
+async def _already(ctx: Context, current: Match, need: Listing, offer: Listing) -> Text:
+    """Asking again pings nobody: it says where the need's match stands."""
+    t, ref = ctx.t, current.ref
+    names = await _names(ctx, [current.mentor])
+    name = names.get(current.mentor or "", t.raw("matching.someone"))
+    if current.offer_id != offer.id:
+        raise Denied(
+            "matching.need_taken",
+            need=_ref(RefKind.NEED, need),
+            ref=str(ref),
+            name=name,
+            state=Term(f"matching.state.{current.state}"),
+            cancel=_verb_command(ctx, "cancel", ref),
+        )
+    if current.state == "asked":
+        return t("matching.already_asked", ref=str(ref), name=name)
+    return t(
+        "matching.already_paired", ref=str(ref), name=name, done=_verb_command(ctx, "done", ref)
+    )
+
+
+# --- accept, decline, done, cancel ----------------------------------------------------------
+
+
+async def _accept(ctx: Context, found: Match, action: Action) -> Text | Answer:
+    """The mentor accepts: a private room for both, opened once the answer is out."""
+    t = ctx.t
+    mentee, mentor = _parties(ctx, found, mentor_only=True)
+    names = await _names(ctx, [mentee, mentor])
+    if found.state == "accepted" and found.room_id is not None:
+        return t("matching.already_accepted", ref=str(found.ref), name=names[mentee])
+    if found.state not in ("asked", "accepted"):
+        raise _closed(found)
+    await matches.set_state(ctx.tx, found.id, "accepted", ctx.clock.now())
+    need = await listings.get(ctx.tx, found.need_id) if found.need_id is not None else None
+    offer = await listings.get(ctx.tx, found.offer_id) if found.offer_id is not None else None
+    intro = _introduction(ctx, found, names[mentee], names[mentor], need, offer)
+    room_name = t(
+        "matching.room_name", mentee=names[mentee], mentor=names[mentor], skill=found.skill_name
+    ).plain
+    text = t(
+        "matching.accepted",
+        mentor=names[mentor],
+        mentee=names[mentee],
+        skill=found.skill_name,
+        ref=str(found.ref),
+    )
+    retry = _verb_command(ctx, "accept", found.ref)
+    return Answer(
+        text, follow_up=_room_opener(ctx, found, (mentee, mentor), room_name, intro, retry)
+    )
+
+
+def _room_opener(
+    ctx: Context,
+    found: Match,
+    people: tuple[str, str],
+    name: str,
+    intro: Text,
+    retry: str,
+) -> Callable[[], Awaitable[Text | None]]:
+    """Network work after the answer, without holding the database; then the room is noted."""
+    t, transport, database = ctx.t, ctx.transport, ctx.database
+
+    async def open_room() -> Text | None:
+        try:
+            room_id = await transport.open_shared_room(people, name, intro)
+        except Exception:
+            error = secrets.token_hex(3)
+            log.exception("ref %s: could not open the room of m%d", error, found.id)
+            return t("matching.room_failed", ref=str(found.ref), error=error, command=retry)
+        async with database.transaction() as tx:
+            await matches.set_room(tx, found.id, room_id)
+        return None
+
+    return open_room
+
+
+def _introduction(
+    ctx: Context,
+    found: Match,
+    mentee: str,
+    mentor: str,
+    need: Listing | None,
+    offer: Listing | None,
+) -> Text:
+    """Who, what skill, each one's level and details, and how to finish."""
+    t = ctx.t
+    lines = [
+        t(
+            "matching.intro",
+            mentee=mentee,
+            mentor=mentor,
+            skill=found.skill_name,
+            ref=str(found.ref),
+        )
+    ]
+    for key, name, listing in (
+        ("matching.intro_mentee", mentee, need),
+        ("matching.intro_mentor", mentor, offer),
+    ):
+        if listing is None:
+            continue
+        line = t(key, name=name, level=_level(t, listing.level))
+        if listing.details:
+            line = Text.join([line, t("offers.details", details=listing.details)], " ")
+        lines.append(line)
+    lines.append(t("matching.intro_next", done=_verb_command(ctx, "done", found.ref)))
+    return Text.join(lines)
+
+
+async def _decline(ctx: Context, found: Match, action: Action) -> Text:
+    """Remembered forever: this mentor is never suggested to this mentee for this skill."""
+    mentee, mentor = _parties(ctx, found, mentor_only=True)
+    if found.state == "accepted":
+        raise Denied(
+            "matching.decline_too_late",
+            ref=str(found.ref),
+            done=_verb_command(ctx, "done", found.ref),
+            cancel=_verb_command(ctx, "cancel", found.ref),
+        )
+    if found.state != "asked":
+        raise _closed(found)
+    await matches.set_state(ctx.tx, found.id, "declined", ctx.clock.now())
+    names = await _names(ctx, [mentee, mentor])
+    return ctx.t(
+        "matching.declined",
+        mentor=names[mentor],
+        mentee=names[mentee],
+        skill=found.skill_name,
+        ref=str(found.ref),
+        command=_verb_command(ctx, None),
+    )
+
+
+async def _done(ctx: Context, found: Match, action: Action) -> Answer:
+    """Either side closes it; the mentor's transmission is recorded, witnessed by the mentee.
+
+    When the mentee says it, their confirmation comes with it. When the mentor says it, the
+    work waits for the mentee's ``!confirm`` or ✅, like any work recorded by its author.
+    """
+    t, me, now = ctx.t, ctx.message.sender, ctx.clock.now()
+    mentee, mentor = _parties(ctx, found, mentor_only=False)
+    names = await _names(ctx, [mentee, mentor])
+    if found.state == "asked":
+        raise Denied(
+            "matching.not_accepted",
+            name=names[mentor],
+            ref=str(found.ref),
+            cancel=_verb_command(ctx, "cancel", found.ref),
+        )
+    if found.state != "accepted":
+        raise _closed(found)
+    if action.close_need and me != mentee:
+        raise Denied("matching.close_by_mentee", name=names[mentee])
+    await matches.set_state(ctx.tx, found.id, "done", now)
+    lines = [
+        t(
+            "matching.done",
+            ref=str(found.ref),
+            mentor=names[mentor],
+            mentee=names[mentee],
+            skill=found.skill_name,
+        )
+    ]
+    if action.feedback:
+        await matches.set_feedback(ctx.tx, found.id, action.feedback)
+        lines.append(t("matching.feedback", feedback=action.feedback))
+    if action.close_need and found.need_id is not None:
+        need = await listings.get(ctx.tx, found.need_id)
+        if need is not None and need.is_open:
+            await listings.withdraw(ctx.tx, need.id, now)
+            lines.append(
+                t("matching.need_closed", ref=_ref(RefKind.NEED, need), skill=need.skill_name)
+            )
+    what = t("matching.transmission_what", skill=found.skill_name, ref=str(found.ref)).plain
+    domain = transmission_domain(ctx.config.contributions.domains)
+    recorded = await record_work(ctx, mentor, None, domain, what)
+    lines.append(recorded_line(t, recorded))
+    other = mentor if me == mentee else mentee
+    return Answer(
+        record_message(ctx, Text.join(lines), recorded),
+        mentions=(other,),
+        remember=remember_record(recorded.id),
+    )
+
+
+async def _cancel(ctx: Context, found: Match, action: Action) -> Text:
+    """Either side, or a moderator: the match ends and nothing is held against anyone."""
+    me = ctx.message.sender
+    if me not in (found.mentee, found.mentor) and not ctx.is_moderator:
+        raise Denied("matching.not_party", ref=str(found.ref))
+    if not found.is_open:
+        raise _closed(found)
+    await matches.set_state(ctx.tx, found.id, "cancelled", ctx.clock.now())
+    names = await _names(ctx, [party for party in (found.mentee, found.mentor) if party])
+    someone = ctx.t.raw("matching.someone")
+    return ctx.t(
+        "matching.cancelled",
+        ref=str(found.ref),
+        mentee=names.get(found.mentee or "", someone),
+        mentor=names.get(found.mentor or "", someone),
+        skill=found.skill_name,
+    )
+
+
+Step = Callable[[Context, Match, Action], Awaitable[Text | Answer]]
+_STEPS: dict[Verb, Step] = {
+    "accept": _accept,
+    "decline": _decline,
+    "done": _done,
+    "cancel": _cancel,
+}
+
+
+def _parties(ctx: Context, found: Match, mentor_only: bool) -> tuple[str, str]:
+    """Mentee and mentor, when the sender may act on the match; else why not."""
+    me = ctx.message.sender
+    if me not in (found.mentee, found.mentor):
+        raise Denied("matching.not_party", ref=str(found.ref))
+    if found.mentee is None or found.mentor is None:
+        raise Denied(
+            "matching.party_gone",
+            ref=str(found.ref),
+            cancel=_verb_command(ctx, "cancel", found.ref),
+        )
+    if mentor_only and me != found.mentor:
+        raise Denied("matching.mentor_only", ref=str(found.ref))
+    return found.mentee, found.mentor
+
+
+def _closed(found: Match) -> Denied:
+    return Denied(
+        "matching.closed", ref=str(found.ref), state=Term(f"matching.state.{found.state}")
+    )
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+async def _names(ctx: Context, user_ids: Sequence[str | None]) -> dict[str, str]:
+    """What the room calls each member now; the name last seen for those not in it."""
+    wanted = sorted({user_id for user_id in user_ids if user_id})
+    stored = await members.display_names(ctx.tx, wanted)
+    here = ctx.transport.room_members(ctx.message.room_id)
+    return {user_id: here.get(user_id) or stored.get(user_id, user_id) for user_id in wanted}
+
+
+def _command(ctx: Context, name: str) -> str:
+    command = ctx.commands.find(name)
+    assert command is not None  # offers and needs are always registered with matches
+    return ctx.prefix + command.spelled(ctx.t)
+
+
+def _verb_command(ctx: Context, verb: Verb | None, ref: Ref | None = None) -> str:
+    """``!match ask o12``, in the community's language; ``!match`` alone without a verb."""
+    words = [_command(ctx, "match")]
+    if verb is not None:
+        words.append(ctx.t.raw(f"matching.verb.{verb}"))
+    if ref is not None:
+        words.append(str(ref))
+    return " ".join(words)
+
+
+def _ref(kind: RefKind, listing: Listing) -> str:
+    return str(Ref(kind, listing.id))
+
+
+def _level(t: Catalogue, level: int) -> Text:
+    return t("offers.level", level=level, name=t(f"level.{level}"))

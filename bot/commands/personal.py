@@ -1,0 +1,267 @@
+"""``!profile``, ``!mydata``, ``!forget me``: a member's data is theirs, to read, take and erase."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.commands.dispatcher import Context
+from bot.commands.lookup import find_member
+from bot.commands.router import Answer, ArgReader, NotFound, Param, RestOfLine, Router, UsageError
+from bot.domain.contributions import NO_DOMAIN
+from bot.domain.ledger import format_minutes
+from bot.export import member_document, to_json
+from bot.i18n import Catalogue, Text
+from bot.store import contributions, listings, members, personal
+from bot.store.contributions import Contribution
+from bot.store.listings import Listing
+from bot.store.personal import Footprint
+
+router = Router()
+log = logging.getLogger(__name__)
+
+RECENT_CONTRIBUTIONS = 5  # a profile lists the latest few; the count says how many in all
+FORGET_WINDOW = timedelta(minutes=15)
+_WHAT_SHOWN = 80
+
+
+@router.command(
+    "profile",
+    alias="profil",
+    params=(RestOfLine("member", optional=True),),
+    examples=("", "@camille:example.org", "Camille"),
+)
+async def profile(ctx: Context, member: str | None) -> Text:
+    """Names are shown, never pinged: the answer carries no mentions."""
+    if member is None:
+        user_id, name = ctx.message.sender, ctx.message.sender_name
+    else:
+        user_id, name = find_member(ctx, member)
+        if name == user_id:  # not in this room: the name the bot last saw, if any
+            name = (await members.display_names(ctx.tx, [user_id])).get(user_id, user_id)
+    lines = [line for section in SECTIONS for line in await section(ctx, user_id)]
+    if lines:
+        return Text.join([ctx.t("personal.profile_title", name=name), *lines])
+    if user_id != ctx.message.sender:
+        return ctx.t("personal.profile_empty_other", name=name)
+    return ctx.t(
+        "personal.profile_empty_self",
+        name=name,
+        offer=_command(ctx, "offer"),
+        need=_command(ctx, "need"),
+        contribute=_command(ctx, "contribute"),
+    )
+
+
+async def _listings(ctx: Context, user_id: str) -> list[Text]:
+    """Open offers, then open needs, oldest last."""
+    found = await listings.of_member(ctx.tx, user_id)
+    lines = []
+    for kind, key in (("offer", "personal.offers"), ("need", "personal.needs")):
+        items = [_listing(ctx.t, each) for each in found if each.kind == kind]
+        if items:
+            lines.append(ctx.t(key, items=Text.join(items, " · ")))
+    return lines
+
+
+def _listing(t: Catalogue, listing: Listing) -> Text:
+    return t(
+        "personal.listing",
+        ref=str(listing.ref),
+        skill=listing.skill_name,
+        level=listing.level,
+        level_name=t(f"level.{listing.level}"),
+    )
+
+
+async def _contributions(ctx: Context, user_id: str) -> list[Text]:
+    """How many, how many count yet, and the latest few."""
+    found = await contributions.of_member(ctx.tx, user_id)
+    if not found:
+        return []
+    required = ctx.config.contributions.confirmations_required
+    confirmed = sum(each.is_confirmed(required) for each in found)
+    lines = [
+        ctx.t(
+            "personal.contributions",
+            count=len(found),
+            confirmed=confirmed,
+            pending=len(found) - confirmed,
+        )
+    ]
+    lines += [_contribution(ctx.t, each, required) for each in found[:RECENT_CONTRIBUTIONS]]
+    if len(found) > RECENT_CONTRIBUTIONS:
+        lines.append(ctx.t("personal.more", count=len(found) - RECENT_CONTRIBUTIONS))
+    return lines
+
+
+def _contribution(t: Catalogue, contribution: Contribution, required: int) -> Text:
+    what = contribution.what
+    if len(what) > _WHAT_SHOWN:
+        what = what[: _WHAT_SHOWN - 1] + "…"
+    parts = []
+    if contribution.minutes is not None:
+        parts.append(Text.escaped(format_minutes(contribution.minutes)))
+    if contribution.domain != NO_DOMAIN:
+        parts.append(Text.escaped(contribution.domain))
+    parts.append(Text.escaped(what))
+    status = "personal.confirmed" if contribution.is_confirmed(required) else "personal.pending"
+    return t(
+        "personal.contribution",
+        ref=str(contribution.ref),
+        summary=Text.join(parts, " · "),
+        status=t(status),
+    )
+
+
+async def _hours(ctx: Context, user_id: str) -> list[Text]:
+    """Confirmed hours per domain, with the hours still waiting for a witness beside them."""
+    t = ctx.t
+    required = ctx.config.contributions.confirmations_required
+    domains = []
+    for total in await contributions.totals_by_domain(ctx.tx, user_id, required):
+        if not total.confirmed_minutes and not total.pending_minutes:
+            continue  # only contributions without hours: counted above, no hours to show
+        domain = t("personal.no_domain") if total.domain == NO_DOMAIN else total.domain
+        confirmed = format_minutes(total.confirmed_minutes) if total.confirmed_minutes else "0h"
+        shown = t("personal.domain_hours", domain=domain, hours=confirmed)
+        if total.pending_minutes:
+            pending = t("personal.pending_hours", hours=format_minutes(total.pending_minutes))
+            shown = Text.join([shown, pending], " ")
+        domains.append(shown)
+    return [t("personal.hours", domains=Text.join(domains, " · "))] if domains else []
+
+
+Section = Callable[[Context, str], Awaitable[list[Text]]]
+# A profile's parts, in order; matches and the vote weight join them when they exist.
+SECTIONS: tuple[Section, ...] = (_listings, _contributions, _hours)
+
+
+@router.command("mydata", alias="mesdonnees")
+async def mydata(ctx: Context) -> Answer:
+    """Gathered in the command's transaction (one consistent snapshot), sent after the reply.
+
+    Sending means opening a direct room and uploading a file: network work that must not
+    hold the database, so it is the answer's follow-up; when it fails the member gets a
+    second reply saying so, instead of a promise that silently came to nothing.
+    """
+    t, me, now = ctx.t, ctx.message.sender, ctx.clock.now()
+    data = await personal.gather(ctx.tx, me)
+    document = member_document(data, ctx.config.contributions.confirmations_required, now)
+    content = to_json(document).encode()
+    filename = f"compagnon-data-{_file_safe(me[1:].split(':')[0])}-{now.date().isoformat()}.json"
+    notice = t("personal.mydata_notice", forget=_forget_command(ctx)).plain
+    transport = ctx.transport
+
+    async def send() -> Text | None:
+        try:
+            await transport.send_file_privately(me, filename, content, notice)
+        except Exception:
+            ref = secrets.token_hex(3)
+            log.exception("ref %s: could not send %s to %s", ref, filename, me)
+            return t("personal.mydata_failed", ref=ref)
+        return None
+
+    reply = t("personal.mydata_sending", name=ctx.message.sender_name, filename=filename)
+    return Answer(reply, follow_up=send)
+
+
+def _file_safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._=-]", "_", text)
+
+
+_ME = frozenset({"me", "moi"})
+_CONFIRM = frozenset({"confirm", "confirmer", "confirme"})
+
+
+@dataclass(frozen=True)
+class ForgetWords(Param):
+    """``me [confirm]``, in either language: forgetting is never one bare word away."""
+
+    def read(self, reader: ArgReader) -> bool:
+        """True for the confirming call."""
+        words = reader.rest().split()
+        if not words or words[0].casefold() not in _ME:
+            raise UsageError("personal.forget_whom")
+        if len(words) == 1:
+            return False
+        if len(words) == 2 and words[1].casefold() in _CONFIRM:
+            return True
+        raise UsageError("error.extra_text", extra=" ".join(words[1:]))
+
+    def usage(self, t: Catalogue) -> str:
+        return f"{t.raw('personal.word_me')} [{t.raw('personal.word_confirm')}]"
+
+
+@router.command(
+    "forget", alias="oublie", params=(ForgetWords("confirming"),), examples=("me", "me confirm")
+)
+async def forget(ctx: Context, confirming: bool) -> Text:
+    """Two steps: the first says what would go and notes the request; the second, soon
+    after, erases it all in this one transaction."""
+    t, me, now = ctx.t, ctx.message.sender, ctx.clock.now()
+    minutes = int(FORGET_WINDOW.total_seconds() // 60)
+    if not confirming:
+        footprint = Footprint.of(await personal.gather(ctx.tx, me))
+        await personal.request_forget(ctx.tx, me, now)
+        confirm = f"{_forget_command(ctx)} {t.raw('personal.word_confirm')}"
+        return Text.join(
+            [
+                t("personal.forget_preview", name=ctx.message.sender_name),
+                *_footprint(t, footprint, "personal.will_keep"),
+                t(
+                    "personal.forget_how",
+                    command=confirm,
+                    minutes=minutes,
+                    mydata=_command(ctx, "mydata"),
+                ),
+            ]
+        )
+    requested = await personal.forget_requested_at(ctx.tx, me)
+    if requested is None:
+        raise NotFound("personal.forget_nothing_to_confirm", command=_forget_command(ctx))
+    if now - requested > FORGET_WINDOW:
+        await personal.drop_forget_request(ctx.tx, me)
+        return t("personal.forget_expired", minutes=minutes, command=_forget_command(ctx))
+    footprint = await personal.forget(ctx.tx, me)
+    return Text.join(
+        [
+            t("personal.forgotten", name=ctx.message.sender_name),
+            *_footprint(t, footprint, "personal.kept"),
+            t("personal.fresh_start"),
+        ]
+    )
+
+
+def _footprint(t: Catalogue, footprint: Footprint, kept_heading: str) -> list[Text]:
+    """What is (or would be) erased, then what stays without the member's name."""
+    lines = [
+        t("personal.item_member"),
+        t("personal.item_listings", count=footprint.listings),
+        t("personal.item_contributions", count=footprint.contributions),
+    ]
+    if footprint.direct_room:
+        lines.append(t("personal.item_direct_room"))
+    kept = {
+        "personal.item_recorded": footprint.recorded_for_others,
+        "personal.item_confirmations": footprint.confirmations_given,
+        "personal.item_matches": footprint.matches,
+    }
+    if any(kept.values()):
+        lines.append(t(kept_heading))
+        lines += [t(key, count=count) for key, count in kept.items() if count]
+    return lines
+
+
+def _forget_command(ctx: Context) -> str:
+    return f"{_command(ctx, 'forget')} {ctx.t.raw('personal.word_me')}"
+
+
+def _command(ctx: Context, name: str) -> str:
+    command = ctx.commands.find(name)
+    assert command is not None, name  # the profile names commands the bot always has
+    return ctx.prefix + command.spelled(ctx.t)

@@ -1,0 +1,273 @@
+"""The ledger, or one member's part of it, as documents: JSON for machines, CSV for spreadsheets.
+
+One record shape per kind of thing, shared by ``!mydata`` and ``compagnon export``, so a
+member's file and the community's export read alike. Dates are ISO 8601 with their offset;
+``schema_version`` is the version of these documents, raised when a key changes meaning.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from bot.config import Config
+from bot.domain.contributions import NO_DOMAIN
+from bot.domain.ledger import Ref, RefKind
+from bot.store import contributions, listings, members, skills
+from bot.store.contributions import Confirmation, Contribution
+from bot.store.database import Database, Transaction
+from bot.store.listings import Listing
+from bot.store.matches import Match
+from bot.store.members import Member
+from bot.store.personal import PersonalData
+from bot.store.skills import Skill
+
+DOCUMENT_VERSION = 1
+Format = Literal["json", "csv"]
+Record = dict[str, Any]
+
+
+class NoDatabase(Exception):
+    """There is nothing to export: the configured database file does not exist."""
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Everything the community recorded, read in one transaction."""
+
+    members: list[Member]
+    skills: list[Skill]
+    listings: list[Listing]
+    contributions: list[Contribution]
+    confirmations: list[Confirmation]
+
+
+async def read_ledger(tx: Transaction) -> Ledger:
+    return Ledger(
+        members=await members.every(tx),
+        skills=await skills.every(tx),
+        listings=await listings.every(tx),
+        contributions=await contributions.every(tx),
+        confirmations=await contributions.confirmations(tx),
+    )
+
+
+def export(config: Config, fmt: Format, at: datetime) -> str:
+    """The configured database's whole ledger; never creates a database that is not there."""
+    path: Path = config.database.path
+    if not path.exists():
+        raise NoDatabase(f"no database at {path}: check database.path in the config")
+    ledger = asyncio.run(_read(path))
+    required = config.contributions.confirmations_required
+    if fmt == "csv":
+        return ledger_csv(ledger, required)
+    return to_json(ledger_document(ledger, required, at))
+
+
+async def _read(path: Path) -> Ledger:
+    database = await Database.open(path)
+    try:
+        async with database.transaction() as tx:
+            return await read_ledger(tx)
+    finally:
+        await database.close()
+
+
+def to_json(document: Record) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def ledger_document(ledger: Ledger, required: int, at: datetime) -> Record:
+    return {
+        "schema_version": DOCUMENT_VERSION,
+        "exported_at": at.isoformat(),
+        "members": [_member(member) for member in ledger.members],
+        "skills": [
+            {"id": skill.id, "key": skill.key, "name": skill.name} for skill in ledger.skills
+        ],
+        **_offers_and_needs(ledger.listings),
+        "contributions": _contributions(ledger.contributions, ledger.confirmations, required),
+    }
+
+
+def member_document(data: PersonalData, required: int, at: datetime) -> Record:
+    """What ``!mydata`` sends: the member's part of every table."""
+    requested = data.forget_requested_at
+    return {
+        "schema_version": DOCUMENT_VERSION,
+        "generated_at": at.isoformat(),
+        "user_id": data.user_id,
+        "member": None if data.member is None else _member(data.member),
+        **_offers_and_needs(data.listings),
+        "contributions": _contributions(data.contributions, data.confirmations, required),
+        "recorded_for_others": _contributions(
+            data.recorded_for_others, data.confirmations, required
+        ),
+        "confirmations_given": [
+            {
+                "contribution": str(Ref(RefKind.CONTRIBUTION, confirmation.contribution_id)),
+                "member": confirmation.member,
+                "confirmed_at": confirmation.created_at.isoformat(),
+                "via_event": confirmation.via_event,
+            }
+            for confirmation in data.confirmations_given
+        ],
+        "matches": [_match(match) for match in data.matches],
+        "direct_room": data.direct_room,
+        "forget_requested_at": None if requested is None else requested.isoformat(),
+    }
+
+
+def _member(member: Member) -> Record:
+    return {
+        "user_id": member.user_id,
+        "display_name": member.display_name,
+        "first_seen": member.first_seen.isoformat(),
+    }
+
+
+def _match(match: Match) -> Record:
+    need, offer = match.need_id, match.offer_id
+    return {
+        "ref": str(match.ref),
+        "mentee": match.mentee,
+        "mentor": match.mentor,
+        "need": None if need is None else str(Ref(RefKind.NEED, need)),
+        "offer": None if offer is None else str(Ref(RefKind.OFFER, offer)),
+        "skill": match.skill_name,
+        "state": match.state,
+        "created_at": match.created_at.isoformat(),
+        "updated_at": match.updated_at.isoformat(),
+        "room_id": match.room_id,
+        "feedback": match.feedback,
+    }
+
+
+def _offers_and_needs(found: Iterable[Listing]) -> Record:
+    records: Record = {"offers": [], "needs": []}
+    for listing in found:
+        records["offers" if listing.kind == "offer" else "needs"].append(_listing(listing))
+    return records
+
+
+def _listing(listing: Listing) -> Record:
+    return {
+        "ref": str(listing.ref),
+        "member": listing.member,
+        "skill": listing.skill_name,
+        "skill_id": listing.skill_id,
+        "level": listing.level,
+        "details": listing.details,
+        "room_id": listing.room_id,
+        "created_at": listing.created_at.isoformat(),
+        "withdrawn_at": None if listing.withdrawn_at is None else listing.withdrawn_at.isoformat(),
+    }
+
+
+def _contributions(
+    found: Iterable[Contribution], confirmations: Iterable[Confirmation], required: int
+) -> list[Record]:
+    witnesses: dict[int, list[Record]] = defaultdict(list)
+    for confirmation in confirmations:
+        witnesses[confirmation.contribution_id].append(
+            {
+                "confirmer": confirmation.confirmer,
+                "confirmed_at": confirmation.created_at.isoformat(),
+                "via_event": confirmation.via_event,
+            }
+        )
+    return [
+        {
+            "ref": str(contribution.ref),
+            "member": contribution.member,
+            "minutes": contribution.minutes,
+            "domain": None if contribution.domain == NO_DOMAIN else contribution.domain,
+            "what": contribution.what,
+            "recorded_by": contribution.recorded_by,
+            "room_id": contribution.room_id,
+            "created_at": contribution.created_at.isoformat(),
+            "record_event": contribution.record_event,
+            "confirmed": contribution.is_confirmed(required),
+            "confirmations": witnesses[contribution.id],
+        }
+        for contribution in found
+    ]
+
+
+CSV_COLUMNS = (
+    "type",
+    "ref",
+    "member",
+    "member_name",
+    "skill",
+    "level",
+    "hours",
+    "domain",
+    "details",
+    "recorded_by",
+    "created_at",
+    "status",
+    "withdrawn_at",
+    "confirmations",
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def ledger_csv(ledger: Ledger, required: int) -> str:
+    """Offers, needs and contributions in one table, oldest first, one row per record."""
+    records: list[Listing | Contribution] = [*ledger.listings, *ledger.contributions]
+    records.sort(key=lambda record: (record.created_at, record.ref.kind.value, record.ref.number))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for record in records:
+        if isinstance(record, Listing):
+            writer.writerow(_listing_row(record))
+        else:
+            writer.writerow(_contribution_row(record, required))
+    return out.getvalue()
+
+
+def _listing_row(listing: Listing) -> dict[str, str | int]:
+    return {
+        "type": listing.kind,
+        "ref": str(listing.ref),
+        "member": listing.member,
+        "member_name": _text_cell(listing.member_name),
+        "skill": _text_cell(listing.skill_name),
+        "level": listing.level,
+        "details": _text_cell(listing.details),
+        "created_at": listing.created_at.isoformat(),
+        "status": "open" if listing.is_open else "withdrawn",
+        "withdrawn_at": "" if listing.withdrawn_at is None else listing.withdrawn_at.isoformat(),
+    }
+
+
+def _contribution_row(contribution: Contribution, required: int) -> dict[str, str | int]:
+    minutes = contribution.minutes
+    return {
+        "type": "contribution",
+        "ref": str(contribution.ref),
+        "member": contribution.member,
+        "member_name": _text_cell(contribution.member_name),
+        "hours": "" if minutes is None else f"{minutes / 60:.2f}".rstrip("0").rstrip("."),
+        "domain": _text_cell(contribution.domain),
+        "details": _text_cell(contribution.what),
+        "recorded_by": contribution.recorded_by or "",
+        "created_at": contribution.created_at.isoformat(),
+        "status": "confirmed" if contribution.is_confirmed(required) else "pending",
+        "confirmations": contribution.confirmations,
+    }
+
+
+def _text_cell(text: str) -> str:
+    """What members typed, kept from running as a formula when a spreadsheet opens the file."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text

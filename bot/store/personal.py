@@ -1,0 +1,115 @@
+"""Everything stored about one member, gathered to hand it over or to forget it.
+
+Each repository forgets its own part; ``forget`` is the one place that calls them all, in
+the caller's transaction, so a member is forgotten entirely or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.store import contributions, events, listings, matches, members
+from bot.store.contributions import Confirmation, Contribution
+from bot.store.database import Transaction
+from bot.store.listings import Listing
+from bot.store.matches import Match
+from bot.store.members import Member
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """One member's part of every table."""
+
+    user_id: str
+    member: Member | None
+    listings: list[Listing]  # withdrawn ones too
+    contributions: list[Contribution]  # the work they made, newest first
+    recorded_for_others: list[Contribution]  # their thanks, newest first
+    confirmations: list[Confirmation]  # on the two lists above
+    confirmations_given: list[Confirmation]
+    matches: list[Match]  # as mentee or mentor
+    direct_room: str | None
+    forget_requested_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """How much of a member there is: what forgetting deletes, and what it anonymises."""
+
+    listings: int
+    contributions: int
+    direct_room: bool
+    recorded_for_others: int  # kept for the members they thanked, without the recorder
+    confirmations_given: int  # kept and still counted, without the witness
+    matches: int  # kept for the other side, without this one
+
+    @classmethod
+    def of(cls, data: PersonalData) -> Footprint:
+        return cls(
+            listings=len(data.listings),
+            contributions=len(data.contributions),
+            direct_room=data.direct_room is not None,
+            recorded_for_others=len(data.recorded_for_others),
+            confirmations_given=len(data.confirmations_given),
+            matches=len(data.matches),
+        )
+
+
+async def gather(tx: Transaction, user_id: str) -> PersonalData:
+    """Read in the caller's transaction: one consistent picture, even while others write."""
+    made = await contributions.of_member(tx, user_id)
+    recorded = await contributions.recorded_for_others(tx, user_id)
+    return PersonalData(
+        user_id=user_id,
+        member=await members.get(tx, user_id),
+        listings=await listings.of_member(tx, user_id, open_only=False),
+        contributions=made,
+        recorded_for_others=recorded,
+        confirmations=await contributions.confirmations(
+            tx, contribution_ids=[each.id for each in (*made, *recorded)]
+        ),
+        confirmations_given=await contributions.confirmations(tx, given_by=user_id),
+        matches=await matches.of_member(tx, user_id),
+        direct_room=await events.direct_room_of(tx, user_id),
+        forget_requested_at=await forget_requested_at(tx, user_id),
+    )
+
+
+async def request_forget(tx: Transaction, user_id: str, at: datetime) -> None:
+    """Note that the member asked to be forgotten; asking again starts the wait anew."""
+    await tx.execute(
+        "INSERT INTO forget_request (member, requested_at) VALUES (?, ?) "
+        "ON CONFLICT (member) DO UPDATE SET requested_at = excluded.requested_at",
+        (user_id, at.isoformat()),
+    )
+
+
+async def forget_requested_at(tx: Transaction, user_id: str) -> datetime | None:
+    value = await tx.fetch_value(
+        "SELECT requested_at FROM forget_request WHERE member = ?", (user_id,)
+    )
+    return None if value is None else datetime.fromisoformat(value)
+
+
+async def drop_forget_request(tx: Transaction, user_id: str) -> None:
+    await tx.execute("DELETE FROM forget_request WHERE member = ?", (user_id,))
+
+
+async def forget(tx: Transaction, user_id: str) -> Footprint:
+    """Delete the member and their own records; anonymise what others' records rely on."""
+    ledger = await contributions.forget_member(tx, user_id)
+    paired = len(await matches.of_member(tx, user_id))
+    await matches.forget_member(tx, user_id)
+    removed_listings = await listings.forget_member(tx, user_id)
+    direct_room = await events.forget_direct_room(tx, user_id)
+    await drop_forget_request(tx, user_id)
+    await members.forget(tx, user_id)
+    return Footprint(
+        listings=removed_listings,
+        contributions=ledger.deleted,
+        direct_room=direct_room,
+        recorded_for_others=ledger.unattributed,
+        confirmations_given=ledger.anonymised,
+        matches=paired,
+    )
