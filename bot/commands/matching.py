@@ -155,14 +155,29 @@ def transmission_domain(domains: Sequence[str]) -> str:
 
 
 @dataclass(frozen=True)
+class _Block:
+    """One of my open records: its open matches, or the best people for it."""
+
+    listing: Listing
+    current: Sequence[Match]
+    pairs: Sequence[Pair]
+    places_left: int  # offers: capacity minus open matches; needs: 0
+
+    @property
+    def people(self) -> list[str | None]:
+        """Everyone the block names, to look their names up once for all blocks."""
+        return [
+            *(party for each in self.current for party in (each.mentee, each.mentor)),
+            *(person for pair in self.pairs for person in (pair.need.member, pair.offer.member)),
+        ]
+
+
+@dataclass(frozen=True)
 class _Scene:
-    """What the suggestions for one member are computed from, loaded once."""
+    """What every block is written with."""
 
     me: str
     mine: Sequence[Listing]  # needs, then offers
-    offers: Sequence[Offer]
-    needs: Sequence[Need]
-    ongoing: Sequence[Match]
     history: History
     names: dict[str, str]
 
@@ -170,9 +185,14 @@ class _Scene:
         """The name of one of my skills among these (the first listed), for a reason."""
         return next((each.skill_name for each in self.mine if each.skill_id in skill_ids), None)
 
+    def name(self, user_id: str | None, t: Catalogue) -> str:
+        return self.names.get(user_id or "") or t.raw("matching.someone")
+
 
 async def _suggestions(ctx: Context) -> Text:
-    t, me = ctx.t, ctx.message.sender
+    """Scores only meet on my own skills, so only their records are read, and only the
+    people shown are named: a large community costs little more than a small one."""
+    t, me, now = ctx.t, ctx.message.sender, ctx.clock.now()
     # Needs first, then offers, each oldest first: the order they were recorded in.
     mine = sorted(await listings.of_member(ctx.tx, me), key=lambda each: (each.kind, each.id))
     if not mine:
@@ -189,44 +209,53 @@ async def _suggestions(ctx: Context) -> Text:
         ctx.tx, {each.skill_id for each in mine if each.kind == "offer"}
     )
     ongoing = await matches.of_member(ctx.tx, me, open_only=True)
-    people = {me, *(offer.member for offer in offers), *(need.member for need in needs)}
-    others = [party for each in ongoing for party in (each.mentee, each.mentor)]
-    scene = _Scene(
+    history = await matches.history_around(
+        ctx.tx,
         me,
-        mine,
-        offers,
-        needs,
-        ongoing,
-        await matches.history(ctx.tx, people),
-        await _names(ctx, [*people, *others]),
+        {each.skill_id for each in mine if each.kind == "offer"},
+        {each.skill_id for each in mine if each.kind == "need"},
     )
-    lines: list[Text] = []
+    scoring = weights(config)
+    blocks: list[_Block] = []
     for listing in mine:
-        block = _need_block if listing.kind == "need" else _offer_block
-        lines += block(ctx, scene, listing)
-    return Text.join(lines)
+        if listing.kind == "need":
+            current = [each for each in ongoing if each.need_id == listing.id]
+            wanted = Need(listing.id, me, listing.skill_id, listing.level, listing.created_at)
+            pairs = (
+                []
+                if current
+                else best_for_need(wanted, offers, history, scoring, now, config.max_suggestions)
+            )
+            blocks.append(_Block(listing, current, pairs, 0))
+        else:
+            current = [each for each in ongoing if each.offer_id == listing.id]
+            left = max(0, config.mentor_capacity - len(current))
+            offered = Offer(listing.id, me, listing.skill_id, listing.level, left)
+            pairs = best_for_offer(offered, needs, history, scoring, now, config.max_suggestions)
+            blocks.append(_Block(listing, current, pairs, left))
+    names = await _names(ctx, [person for block in blocks for person in block.people])
+    scene = _Scene(me, mine, history, names)
+    return Text.join(
+        [
+            line
+            for block in blocks
+            for line in (_need_block if block.listing.kind == "need" else _offer_block)(
+                ctx, scene, block
+            )
+        ]
+    )
 
 
-def _need_block(ctx: Context, scene: _Scene, need: Listing) -> list[Text]:
-    t = ctx.t
+def _need_block(ctx: Context, scene: _Scene, block: _Block) -> list[Text]:
+    t, need = ctx.t, block.listing
     header = t(
         "matching.your_need", ref=_ref(RefKind.NEED, need), skill=need.skill_name, level=need.level
     )
-    current = next((each for each in scene.ongoing if each.need_id == need.id), None)
-    if current is not None:
-        return [header, _ongoing(ctx, scene, current)]
-    me_as_mentee = Need(need.id, scene.me, need.skill_id, need.level, need.created_at)
-    pairs = best_for_need(
-        me_as_mentee,
-        scene.offers,
-        scene.history,
-        weights(ctx.config.matching),
-        ctx.clock.now(),
-        ctx.config.matching.max_suggestions,
-    )
-    if not pairs:
+    if block.current:
+        return [header, *(_ongoing(ctx, scene, each) for each in block.current)]
+    if not block.pairs:
         return [header, t("matching.no_mentor")]
-    return [header, *(_mentor_line(ctx, scene, pair, need.skill_name) for pair in pairs)]
+    return [header, *(_mentor_line(ctx, scene, pair, need.skill_name) for pair in block.pairs)]
 
 
 def _mentor_line(ctx: Context, scene: _Scene, pair: Pair, skill: str) -> Text:
@@ -239,31 +268,20 @@ def _mentor_line(ctx: Context, scene: _Scene, pair: Pair, skill: str) -> Text:
     )
 
 
-def _offer_block(ctx: Context, scene: _Scene, offer: Listing) -> list[Text]:
-    t, capacity = ctx.t, ctx.config.matching.mentor_capacity
-    current = [each for each in scene.ongoing if each.offer_id == offer.id]
-    left = max(0, capacity - len(current))
+def _offer_block(ctx: Context, scene: _Scene, block: _Block) -> list[Text]:
+    t, offer, capacity = ctx.t, block.listing, ctx.config.matching.mentor_capacity
     header = t(
         "matching.your_offer",
         ref=_ref(RefKind.OFFER, offer),
         skill=offer.skill_name,
         level=offer.level,
-        left=left,
+        left=block.places_left,
         capacity=capacity,
     )
-    lines = [header, *(_ongoing(ctx, scene, each) for each in current)]
-    if not left:
+    lines = [header, *(_ongoing(ctx, scene, each) for each in block.current)]
+    if not block.places_left:
         return [*lines, t("matching.offer_full")]
-    me_as_mentor = Offer(offer.id, scene.me, offer.skill_id, offer.level, left)
-    pairs = best_for_offer(
-        me_as_mentor,
-        scene.needs,
-        scene.history,
-        weights(ctx.config.matching),
-        ctx.clock.now(),
-        ctx.config.matching.max_suggestions,
-    )
-    if not pairs:
+    if not block.pairs:
         return [*lines, t("matching.no_mentee")]
     return [
         *lines,
@@ -273,7 +291,7 @@ def _offer_block(ctx: Context, scene: _Scene, offer: Listing) -> list[Text]:
                 why=_why(ctx, scene, pair, offer.skill_name, mentor_side=True),
                 ref=str(Ref(RefKind.NEED, pair.need.id)),
             )
-            for pair in pairs
+            for pair in block.pairs
         ),
         t(
             "matching.they_can_ask",
@@ -286,8 +304,7 @@ def _ongoing(ctx: Context, scene: _Scene, current: Match) -> Text:
     """One of my open matches, and what either of us types next."""
     t, ref = ctx.t, current.ref
     mentee_side = current.mentee == scene.me
-    other = scene.names.get((current.mentor if mentee_side else current.mentee) or "", "")
-    name = other or t.raw("matching.someone")
+    name = scene.name(current.mentor if mentee_side else current.mentee, t)
     if current.state == "accepted":
         return t(
             "matching.ongoing_accepted",
@@ -320,7 +337,7 @@ def _why(ctx: Context, scene: _Scene, pair: Pair, skill: str, mentor_side: bool)
         other, level, key = pair.offer.member, pair.offer.level, "matching.why_ahead"
         back = scene.my_skill(scene.history.taught_back(me, other))
         back_key = "matching.why_wants_yours"
-    parts = [t(key, name=scene.names[other], level=level, steps=steps, skill=skill)]
+    parts = [t(key, name=scene.name(other, t), level=level, steps=steps, skill=skill)]
     if back is not None:
         parts.append(t(back_key, skill=back))
     waited = (ctx.clock.now() - pair.need.created_at).days

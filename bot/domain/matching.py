@@ -146,8 +146,8 @@ def best_for_need(
         (column for column in range(len(same_skill)) if np.isfinite(scores[column])),
         key=lambda column: (-scores[column], same_skill[column].id),
     )
-    return [_pair(need, same_skill[column], float(scores[column]), history) for column in order][
-        :limit
+    return [
+        _pair(need, same_skill[column], float(scores[column]), history) for column in order[:limit]
     ]
 
 
@@ -168,7 +168,7 @@ def best_for_offer(
         (row for row in range(len(same_skill)) if np.isfinite(scores[row])),
         key=lambda row: (-scores[row], same_skill[row].id),
     )
-    return [_pair(same_skill[row], offer, float(scores[row]), history) for row in order][:limit]
+    return [_pair(same_skill[row], offer, float(scores[row]), history) for row in order[:limit]]
 
 
 def assign(

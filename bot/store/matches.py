@@ -207,20 +207,55 @@ async def open_offers(
 async def history(tx: Transaction, members: Collection[str] | None = None) -> History:
     """Skills offered and needed, and past or declined pairs, for some members or everyone."""
     where, params = _member_filter("member", members)
-    offered: dict[str, set[int]] = defaultdict(set)
-    needed: dict[str, set[int]] = defaultdict(set)
-    for row in await tx.fetch_all(
+    listed = await tx.fetch_all(
         f"SELECT member, kind, skill_id FROM listing WHERE withdrawn_at IS NULL{where}", params
-    ):
-        (offered if row["kind"] == "offer" else needed)[row["member"]].add(row["skill_id"])
+    )
     match_where, match_params = _member_filter("mentee", members)
-    declined: set[tuple[str, str, int]] = set()
-    before: set[tuple[str, str, int]] = set()
-    for row in await tx.fetch_all(
+    paired = await tx.fetch_all(
         "SELECT mentee, mentor, skill_id, state FROM match "
         f"WHERE mentee IS NOT NULL AND mentor IS NOT NULL{match_where}",
         match_params,
-    ):
+    )
+    return _history(listed, paired)
+
+
+async def history_around(
+    tx: Transaction, member: str, offered: Collection[int], needed: Collection[int]
+) -> History:
+    """What one member's suggestions read, given the skills they offer and need.
+
+    Reciprocity always has this member on one side: a mentor who needs a skill they offer,
+    a mentee who offers a skill they need. So the others' needs on the skills they offer,
+    the others' offers on the skills they need, and their own records tell as much as the
+    whole history would; and the pairs that count are their own.
+    """
+    listed = await tx.fetch_all(
+        "SELECT member, kind, skill_id FROM listing WHERE withdrawn_at IS NULL AND kind = 'need'"
+        + _skill_filter(offered)
+        + " UNION ALL SELECT member, kind, skill_id FROM listing "
+        "WHERE withdrawn_at IS NULL AND kind = 'offer'"
+        + _skill_filter(needed)
+        + " UNION ALL SELECT member, kind, skill_id FROM listing "
+        "WHERE withdrawn_at IS NULL AND member = ?",
+        [*offered, *needed, member],
+    )
+    paired = await tx.fetch_all(
+        "SELECT mentee, mentor, skill_id, state FROM match WHERE mentee = ? AND mentor IS NOT NULL "
+        "UNION ALL SELECT mentee, mentor, skill_id, state FROM match "
+        "WHERE mentor = ? AND mentee IS NOT NULL",
+        (member, member),
+    )
+    return _history(listed, paired)
+
+
+def _history(listed: Sequence[Row], paired: Sequence[Row]) -> History:
+    offered: dict[str, set[int]] = defaultdict(set)
+    needed: dict[str, set[int]] = defaultdict(set)
+    for row in listed:
+        (offered if row["kind"] == "offer" else needed)[row["member"]].add(row["skill_id"])
+    declined: set[tuple[str, str, int]] = set()
+    before: set[tuple[str, str, int]] = set()
+    for row in paired:
         triple = (row["mentee"], row["mentor"], row["skill_id"])
         if row["state"] == "declined":
             declined.add(triple)
