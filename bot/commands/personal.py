@@ -16,7 +16,7 @@ from bot.domain.contributions import NO_DOMAIN
 from bot.domain.ledger import format_minutes
 from bot.export import member_document, to_json
 from bot.i18n import Catalogue, Text
-from bot.store import contributions, listings, members, personal
+from bot.store import contributions, listings, matches, members, personal
 from bot.store.contributions import Contribution
 from bot.store.listings import Listing
 from bot.store.personal import Footprint
@@ -136,9 +136,31 @@ async def _hours(ctx: Context, user_id: str) -> list[Text]:
     return [t("personal.hours", domains=Text.join(domains, " · "))] if domains else []
 
 
+async def _matches(ctx: Context, user_id: str) -> list[Text]:
+    """Open matches with the role the member plays in each, and how many ended well."""
+    found = await matches.of_member(ctx.tx, user_id)
+    current = [
+        ctx.t(
+            "personal.match",
+            ref=f"m{each.id}",
+            skill=each.skill_name,
+            role=ctx.t("personal.as_mentor" if each.mentor == user_id else "personal.as_mentee"),
+            state=ctx.t(f"personal.match_{each.state}"),
+        )
+        for each in found
+        if each.is_open
+    ]
+    done = sum(each.state == "done" for each in found)
+    if not current and not done:
+        return []
+    return [
+        ctx.t("personal.matches", items=Text.join(current, " · ") if current else "—", done=done)
+    ]
+
+
 Section = Callable[[Context, str], Awaitable[list[Text]]]
 # A profile's parts, in order; matches and the vote weight join them when they exist.
-SECTIONS: tuple[Section, ...] = (_listings, _contributions, _hours)
+SECTIONS: tuple[Section, ...] = (_listings, _matches, _contributions, _hours)
 
 
 @router.command("mydata", alias="mesdonnees")

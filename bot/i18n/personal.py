@@ -47,6 +47,18 @@ MESSAGES: Messages = {
         "fr": "… et {count} de plus",
         "en": "… and {count} more",
     },
+    "personal.matches": {
+        "fr": "<b>Binômes</b> : {items} ({done} terminé(s))",
+        "en": "<b>Matches</b>: {items} ({done} finished)",
+    },
+    "personal.match": {
+        "fr": "<code>{ref}</code> {skill}, {role}, {state}",
+        "en": "<code>{ref}</code> {skill}, {role}, {state}",
+    },
+    "personal.as_mentor": {"fr": "en transmission", "en": "as mentor"},
+    "personal.as_mentee": {"fr": "en apprentissage", "en": "as mentee"},
+    "personal.match_asked": {"fr": "demandé", "en": "asked"},
+    "personal.match_accepted": {"fr": "en cours", "en": "under way"},
     "personal.hours": {
         "fr": "<b>Heures par domaine</b> : {domains}",
         "en": "<b>Hours by domain</b>: {domains}",

@@ -520,3 +520,16 @@ async def test_help_lists_the_new_commands_in_english(en: Harness) -> None:
     assert "!profile [@member] — a member's offers, needs, contributions and hours" in english
     assert "!mydata — sends me, in a direct message, everything the bot keeps" in english
     assert "!forget me [confirm] — erases my personal data, after a confirmation" in english
+
+
+async def test_the_profile_shows_open_and_finished_matches(bot_en: Harness) -> None:
+    await bot_en.answer("!offer woodworking 4", BOB)
+    await bot_en.answer("!need woodworking 1")
+    await bot_en.answer("!match ask o1")
+    assert "Matches: m1 woodworking, as mentee, asked (0 finished)" in await bot_en.answer(
+        "!profile"
+    )
+    await bot_en.answer("!match accept m1", BOB)
+    await bot_en.answer("!match done m1", BOB)
+    text = await bot_en.answer(f"!profile {BOB}")
+    assert "Matches: — (1 finished)" in text
