@@ -630,12 +630,6 @@ def _parties(ctx: Context, found: Match, mentor_only: bool) -> tuple[str, str]:
     me = ctx.message.sender
     if me not in (found.mentee, found.mentor):
         raise Denied("matching.not_party", ref=str(found.ref))
-    if found.mentee is None or found.mentor is None:
-        raise Denied(
-            "matching.party_gone",
-            ref=str(found.ref),
-            cancel=_verb_command(ctx, "cancel", found.ref),
-        )
     if mentor_only and me != found.mentor:
         raise Denied("matching.mentor_only", ref=str(found.ref))
     return found.mentee, found.mentor

@@ -12,7 +12,7 @@ from bot.domain.durations import approximate
 from bot.domain.ledger import MAX_DETAILS_LENGTH, LevelError, RefKind, parse_level
 from bot.domain.skills import MAX_SKILL_LENGTH, Found
 from bot.i18n import Catalogue, Text
-from bot.store import listings
+from bot.store import listings, matches
 from bot.store.listings import Kind, Listing
 
 router = Router()
@@ -256,6 +256,7 @@ async def withdraw(ctx: Context, ref: str) -> Text:
     if not listing.is_open:
         return ctx.t("offers.already_withdrawn", ref=str(parsed))
     await listings.withdraw(ctx.tx, listing.id, ctx.clock.now())
+    await matches.cancel_open_on_listing(ctx.tx, listing.id, ctx.clock.now())
     return ctx.t("offers.withdrawn", ref=str(parsed), skill=listing.skill_name)
 
 

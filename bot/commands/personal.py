@@ -249,7 +249,7 @@ async def forget(ctx: Context, confirming: bool) -> Text:
     if now - requested > FORGET_WINDOW:
         await personal.drop_forget_request(ctx.tx, me)
         return t("personal.forget_expired", minutes=minutes, command=_forget_command(ctx))
-    footprint = await personal.forget(ctx.tx, me)
+    footprint = await personal.forget(ctx.tx, me, ctx.clock.now())
     return Text.join(
         [
             t("personal.forgotten", name=ctx.message.sender_name),

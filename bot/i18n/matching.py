@@ -174,10 +174,6 @@ MESSAGES: Messages = {
         "fr": "Le binôme <b>{ref}</b> est déjà {state}.",
         "en": "Match <b>{ref}</b> is already {state}.",
     },
-    "matching.party_gone": {
-        "fr": "Une des deux personnes du binôme <b>{ref}</b> a quitté la communauté ; il ne peut plus qu'être annulé : <code>{cancel}</code>",
-        "en": "One of the two people in match <b>{ref}</b> has left the community; it can only be cancelled: <code>{cancel}</code>",
-    },
     "matching.accepted": {
         "fr": "{mentor} accepte d'accompagner {mentee} en {skill} (<b>{ref}</b>). J'ouvre un salon privé pour vous deux : surveillez l'invitation.",
         "en": "{mentor} agrees to mentor {mentee} in {skill} (<b>{ref}</b>). I am opening a private room for the two of you: look for the invitation.",

@@ -154,8 +154,22 @@ async def changed_between(tx: Transaction, start: datetime, end: datetime) -> li
     return [_match(row) for row in rows]
 
 
-async def forget_member(tx: Transaction, member: str) -> None:
-    """The other side keeps its history of the match, with no name on this side."""
+async def cancel_open_on_listing(tx: Transaction, listing_id: int, at: datetime) -> int:
+    """A withdrawn need or offer ends the matches it was part of."""
+    return await tx.execute(
+        "UPDATE match SET state = 'cancelled', updated_at = ? "
+        "WHERE (need_id = ? OR offer_id = ?) AND state IN ('asked', 'accepted')",
+        (at.isoformat(), listing_id, listing_id),
+    )
+
+
+async def forget_member(tx: Transaction, member: str, at: datetime) -> None:
+    """Open matches end; the other side keeps its history, with no name on this side."""
+    await tx.execute(
+        "UPDATE match SET state = 'cancelled', updated_at = ? "
+        "WHERE (mentee = ? OR mentor = ?) AND state IN ('asked', 'accepted')",
+        (at.isoformat(), member, member),
+    )
     await tx.execute("UPDATE match SET mentee = NULL WHERE mentee = ?", (member,))
     await tx.execute("UPDATE match SET mentor = NULL WHERE mentor = ?", (member,))
 

@@ -96,11 +96,11 @@ async def drop_forget_request(tx: Transaction, user_id: str) -> None:
     await tx.execute("DELETE FROM forget_request WHERE member = ?", (user_id,))
 
 
-async def forget(tx: Transaction, user_id: str) -> Footprint:
+async def forget(tx: Transaction, user_id: str, at: datetime) -> Footprint:
     """Delete the member and their own records; anonymise what others' records rely on."""
     ledger = await contributions.forget_member(tx, user_id)
     paired = len(await matches.of_member(tx, user_id))
-    await matches.forget_member(tx, user_id)
+    await matches.forget_member(tx, user_id, at)
     removed_listings = await listings.forget_member(tx, user_id)
     direct_room = await events.forget_direct_room(tx, user_id)
     await drop_forget_request(tx, user_id)

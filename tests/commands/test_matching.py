@@ -583,18 +583,11 @@ async def test_a_moderator_cancels_anyone_s_match(en: Harness) -> None:
     assert await en.answer("!match accept m1", BOB) == "Match m1 is already cancelled."
 
 
-async def test_a_match_whose_member_left_can_only_be_cancelled(fr: Harness) -> None:
+async def test_forgetting_a_member_ends_their_open_matches(fr: Harness) -> None:
     await accepted(fr)
     async with fr.database.transaction() as tx:
-        await matches.forget_member(tx, BOB)
-    assert await fr.answer("!binome fini m1") == (
-        "Une des deux personnes du binôme m1 a quitté la communauté ; il ne peut plus qu'être "
-        "annulé : !binome annuler m1"
-    )
-    assert await fr.answer("!binome annuler m1") == (
-        "Binôme m1 (Alice avec (membre parti·e), woodworking) annulé. Rien n'est retenu contre "
-        "personne : chacun·e peut en redemander un."
-    )
+        await matches.forget_member(tx, BOB, fr.clock.now())
+    assert await fr.answer("!binome fini m1") == "Le binôme m1 est déjà annulé."
 
 
 # --- what members type ----------------------------------------------------------------------
@@ -646,3 +639,12 @@ async def test_help_shows_the_life_cycle(
     assert shown[0] == usage
     assert "ask o12 · " in shown[-1]
     assert "accept m5 · " in shown[-1]
+
+
+async def test_withdrawing_the_need_ends_its_open_match(bot_en: Harness) -> None:
+    await bot_en.answer("!offer woodworking 4", BOB)
+    await bot_en.answer("!need woodworking 1")
+    await bot_en.answer("!match ask o1")
+    await bot_en.answer("!withdraw n2")
+    assert "Matches:" not in await bot_en.answer("!profile")
+    assert "Matches:" not in await bot_en.answer(f"!profile {BOB}")

@@ -128,7 +128,7 @@ async def test_forget_deletes_the_member_and_anonymises_what_others_rely_on(
 ) -> None:
     async with database.transaction() as tx:
         ids = await populate(tx)
-        done = await personal.forget(tx, ALICE)
+        done = await personal.forget(tx, ALICE, T0)
     assert done == Footprint(
         listings=2,
         contributions=2,
@@ -171,7 +171,7 @@ async def test_an_anonymised_confirmation_still_counts_toward_the_totals(
     async with database.transaction() as tx:
         await populate(tx)
         before = await contributions.totals_by_domain(tx, BOB, required=1)
-        await personal.forget(tx, ALICE)
+        await personal.forget(tx, ALICE, T0)
         after = await contributions.totals_by_domain(tx, BOB, required=1)
     assert before == after
     assert [(t.domain, t.confirmed_minutes, t.pending_minutes) for t in after] == [
@@ -184,7 +184,7 @@ async def test_taking_back_the_reaction_no_longer_withdraws_an_anonymised_confir
 ) -> None:
     async with database.transaction() as tx:
         ids = await populate(tx)
-        await personal.forget(tx, ALICE)
+        await personal.forget(tx, ALICE, T0)
         assert not await contributions.withdraw_reaction(tx, "$alice-check")
         found = await contributions.get(tx, ids["bob_work"])
     assert found is not None
@@ -197,7 +197,7 @@ async def test_forget_is_one_transaction_with_its_caller(database: Database) -> 
 
     async def forget_then_fail() -> None:
         async with database.transaction() as tx:
-            await personal.forget(tx, ALICE)
+            await personal.forget(tx, ALICE, T0)
             raise RuntimeError("the reply could not be built")
 
     with pytest.raises(RuntimeError):
@@ -213,7 +213,7 @@ async def test_forgetting_someone_with_nothing_stored_changes_nothing(
 ) -> None:
     async with database.transaction() as tx:
         await populate(tx)
-        done = await personal.forget(tx, "@nobody:test")
+        done = await personal.forget(tx, "@nobody:test", T0)
         remaining = len(await contributions.confirmations(tx))
     assert done == Footprint(0, 0, False, 0, 0, 0)
     assert remaining == 5
