@@ -47,7 +47,7 @@ async def populate(path: Path) -> None:
             )
             await contributions.confirm(tx, work, "@chloe:test", T0 + timedelta(hours=3))
             await contributions.add(tx, ALICE, None, "", "tea", BOB, ROOM, T0 + timedelta(hours=4))
-            await personal.forget(tx, "@chloe:test")
+            await personal.forget(tx, "@chloe:test", T0 + timedelta(hours=5))
     finally:
         await database.close()
 

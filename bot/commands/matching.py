@@ -630,6 +630,8 @@ def _parties(ctx: Context, found: Match, mentor_only: bool) -> tuple[str, str]:
     me = ctx.message.sender
     if me not in (found.mentee, found.mentor):
         raise Denied("matching.not_party", ref=str(found.ref))
+    if found.mentee is None or found.mentor is None:
+        raise _closed(found)  # forgetting a member ends their open matches
     if mentor_only and me != found.mentor:
         raise Denied("matching.mentor_only", ref=str(found.ref))
     return found.mentee, found.mentor
