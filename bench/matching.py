@@ -55,13 +55,7 @@ from bench.ledger import (
 from bot.app import ROUTERS
 from bot.clock import SystemClock
 from bot.commands.dispatcher import Dispatcher
-from bot.domain.matching import (
-    History,
-    Need,
-    Offer,
-    Weights,
-    assign,
-)
+from bot.domain.matching import History, Need, Offer, Weights, assign
 from bot.messages import IncomingMessage
 from bot.store import matches
 from bot.store.database import Database
@@ -130,7 +124,6 @@ def past_matches(
 class Community:
     """What the store's loaders would return for it: open needs, offers' places, history."""
 
-    members: int
     needs: list[Need]
     offers: list[Offer]
     history: History
@@ -146,6 +139,7 @@ def listings(rng: random.Random, levels: Sequence[int]) -> list[tuple[int, int]]
 
 
 def community(members: int, now: datetime, capacity: int) -> Community:
+    """Seeded by its size, so every run and every ``--repeat`` times the same community."""
     rng = random.Random(f"{SEED}-{members}")
     ids = itertools.count(1)
     needs: list[Need] = []
@@ -167,7 +161,6 @@ def community(members: int, now: datetime, capacity: int) -> Community:
     for need in needs:
         needed[need.member].add(need.skill_id)
     return Community(
-        members,
         [need for need in needs if need.id not in busy],
         [replace(offer, capacity_left=capacity - taken[offer.id]) for offer in offers],
         History(
@@ -195,6 +188,8 @@ class Assignment:
 
 
 def measure_assign(members: int, repeat: int) -> Assignment:
+    """One size at a time: a larger community left alive would slow a smaller one's garbage
+    collections, and flatter the growth."""
     now = datetime.now(UTC)
     weights = Weights()
     each = community(members, now, weights.mentor_capacity)
@@ -233,44 +228,59 @@ class MatchFigures:
     suggestions_per_command: float
 
 
+async def add_matches(
+    database: Database, rng: random.Random, now: datetime, capacity: int
+) -> tuple[set[str], int]:
+    """Matches over the ledger's open records, drawn as in the in-memory communities.
+
+    Returns the members with something open and how many matches were added; the records
+    themselves are dropped before timing, as a running bot would not hold them.
+    """
+    async with database.transaction() as tx:
+        needs = await matches.open_needs(tx)
+        offers = await matches.open_offers(tx, capacity)
+    past = past_matches(rng, needs, offers, MATCH_MEMBERS)
+    rows = []
+    for each in past:
+        at = (each.need.created_at + (now - each.need.created_at) * rng.random()).isoformat()
+        rows.append((each.need.id, each.offer.id, *each.triple, each.state, at, at))
+    async with database.transaction() as tx:
+        await tx.executemany(
+            "INSERT INTO match (need_id, offer_id, mentee, mentor, skill_id, state, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    return {need.member for need in needs} | {offer.member for offer in offers}, len(rows)
+
+
 async def measure_match(directory: Path) -> MatchFigures:
     settings = config(MATCH_COMMANDS + MATCH_WARM_UP)
     clock = SystemClock()
+    rng = random.Random(f"{SEED}-match")
     failures = Failures()
     logging.getLogger("bot").addHandler(failures)
     async with contextlib.AsyncExitStack() as stack:
         stack.callback(logging.getLogger("bot").removeHandler, failures)
         database = await Database.open(directory / "match.sqlite3")
         stack.push_async_callback(database.close)
-        now = clock.now()
-        await populate(database, MATCH_MEMBERS, MATCH_RECORDS, now)
-        async with database.transaction() as tx:
-            needs = await matches.open_needs(tx)
-            offers = await matches.open_offers(tx, settings.matching.mentor_capacity)
-        rng = random.Random(f"{SEED}-match")
-        past = past_matches(rng, needs, offers, MATCH_MEMBERS)
-        rows = []
-        for each in past:
-            at = (each.need.created_at + (now - each.need.created_at) * rng.random()).isoformat()
-            rows.append((each.need.id, each.offer.id, *each.triple, each.state, at, at))
-        async with database.transaction() as tx:
-            await tx.executemany(
-                "INSERT INTO match (need_id, offer_id, mentee, mentor, skill_id, state, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+        await populate(database, MATCH_MEMBERS, MATCH_RECORDS, clock.now())
+        listed, added = await add_matches(
+            database, rng, clock.now(), settings.matching.mentor_capacity
+        )
         transport = RecordingTransport()
         dispatcher = Dispatcher(ROUTERS, database, transport, settings, clock)
-        listed = sorted({need.member for need in needs} | {offer.member for offer in offers})
         seconds: list[float] = []
         suggestions = 0
         gc.collect()
-        for number, sender in enumerate(rng.sample(listed, MATCH_WARM_UP + MATCH_COMMANDS)):
+        # The name bench.ledger stored, so that no command renames its sender.
+        numbers = [number for number in range(MATCH_MEMBERS) if user_id(number) in listed]
+        for step, number in enumerate(rng.sample(numbers, MATCH_WARM_UP + MATCH_COMMANDS)):
+            sender = user_id(number)
             message = IncomingMessage(
-                event_id=f"$bench-match-{number}",
+                event_id=f"$bench-match-{step}",
                 room_id=ROOM,
                 sender=sender,
-                sender_name=f"Member {sender}",
+                sender_name=f"Member {number}",
                 body="!match",
                 sent_at=clock.now(),
             )
@@ -282,11 +292,11 @@ async def measure_match(directory: Path) -> MatchFigures:
                 raise RuntimeError(f"!match from {sender}: no answer, or it failed")
             if not ANSWER.search(reply.text.plain):
                 raise RuntimeError(f"!match from {sender} got {reply.text.plain!r}")
-            if number >= MATCH_WARM_UP:
+            if step >= MATCH_WARM_UP:
                 seconds.append(elapsed)
                 suggestions += len(SUGGESTION.findall(reply.text.plain))
     return MatchFigures(
-        MATCH_MEMBERS, MATCH_RECORDS, len(past), timing(seconds), suggestions / MATCH_COMMANDS
+        MATCH_MEMBERS, MATCH_RECORDS, added, timing(seconds), suggestions / MATCH_COMMANDS
     )
 
 
@@ -304,7 +314,7 @@ def report(
         + ("on all CPUs" if cpu is None else f"pinned to CPU {cpu}"),
         f"{'members':>8}{'needs':>8}{'offers':>8}{'pairs':>8}{'pairs/needs':>13}{'time (ms)':>12}",
         *(
-            f"{each.members:>8}{each.needs:>8}{each.offers:>8}{each.pairs:>8}"
+            f"{each.members:>8,}{each.needs:>8,}{each.offers:>8,}{each.pairs:>8,}"
             f"{each.pairs / each.needs:>13.0%}{each.median_ms:>12.1f}"
             for each in assignments
         ),
