@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Iterable
-from pathlib import Path
+from collections.abc import Iterable
 
 import pytest
 
@@ -89,13 +88,6 @@ class Harness:
         reply = await self.say(body, sender)
         assert reply is not None, f"no answer to {body!r}"
         return reply.text.plain
-
-
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "compagnon.sqlite3")
-    yield database
-    await database.close()
 
 
 @pytest.fixture

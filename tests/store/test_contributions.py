@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.store import contributions, members
 from bot.store.contributions import DomainTotal
@@ -15,15 +11,6 @@ from bot.store.database import Database, Transaction
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 ROOM = "!room:test"
 ALICE, BOB, CHLOE = "@alice:test", "@bob:test", "@chloe:test"
-
-
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    opened = await Database.open(tmp_path / "compagnon.sqlite3")
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 async def add(

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
-
-import pytest
 
 from bot.domain.matching import History, Weights, best_for_need, best_for_offer
 from bot.store import listings, matches, skills
@@ -17,15 +13,6 @@ from bot.store.matches import State
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 ROOM = "!room:test"
 ALICE, BOB, CHLOE, DAVID = "@alice:test", "@bob:test", "@chloe:test", "@david:test"
-
-
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    opened = await Database.open(tmp_path / "compagnon.sqlite3")
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 async def listing(tx: Transaction, kind: Kind, member: str, skill: int, level: int) -> int:
