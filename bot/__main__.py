@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     if not arguments.verbose:
-        logging.getLogger("nio").setLevel(logging.WARNING)
+        logging.getLogger("nio").setLevel(logging.ERROR)  # olm chatter about peers' devices
         logging.getLogger("peewee").setLevel(logging.WARNING)
 
     if arguments.command == "demo":

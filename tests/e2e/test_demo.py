@@ -1,0 +1,28 @@
+"""`compagnon demo --script` plays its whole conversation against its own homeserver."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.demo import SCRIPT, demo_world, play_script
+from bot.i18n.types import Language
+
+pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.e2e]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+async def test_the_scripted_demo_gets_an_answer_to_every_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], language: Language
+) -> None:
+    async with demo_world(tmp_path, language) as world:
+        await play_script(world, SCRIPT[language])
+    transcript = capsys.readouterr().out
+    answers = [line for line in transcript.splitlines() if line.startswith("  compagnon| ")]
+    assert len(answers) >= len(SCRIPT[language])
+    assert transcript.count("> !") == len(SCRIPT[language])
+    for trouble in ("went wrong", "mal passé", "faster than I can", "plus vite que"):
+        assert trouble not in transcript
+    assert "m1" in transcript  # a match was made
+    assert "c1" in transcript  # and a contribution recorded
