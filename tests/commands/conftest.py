@@ -10,7 +10,7 @@ import pytest
 from bot.app import ROUTERS
 from bot.commands.dispatcher import Dispatcher
 from bot.commands.router import Router
-from bot.config import BotConfig, Config, MatrixConfig
+from bot.config import BotConfig, Config, ContributionsConfig, MatrixConfig
 from bot.i18n.types import Language
 from bot.messages import IncomingMessage, IncomingReaction, IncomingRedaction, Reply
 from bot.store.database import Database
@@ -19,6 +19,8 @@ from tests.fakes import FakeClock, FakeTransport
 ROOM = "!room:test"
 ALICE = "@alice:test"
 BOB = "@bob:test"
+CHLOE = "@chloe:test"
+NAMES = {ALICE: "Alice", BOB: "Bob Martin", CHLOE: "Chloé"}
 
 
 def make_config(language: Language = "fr", **bot: object) -> Config:
@@ -98,3 +100,23 @@ def bot(database: Database) -> Harness:
 @pytest.fixture
 def bot_en(database: Database) -> Harness:
     return Harness(database, make_config("en"))
+
+
+def community(database: Database, language: Language = "fr", required: int = 1) -> Harness:
+    """Alice, Bob Martin and Chloé in the room, no throttling: the ledger tests' setting."""
+    config = make_config(language, rate_limit={"burst": 100}).model_copy(
+        update={"contributions": ContributionsConfig(confirmations_required=required)}
+    )
+    bot = Harness(database, config)
+    bot.transport.members[ROOM] = dict(NAMES)
+    return bot
+
+
+@pytest.fixture
+def fr(database: Database) -> Harness:
+    return community(database, "fr")
+
+
+@pytest.fixture
+def en(database: Database) -> Harness:
+    return community(database, "en")

@@ -8,47 +8,25 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.config import ContributionsConfig
 from bot.i18n.types import Language
 from bot.messages import IncomingReaction, Reply
 from bot.store import contributions
 from bot.store.contributions import Contribution
 from bot.store.database import Database
-from tests.commands.conftest import ALICE, BOB, ROOM, Harness, make_config
+from tests.commands.conftest import ALICE, BOB, CHLOE, ROOM, Harness, community
 
-CHLOE = "@chloe:test"
 BOT = "@compagnon:test"
-NAMES = {ALICE: "Alice", BOB: "Bob Martin", CHLOE: "Chloé"}
-
-
-def harness(database: Database, language: Language = "fr", required: int = 1) -> Harness:
-    config = make_config(language, rate_limit={"burst": 100}).model_copy(
-        update={"contributions": ContributionsConfig(confirmations_required=required)}
-    )
-    bot = Harness(database, config)
-    bot.transport.members[ROOM] = dict(NAMES)
-    return bot
-
-
-@pytest.fixture
-def fr(database: Database) -> Harness:
-    return harness(database, "fr")
-
-
-@pytest.fixture
-def en(database: Database) -> Harness:
-    return harness(database, "en")
 
 
 @pytest.fixture
 def fr2(database: Database) -> Harness:
     """Two witnesses needed, in French."""
-    return harness(database, "fr", required=2)
+    return community(database, "fr", required=2)
 
 
 @pytest.fixture
 def en2(database: Database) -> Harness:
-    return harness(database, "en", required=2)
+    return community(database, "en", required=2)
 
 
 async def send(
@@ -417,7 +395,7 @@ async def test_who_thanked_has_already_confirmed(fr2: Harness) -> None:
 async def test_nobody_confirms_their_own_contribution(
     database: Database, language: Language
 ) -> None:
-    bot = harness(database, language)
+    bot = community(database, language)
     await send(bot, "!contribute 2h habitat : roof")
     await send(bot, "!thanks alice : lent her car", sender=BOB)
     expected = {
@@ -444,7 +422,7 @@ async def test_nobody_confirms_their_own_contribution(
 async def test_confirming_a_missing_contribution_says_so(
     database: Database, language: Language, expected: str
 ) -> None:
-    assert await lines(harness(database, language), "!confirm c9") == [expected]
+    assert await lines(community(database, language), "!confirm c9") == [expected]
 
 
 @pytest.mark.parametrize(
@@ -576,7 +554,7 @@ async def test_reactions_elsewhere_confirm_nothing(en: Harness) -> None:
 
 
 async def test_a_failed_reply_leaves_no_record_message(database: Database) -> None:
-    bot = harness(database, "en")
+    bot = community(database, "en")
 
     async def undelivered(reply: Reply) -> str:
         bot.transport.sent.append(reply)
@@ -629,7 +607,7 @@ async def _answer_all(
 ) -> None:
     database = await Database.open(":memory:")
     try:
-        bot = harness(database, language, required=2)
+        bot = community(database, language, required=2)
         for name, arguments, sender, mentions in commands:
             replies = await bot.send(bot.message(f"!{name} {arguments}", sender, mentions=mentions))
             assert len(replies) == 1

@@ -16,9 +16,8 @@ from bot.store import contributions, listings, matches
 from bot.store.contributions import Contribution
 from bot.store.database import Database
 from bot.store.matches import Match
-from tests.commands.conftest import ALICE, BOB, ROOM, Harness, make_config
+from tests.commands.conftest import ALICE, BOB, CHLOE, ROOM, Harness, make_config
 
-CHLOE = "@chloe:test"
 DAVID = "@david:test"
 MODERATOR = "@mod:test"
 

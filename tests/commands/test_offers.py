@@ -9,9 +9,7 @@ import pytest
 
 from bot.config import Config, MatrixConfig, SkillsConfig
 from bot.store.database import Database
-from tests.commands.conftest import ALICE, BOB, ROOM, Harness
-
-CHLOE = "@chloe:test"
+from tests.commands.conftest import ALICE, BOB, CHLOE, ROOM, Harness
 
 
 async def test_an_offer_gets_a_reference_and_its_level(bot_en: Harness) -> None:

@@ -9,35 +9,10 @@ from typing import Any
 
 import pytest
 
-from bot.config import ContributionsConfig
-from bot.i18n.types import Language
 from bot.messages import Reply
 from bot.store import contributions, events, matches, members, personal
-from bot.store.database import Database
 from bot.store.personal import Footprint
-from tests.commands.conftest import ALICE, BOB, ROOM, Harness, make_config
-
-CHLOE = "@chloe:test"
-NAMES = {ALICE: "Alice", BOB: "Bob Martin", CHLOE: "Chloé"}
-
-
-def harness(database: Database, language: Language = "fr") -> Harness:
-    config = make_config(language, rate_limit={"burst": 100}).model_copy(
-        update={"contributions": ContributionsConfig(confirmations_required=1)}
-    )
-    bot = Harness(database, config)
-    bot.transport.members[ROOM] = dict(NAMES)
-    return bot
-
-
-@pytest.fixture
-def fr(database: Database) -> Harness:
-    return harness(database, "fr")
-
-
-@pytest.fixture
-def en(database: Database) -> Harness:
-    return harness(database, "en")
+from tests.commands.conftest import ALICE, BOB, CHLOE, ROOM, Harness
 
 
 async def send(
