@@ -207,38 +207,63 @@ def _assign_skill(
     weights: Weights,
     now: datetime,
 ) -> list[Pair]:
-    scores = score_matrix(needs, offers, history, weights, now)
-    keep = min(CANDIDATES_PER_NEED, len(offers))
-    best = np.argpartition(-scores, keep - 1, axis=1)[:, :keep]
+    rows, columns, values = _candidates(needs, offers, history, weights, now)
     # Columns: one per unit of each offer's capacity, then one "stays unmatched" per need.
-    first_slot = np.concatenate(([0], np.cumsum([offer.capacity_left for offer in offers])))
-    slot_owner = np.repeat(np.arange(len(offers)), [offer.capacity_left for offer in offers])
-    rows: list[int] = []
-    columns: list[int] = []
-    values: list[float] = []
-    for row in range(len(needs)):
-        for column in best[row]:
-            value = scores[row, column]
-            if np.isfinite(value):
-                for slot in range(first_slot[column], first_slot[column + 1]):
-                    rows.append(row)
-                    columns.append(int(slot))
-                    values.append(float(value))
-        rows.append(row)
-        columns.append(int(first_slot[-1]) + row)
-        values.append(_UNMATCHED)
+    capacity = np.array([offer.capacity_left for offer in offers], dtype=np.int64)
+    first_slot = np.concatenate(([0], np.cumsum(capacity)))
+    slots = int(first_slot[-1])
+    per_pair = capacity[columns]
+    offset = np.arange(per_pair.sum()) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
     graph = csr_matrix(
-        (values, (rows, columns)), shape=(len(needs), int(first_slot[-1]) + len(needs))
+        (
+            np.concatenate((np.repeat(values, per_pair), np.full(len(needs), _UNMATCHED))),
+            (
+                np.concatenate((np.repeat(rows, per_pair), np.arange(len(needs)))),
+                np.concatenate(
+                    (
+                        np.repeat(first_slot[columns], per_pair) + offset,
+                        slots + np.arange(len(needs)),
+                    )
+                ),
+            ),
+        ),
+        shape=(len(needs), slots + len(needs)),
     )
+    owner = np.repeat(np.arange(len(offers)), capacity)
     matched_rows, matched_columns = _solve(graph)
     return [
-        _pair(
-            needs[row], offers[slot_owner[column]], float(scores[row, slot_owner[column]]), history
-        )
+        _pair(needs[row], offers[owner[column]], float(graph[row, column]), history)
         for row, column in zip(matched_rows, matched_columns, strict=True)
-        if column < first_slot[-1]
+        if column < slots
     ]
 
+
+def _candidates(
+    needs: Sequence[Need],
+    offers: Sequence[Offer],
+    history: History,
+    weights: Weights,
+    now: datetime,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], Matrix]:
+    """Each need's best offers as (need row, offer column, score), scored a block at a time
+    so a popular skill never holds a whole needs × offers matrix."""
+    keep = min(CANDIDATES_PER_NEED, len(offers))
+    found: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], Matrix]] = []
+    for start in range(0, len(needs), _BLOCK):
+        scores = score_matrix(needs[start : start + _BLOCK], offers, history, weights, now)
+        best = np.argpartition(-scores, keep - 1, axis=1)[:, :keep]
+        values = np.take_along_axis(scores, best, axis=1)
+        finite = np.isfinite(values)
+        block_rows = np.broadcast_to(np.arange(start, start + len(scores))[:, None], best.shape)
+        found.append((block_rows[finite], best[finite], values[finite]))
+    return (
+        np.concatenate([rows for rows, _, _ in found]),
+        np.concatenate([columns for _, columns, _ in found]),
+        np.concatenate([values for _, _, values in found]),
+    )
+
+
+_BLOCK = 256  # needs scored at once
 
 # Worth next to nothing, but stored: a sparse matrix drops explicit zeros.
 _UNMATCHED = 1e-9
