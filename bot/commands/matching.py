@@ -210,10 +210,7 @@ async def _suggestions(ctx: Context) -> Text:
     )
     ongoing = await matches.of_member(ctx.tx, me, open_only=True)
     history = await matches.history_around(
-        ctx.tx,
-        me,
-        {each.skill_id for each in mine if each.kind == "offer"},
-        {each.skill_id for each in mine if each.kind == "need"},
+        ctx.tx, me, offers, needs, {each.skill_id for each in mine if each.kind == "offer"}
     )
     scoring = weights(config)
     blocks: list[_Block] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -221,9 +221,12 @@ async def open_offers(
 async def history(tx: Transaction, members: Collection[str] | None = None) -> History:
     """Skills offered and needed, and past or declined pairs, for some members or everyone."""
     where, params = _member_filter("member", members)
-    listed = await tx.fetch_all(
-        f"SELECT member, kind, skill_id FROM listing WHERE withdrawn_at IS NULL{where}", params
-    )
+    listed = [
+        (row["member"], row["kind"], row["skill_id"])
+        for row in await tx.fetch_all(
+            f"SELECT member, kind, skill_id FROM listing WHERE withdrawn_at IS NULL{where}", params
+        )
+    ]
     match_where, match_params = _member_filter("mentee", members)
     paired = await tx.fetch_all(
         "SELECT mentee, mentor, skill_id, state FROM match "
@@ -234,25 +237,35 @@ async def history(tx: Transaction, members: Collection[str] | None = None) -> Hi
 
 
 async def history_around(
-    tx: Transaction, member: str, offered: Collection[int], needed: Collection[int]
+    tx: Transaction,
+    member: str,
+    offers: Sequence[Offer],
+    needs: Sequence[Need],
+    offered: Collection[int],
 ) -> History:
-    """What one member's suggestions read, given the skills they offer and need.
+    """What one member's suggestions read, from the candidates already loaded for them.
 
     Reciprocity always has this member on one side: a mentor who needs a skill they offer,
-    a mentee who offers a skill they need. So the others' needs on the skills they offer,
-    the others' offers on the skills they need, and their own records tell as much as the
-    whole history would; and the pairs that count are their own.
+    a mentee who offers a skill they need. ``offers`` (every open offer on the skills they
+    need) and ``needs`` (the unmatched open needs on the skills they offer, ``offered``)
+    already hold the others' side; only the needs already in a match, the member's own
+    records and their own pairs remain to be read — not thousands of rows a second time.
     """
-    listed = await tx.fetch_all(
-        "SELECT member, kind, skill_id FROM listing WHERE withdrawn_at IS NULL AND kind = 'need'"
-        + _skill_filter(offered)
-        + " UNION ALL SELECT member, kind, skill_id FROM listing "
-        "WHERE withdrawn_at IS NULL AND kind = 'offer'"
-        + _skill_filter(needed)
-        + " UNION ALL SELECT member, kind, skill_id FROM listing "
-        "WHERE withdrawn_at IS NULL AND member = ?",
-        [*offered, *needed, member],
-    )
+    listed = [(offer.member, "offer", offer.skill_id) for offer in offers]
+    listed += [(need.member, "need", need.skill_id) for need in needs]
+    listed += [
+        (row["member"], row["kind"], row["skill_id"])
+        for row in await tx.fetch_all(
+            "SELECT member, kind, skill_id FROM listing "
+            "WHERE withdrawn_at IS NULL AND kind = 'need'"
+            + _skill_filter(offered)
+            + " AND EXISTS (SELECT 1 FROM match WHERE match.need_id = listing.id "
+            "AND match.state IN ('asked', 'accepted')) "
+            "UNION ALL SELECT member, kind, skill_id FROM listing "
+            "WHERE withdrawn_at IS NULL AND member = ?",
+            [*offered, member],
+        )
+    ]
     paired = await tx.fetch_all(
         "SELECT mentee, mentor, skill_id, state FROM match WHERE mentee = ? AND mentor IS NOT NULL "
         "UNION ALL SELECT mentee, mentor, skill_id, state FROM match "
@@ -262,11 +275,11 @@ async def history_around(
     return _history(listed, paired)
 
 
-def _history(listed: Sequence[Row], paired: Sequence[Row]) -> History:
+def _history(listed: Iterable[tuple[str, str, int]], paired: Sequence[Row]) -> History:
     offered: dict[str, set[int]] = defaultdict(set)
     needed: dict[str, set[int]] = defaultdict(set)
-    for row in listed:
-        (offered if row["kind"] == "offer" else needed)[row["member"]].add(row["skill_id"])
+    for member, kind, skill in listed:
+        (offered if kind == "offer" else needed)[member].add(skill)
     declined: set[tuple[str, str, int]] = set()
     before: set[tuple[str, str, int]] = set()
     for row in paired:

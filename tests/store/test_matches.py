@@ -51,11 +51,11 @@ async def test_history_around_a_member_scores_their_pairs_as_the_whole_history(
         await pair(tx, david_needs_books, alice_offers_books, "done")
         await pair(tx, bob_needs_sewing, david_offers_sewing, "declined")  # not Alice's
         whole = await matches.history(tx)
-        around = await matches.history_around(tx, ALICE, {books, cooking}, {wood})
         [alice_need] = await matches.open_needs(tx, {wood})
         [alice_offer] = await matches.open_offers(tx, 2, {books})
         offers = await matches.open_offers(tx, 2, {wood})
-        needs = await matches.open_needs(tx, {books})
+        needs = await matches.open_needs(tx, {books, cooking})
+        around = await matches.history_around(tx, ALICE, offers, needs, {books, cooking})
 
     def suggested(history: History) -> set[tuple[int, int, float, bool, bool]]:
         pairs = [
