@@ -84,15 +84,6 @@ async def get(tx: Transaction, match_id: int) -> Match | None:
     return None if row is None else _match(row)
 
 
-async def open_between(tx: Transaction, need_id: int, offer_id: int) -> Match | None:
-    row = await tx.fetch_one(
-        f"{_SELECT} WHERE match.need_id = ? AND match.offer_id = ? "
-        "AND match.state IN ('asked', 'accepted')",
-        (need_id, offer_id),
-    )
-    return None if row is None else _match(row)
-
-
 async def open_for_need(tx: Transaction, need_id: int) -> Match | None:
     """The need's open match, with whichever offer: a need asks one mentor at a time."""
     row = await tx.fetch_one(
@@ -141,15 +132,6 @@ async def of_member(tx: Transaction, member: str, open_only: bool = False) -> li
         f"{_SELECT} WHERE (match.mentee = ? OR match.mentor = ?){states} "
         "ORDER BY match.updated_at DESC",
         (member, member),
-    )
-    return [_match(row) for row in rows]
-
-
-async def changed_between(tx: Transaction, start: datetime, end: datetime) -> list[Match]:
-    """Matches whose state changed in the period (the digest's "started and finished")."""
-    rows = await tx.fetch_all(
-        f"{_SELECT} WHERE match.updated_at >= ? AND match.updated_at < ? ORDER BY match.updated_at",
-        (start.isoformat(), end.isoformat()),
     )
     return [_match(row) for row in rows]
 
