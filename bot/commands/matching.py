@@ -11,6 +11,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Literal
 
 from bot.commands.contributions import (
@@ -202,16 +203,16 @@ async def _suggestions(ctx: Context) -> Text:
             need=_command(ctx, "need"),
         )
     config = ctx.config.matching
-    offers = await matches.open_offers(
-        ctx.tx, config.mentor_capacity, {each.skill_id for each in mine if each.kind == "need"}
+    around = await matches.candidates_around(
+        ctx.tx,
+        me,
+        [(each.kind, each.skill_id, each.level) for each in mine],
+        config.mentor_capacity,
+        config.max_suggestions,
+        now - timedelta(days=config.waiting_days_full),
     )
-    needs = await matches.open_needs(
-        ctx.tx, {each.skill_id for each in mine if each.kind == "offer"}
-    )
+    offers, needs, history = around.offers, around.needs, around.history
     ongoing = await matches.of_member(ctx.tx, me, open_only=True)
-    history = await matches.history_around(
-        ctx.tx, me, offers, needs, {each.skill_id for each in mine if each.kind == "offer"}
-    )
     scoring = weights(config)
     blocks: list[_Block] = []
     for listing in mine:

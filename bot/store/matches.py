@@ -218,43 +218,119 @@ async def history(tx: Transaction, members: Collection[str] | None = None) -> Hi
     return _history(listed, paired)
 
 
-async def history_around(
+@dataclass(frozen=True)
+class Candidates:
+    """What one member's suggestions need: the few records that can reach the top, and a
+    history holding exactly what their scores read."""
+
+    offers: list[Offer]
+    needs: list[Need]
+    history: History
+
+
+async def candidates_around(
     tx: Transaction,
     member: str,
-    offers: Sequence[Offer],
-    needs: Sequence[Need],
-    offered: Collection[int],
-) -> History:
-    """What one member's suggestions read, from the candidates already loaded for them.
+    mine: Sequence[tuple[str, int, int]],
+    capacity: int,
+    limit: int,
+    saturated_before: datetime,
+) -> Candidates:
+    """The records that can appear among ``limit`` suggestions for each of ``mine``
+    ((kind, skill, level) of the member's open needs and offers).
 
-    Reciprocity always has this member on one side: a mentor who needs a skill they offer,
-    a mentee who offers a skill they need. ``offers`` (every open offer on the skills they
-    need) and ``needs`` (the unmatched open needs on the skills they offer, ``offered``)
-    already hold the others' side; only the needs already in a match, the member's own
-    records and their own pairs remain to be read — not thousands of rows a second time.
+    Within a class of candidates — same level, same places left (offers), same
+    reciprocity — scores differ only by a need's wait (older first, alike once the wait is
+    ``saturated_before``) and by the member's own past or declined pairs. So ``limit`` plus
+    that many per class, in the order the score breaks ties, hold every suggestion the whole
+    skill would give, and a popular skill costs as little to read as a rare one.
     """
-    listed = [(offer.member, "offer", offer.skill_id) for offer in offers]
-    listed += [(need.member, "need", need.skill_id) for need in needs]
-    listed += [
-        (row["member"], row["kind"], row["skill_id"])
-        for row in await tx.fetch_all(
-            "SELECT member, kind, skill_id FROM listing "
-            "WHERE withdrawn_at IS NULL AND kind = 'need'"
-            + _skill_filter(offered)
-            + " AND EXISTS (SELECT 1 FROM match WHERE match.need_id = listing.id "
-            "AND match.state IN ('asked', 'accepted')) "
-            "UNION ALL SELECT member, kind, skill_id FROM listing "
-            "WHERE withdrawn_at IS NULL AND member = ?",
-            [*offered, member],
-        )
-    ]
+    offered = {skill for kind, skill, _ in mine if kind == "offer"}
+    needed = {skill for kind, skill, _ in mine if kind == "need"}
     paired = await tx.fetch_all(
         "SELECT mentee, mentor, skill_id, state FROM match WHERE mentee = ? AND mentor IS NOT NULL "
         "UNION ALL SELECT mentee, mentor, skill_id, state FROM match "
         "WHERE mentor = ? AND mentee IS NOT NULL",
         (member, member),
     )
-    return _history(listed, paired)
+    per_class = limit + len(paired)
+    offers: list[Offer] = []
+    needs: list[Need] = []
+    listed: list[tuple[str, str, int]] = [(member, kind, skill) for kind, skill, _ in mine]
+    for kind, skill, level in mine:
+        if kind == "need":
+            for row in await tx.fetch_all(
+                _OFFER_CANDIDATES.format(taught=_in(offered)),
+                [*offered, skill, level, member, capacity, per_class],
+            ):
+                offers.append(
+                    Offer(row["id"], row["member"], skill, row["level"], capacity - row["taken"])
+                )
+                listed += [(row["member"], "need", int(s)) for s in _ids(row["taught"])]
+        else:
+            for row in await tx.fetch_all(
+                _NEED_CANDIDATES.format(taught=_in(needed)),
+                [saturated_before.isoformat(), *needed, skill, level, member, per_class],
+            ):
+                needs.append(
+                    Need(
+                        row["id"],
+                        row["member"],
+                        skill,
+                        row["level"],
+                        datetime.fromisoformat(row["created_at"]),
+                    )
+                )
+                listed += [(row["member"], "offer", int(s)) for s in _ids(row["taught"])]
+    return Candidates(offers, needs, _history(listed, paired))
+
+
+# Open offers of one skill above a level, not the member's, with places left; the skills of
+# the member's offers their owner needs ("taught"); the first few of each class.
+_OFFER_CANDIDATES = """
+SELECT id, member, level, taken, taught FROM (
+  SELECT *, row_number() OVER (PARTITION BY level, taken, taught IS NULL ORDER BY id) AS rank
+  FROM (
+    SELECT listing.id, listing.member, listing.level,
+      (SELECT count(*) FROM match WHERE match.offer_id = listing.id
+        AND match.state IN ('asked', 'accepted')) AS taken,
+      (SELECT group_concat(other.skill_id) FROM listing AS other
+        WHERE other.member = listing.member AND other.kind = 'need'
+        AND other.withdrawn_at IS NULL AND other.skill_id IN ({taught})) AS taught
+    FROM listing
+    WHERE listing.kind = 'offer' AND listing.withdrawn_at IS NULL AND listing.skill_id = ?
+      AND listing.level > ? AND listing.member != ?
+  ) WHERE taken < ?
+) WHERE rank <= ?
+"""
+
+# Open needs of one skill below a level, not the member's, without an open match; the
+# skills the member needs that their owner offers ("taught"); the longest waiting first.
+_NEED_CANDIDATES = """
+SELECT id, member, level, created_at, taught FROM (
+  SELECT *, row_number() OVER (
+    PARTITION BY level, taught IS NULL ORDER BY max(created_at, ?) , id) AS rank
+  FROM (
+    SELECT listing.id, listing.member, listing.level, listing.created_at,
+      (SELECT group_concat(other.skill_id) FROM listing AS other
+        WHERE other.member = listing.member AND other.kind = 'offer'
+        AND other.withdrawn_at IS NULL AND other.skill_id IN ({taught})) AS taught
+    FROM listing
+    WHERE listing.kind = 'need' AND listing.withdrawn_at IS NULL AND listing.skill_id = ?
+      AND listing.level < ? AND listing.member != ?
+      AND NOT EXISTS (SELECT 1 FROM match WHERE match.need_id = listing.id
+        AND match.state IN ('asked', 'accepted'))
+  )
+) WHERE rank <= ?
+"""
+
+
+def _in(values: Collection[int]) -> str:
+    return ",".join("?" * len(values)) or "NULL"
+
+
+def _ids(joined: str | None) -> list[str]:
+    return joined.split(",") if joined else []
 
 
 def _history(listed: Iterable[tuple[str, str, int]], paired: Sequence[Row]) -> History:
