@@ -148,7 +148,7 @@ async def thanks(ctx: Context, thanks: str) -> Answer:
         "contributions.thanked",
         thanker=ctx.message.sender_name,
         name=name,
-        ref=_ref(recorded),
+        ref=str(recorded.ref),
         summary=_summary(ctx.t, recorded),
     )
     return Answer(
@@ -166,20 +166,20 @@ async def confirm(ctx: Context, ref: str) -> Text:
     if found is None:
         raise NotFound("contributions.no_such_ref", ref=str(parsed))
     if found.member == me:
-        raise Denied("contributions.own", ref=_ref(found))
+        raise Denied("contributions.own", ref=str(found.ref))
     name = ctx.message.sender_name
     if await contributions.confirm(ctx.tx, found.id, me, ctx.clock.now()):
         headline = t(
             "contributions.confirmation_recorded",
             name=name,
-            ref=_ref(found),
+            ref=str(found.ref),
             member=_member_name(ctx, found),
             summary=_summary(t, found),
         )
     else:
         # Typed on purpose: taking the ✅ back later no longer withdraws it.
         await contributions.detach_from_reaction(ctx.tx, found.id, me)
-        headline = t("contributions.already_confirmed", ref=_ref(found), name=name)
+        headline = t("contributions.already_confirmed", ref=str(found.ref), name=name)
     updated = await contributions.get(ctx.tx, found.id)
     assert updated is not None
     return Text.join([headline, _status(ctx, updated)])
@@ -258,14 +258,14 @@ def record_message(ctx: Context, headline: Text, recorded: Contribution) -> Text
     """The message members react to: what was recorded, where it stands, how to confirm it."""
     lines = [headline, _status(ctx, recorded)]
     if not recorded.is_confirmed(ctx.config.contributions.confirmations_required):
-        command = f"{_command(ctx, 'confirm')} {_ref(recorded)}"
+        command = f"{_command(ctx, 'confirm')} {recorded.ref!s}"
         lines.append(ctx.t("contributions.how_to_confirm", command=command))
     return Text.join(lines)
 
 
 def recorded_line(t: Catalogue, recorded: Contribution) -> Text:
     """``Contribution c3 recorded: 2h in habitat — …``."""
-    return t("contributions.recorded", ref=_ref(recorded), summary=_summary(t, recorded))
+    return t("contributions.recorded", ref=str(recorded.ref), summary=_summary(t, recorded))
 
 
 def remember_record(contribution_id: int) -> Callable[[Transaction, str], Awaitable[None]]:
@@ -304,7 +304,3 @@ def _command(ctx: Context, name: str) -> str:
     command = ctx.commands.find(name)
     assert command is not None  # declared in this module
     return ctx.prefix + command.spelled(ctx.t)
-
-
-def _ref(contribution: Contribution) -> str:
-    return f"{RefKind.CONTRIBUTION.value}{contribution.id}"

@@ -246,9 +246,7 @@ async def _suggestions(ctx: Context) -> Text:
 
 def _need_block(ctx: Context, scene: _Scene, block: _Block) -> list[Text]:
     t, need = ctx.t, block.listing
-    header = t(
-        "matching.your_need", ref=_ref(RefKind.NEED, need), skill=need.skill_name, level=need.level
-    )
+    header = t("matching.your_need", ref=str(need.ref), skill=need.skill_name, level=need.level)
     if block.current:
         return [header, *(_ongoing(ctx, scene, each) for each in block.current)]
     if not block.pairs:
@@ -270,7 +268,7 @@ def _offer_block(ctx: Context, scene: _Scene, block: _Block) -> list[Text]:
     t, offer, capacity = ctx.t, block.listing, ctx.config.matching.mentor_capacity
     header = t(
         "matching.your_offer",
-        ref=_ref(RefKind.OFFER, offer),
+        ref=str(offer.ref),
         skill=offer.skill_name,
         level=offer.level,
         left=block.places_left,
@@ -416,7 +414,7 @@ async def _already(ctx: Context, current: Match, need: Listing, offer: Listing) 
     if current.offer_id != offer.id:
         raise Denied(
             "matching.need_taken",
-            need=_ref(RefKind.NEED, need),
+            need=str(need.ref),
             ref=str(ref),
             name=name,
             state=Term(f"matching.state.{current.state}"),
@@ -580,9 +578,7 @@ async def _done(ctx: Context, found: Match, action: Action) -> Answer:
         need = await listings.get(ctx.tx, found.need_id)
         if need is not None and need.is_open:
             await listings.withdraw(ctx.tx, need.id, now)
-            lines.append(
-                t("matching.need_closed", ref=_ref(RefKind.NEED, need), skill=need.skill_name)
-            )
+            lines.append(t("matching.need_closed", ref=str(need.ref), skill=need.skill_name))
     what = t("matching.transmission_what", skill=found.skill_name, ref=str(found.ref)).plain
     domain = transmission_domain(ctx.config.contributions.domains)
     recorded = await record_work(ctx, mentor, None, domain, what)
@@ -666,10 +662,6 @@ def _verb_command(ctx: Context, verb: Verb | None, ref: Ref | None = None) -> st
     if ref is not None:
         words.append(str(ref))
     return " ".join(words)
-
-
-def _ref(kind: RefKind, listing: Listing) -> str:
-    return str(Ref(kind, listing.id))
 
 
 def _level(t: Catalogue, level: int) -> Text:

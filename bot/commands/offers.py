@@ -134,7 +134,9 @@ async def _record(ctx: Context, kind: Kind, spec: ListingSpec) -> Text:
         number = existing.id
         await listings.update(ctx.tx, number, level, spec.details or existing.details)
         key = f"offers.updated_{kind}"
-    lines = [t(key, ref=_ref(kind, number), skill=skill.name, level=_level(t, level))]
+    lines = [
+        t(key, ref=str(listings.ref_of(kind, number)), skill=skill.name, level=_level(t, level))
+    ]
     if skill.found in (Found.ALIAS, Found.FUZZY) and skill.name != spec.skill:
         lines.append(t("offers.taken_as", typed=spec.skill, skill=skill.name))
     lines.append(await _counterparts(ctx, kind, skill.id, skill.name, level))
@@ -164,7 +166,7 @@ def _people(t: Catalogue, found: list[Listing]) -> Text:
                 "offers.person",
                 name=each.member_name,
                 level=each.level,
-                ref=_ref(each.kind, each.id),
+                ref=str(each.ref),
             )
             for each in found
         ],
@@ -229,7 +231,7 @@ def _line(ctx: Context, listing: Listing) -> Text:
     details = listing.details if len(listing.details) <= 80 else listing.details[:79] + "…"
     line = t(
         "offers.line",
-        ref=_ref(listing.kind, listing.id),
+        ref=str(listing.ref),
         name=listing.member_name,
         skill=listing.skill_name,
         level=_level(t, listing.level),
@@ -258,10 +260,6 @@ async def withdraw(ctx: Context, ref: str) -> Text:
     await listings.withdraw(ctx.tx, listing.id, ctx.clock.now())
     await matches.cancel_open_on_listing(ctx.tx, listing.id, ctx.clock.now())
     return ctx.t("offers.withdrawn", ref=str(parsed), skill=listing.skill_name)
-
-
-def _ref(kind: Kind, number: int) -> str:
-    return f"{RefKind.OFFER.value if kind == 'offer' else RefKind.NEED.value}{number}"
 
 
 def _level(t: Catalogue, level: int) -> Text:

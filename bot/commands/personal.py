@@ -142,7 +142,7 @@ async def _matches(ctx: Context, user_id: str) -> list[Text]:
     current = [
         ctx.t(
             "personal.match",
-            ref=f"m{each.id}",
+            ref=str(each.ref),
             skill=each.skill_name,
             role=ctx.t("personal.as_mentor" if each.mentor == user_id else "personal.as_mentee"),
             state=ctx.t(f"personal.match_{each.state}"),

@@ -42,7 +42,12 @@ class Listing:
 
     @property
     def ref(self) -> Ref:
-        return Ref(RefKind.OFFER if self.kind == "offer" else RefKind.NEED, self.id)
+        return ref_of(self.kind, self.id)
+
+
+def ref_of(kind: Kind, number: int) -> Ref:
+    """``o12`` for offer 12, ``n12`` for need 12."""
+    return Ref(RefKind.OFFER if kind == "offer" else RefKind.NEED, number)
 
 
 def _listing(row: Row) -> Listing:
