@@ -138,7 +138,7 @@ async def contribute(ctx: Context, claim: Claim) -> Answer:
 async def thanks(ctx: Context, thanks: str) -> Answer:
     member, name, rest = _thanked(ctx, thanks)
     if member == ctx.message.sender:
-        raise Denied("contributions.self_thanks", command=_command(ctx, "contribute"))
+        raise Denied("contributions.self_thanks", command=ctx.typed("contribute"))
     if member == ctx.config.matrix.user_id:
         raise Denied("contributions.thanks_bot")
     claim = read_claim(rest)
@@ -258,7 +258,7 @@ def record_message(ctx: Context, headline: Text, recorded: Contribution) -> Text
     """The message members react to: what was recorded, where it stands, how to confirm it."""
     lines = [headline, _status(ctx, recorded)]
     if not recorded.is_confirmed(ctx.config.contributions.confirmations_required):
-        command = f"{_command(ctx, 'confirm')} {recorded.ref!s}"
+        command = f"{ctx.typed('confirm')} {recorded.ref!s}"
         lines.append(ctx.t("contributions.how_to_confirm", command=command))
     return Text.join(lines)
 
@@ -298,9 +298,3 @@ def _member_name(ctx: Context, contribution: Contribution) -> str:
     """The name the room shows now; the stored one for someone who left or never spoke."""
     members = ctx.transport.room_members(ctx.message.room_id)
     return members.get(contribution.member, contribution.member_name)
-
-
-def _command(ctx: Context, name: str) -> str:
-    command = ctx.commands.find(name)
-    assert command is not None  # declared in this module
-    return ctx.prefix + command.spelled(ctx.t)

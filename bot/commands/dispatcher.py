@@ -73,6 +73,12 @@ class Context:
     def prefix(self) -> str:
         return self.config.bot.command_prefix
 
+    def typed(self, name: str) -> str:
+        """How a member types the command ``name`` here: ``!offre`` in French, ``!offer``."""
+        command = self.commands.find(name)
+        assert command is not None, name  # only registered commands are named
+        return self.prefix + command.spelled(self.t)
+
 
 class Dispatcher:
     def __init__(

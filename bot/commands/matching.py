@@ -199,8 +199,8 @@ async def _suggestions(ctx: Context) -> Text:
     if not mine:
         return t(
             "matching.nothing_listed",
-            offer=_command(ctx, "offer"),
-            need=_command(ctx, "need"),
+            offer=ctx.typed("offer"),
+            need=ctx.typed("need"),
         )
     config = ctx.config.matching
     around = await matches.candidates_around(
@@ -360,7 +360,7 @@ async def _ask(ctx: Context, offer_ref: Ref) -> Text | Answer:
         raise Denied("matching.own_offer", ref=str(offer_ref))
     need = await listings.find_open_duplicate(ctx.tx, "need", me, offer.skill_id)
     if need is None:
-        command = f"{_command(ctx, 'need')} {offer.skill_name}"
+        command = f"{ctx.typed('need')} {offer.skill_name}"
         raise Denied("matching.no_need", skill=offer.skill_name, command=command)
     current = await matches.open_for_need(ctx.tx, need.id)
     if current is not None:
@@ -648,15 +648,9 @@ async def _names(ctx: Context, user_ids: Sequence[str | None]) -> dict[str, str]
     return {user_id: here.get(user_id) or stored.get(user_id, user_id) for user_id in wanted}
 
 
-def _command(ctx: Context, name: str) -> str:
-    command = ctx.commands.find(name)
-    assert command is not None  # offers and needs are always registered with matches
-    return ctx.prefix + command.spelled(ctx.t)
-
-
 def _verb_command(ctx: Context, verb: Verb | None, ref: Ref | None = None) -> str:
     """``!match ask o12``, in the community's language; ``!match`` alone without a verb."""
-    words = [_command(ctx, "match")]
+    words = [ctx.typed("match")]
     if verb is not None:
         words.append(ctx.t.raw(f"matching.verb.{verb}"))
     if ref is not None:

@@ -219,9 +219,7 @@ async def _browse(ctx: Context, kind: Kind, browse: Browse) -> Text:
     )
     lines = [title, *(_line(ctx, each) for each in found)]
     if has_more:
-        command = ctx.commands.find("offers" if kind == "offer" else "needs")
-        assert command is not None
-        words = [ctx.prefix + command.spelled(t), browse.skill, "--page", str(browse.page + 1)]
+        words = [ctx.typed(f"{kind}s"), browse.skill, "--page", str(browse.page + 1)]
         lines.append(t("offers.more", command=" ".join(word for word in words if word)))
     return Text.join(lines)
 

@@ -51,9 +51,9 @@ async def profile(ctx: Context, member: str | None) -> Text:
     return ctx.t(
         "personal.profile_empty_self",
         name=name,
-        offer=_command(ctx, "offer"),
-        need=_command(ctx, "need"),
-        contribute=_command(ctx, "contribute"),
+        offer=ctx.typed("offer"),
+        need=ctx.typed("need"),
+        contribute=ctx.typed("contribute"),
     )
 
 
@@ -239,7 +239,7 @@ async def forget(ctx: Context, confirming: bool) -> Text:
                     "personal.forget_how",
                     command=confirm,
                     minutes=minutes,
-                    mydata=_command(ctx, "mydata"),
+                    mydata=ctx.typed("mydata"),
                 ),
             ]
         )
@@ -280,10 +280,4 @@ def _footprint(t: Catalogue, footprint: Footprint, kept_heading: str) -> list[Te
 
 
 def _forget_command(ctx: Context) -> str:
-    return f"{_command(ctx, 'forget')} {ctx.t.raw('personal.word_me')}"
-
-
-def _command(ctx: Context, name: str) -> str:
-    command = ctx.commands.find(name)
-    assert command is not None, name  # the profile names commands the bot always has
-    return ctx.prefix + command.spelled(ctx.t)
+    return f"{ctx.typed('forget')} {ctx.t.raw('personal.word_me')}"
