@@ -200,20 +200,18 @@ async def open_offers(
     ]
 
 
-async def history(tx: Transaction, members: Collection[str] | None = None) -> History:
-    """Skills offered and needed, and past or declined pairs, for some members or everyone."""
-    where, params = _member_filter("member", members)
+async def history(tx: Transaction) -> History:
+    """The whole community's skills offered and needed, and its past or declined pairs:
+    what the community-wide assignment reads."""
     listed = [
         (row["member"], row["kind"], row["skill_id"])
         for row in await tx.fetch_all(
-            f"SELECT member, kind, skill_id FROM listing WHERE withdrawn_at IS NULL{where}", params
+            "SELECT member, kind, skill_id FROM listing WHERE withdrawn_at IS NULL"
         )
     ]
-    match_where, match_params = _member_filter("mentee", members)
     paired = await tx.fetch_all(
         "SELECT mentee, mentor, skill_id, state FROM match "
-        f"WHERE mentee IS NOT NULL AND mentor IS NOT NULL{match_where}",
-        match_params,
+        "WHERE mentee IS NOT NULL AND mentor IS NOT NULL"
     )
     return _history(listed, paired)
 
@@ -358,11 +356,3 @@ def _skill_filter(skill_ids: Collection[int] | None) -> str:
     if skill_ids is None:
         return ""
     return f" AND skill_id IN ({','.join('?' * len(skill_ids))})" if skill_ids else " AND 0"
-
-
-def _member_filter(column: str, members: Collection[str] | None) -> tuple[str, Sequence[str]]:
-    if members is None:
-        return "", ()
-    if not members:
-        return " AND 0", ()
-    return f" AND {column} IN ({','.join('?' * len(members))})", list(members)
