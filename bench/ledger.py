@@ -47,7 +47,8 @@ from bot.config import BotConfig, Config, MatrixConfig, RateLimitConfig
 from bot.domain.contributions import NO_DOMAIN
 from bot.domain.skills import Found, choose_skill, normalise
 from bot.i18n import Text
-from bot.messages import IncomingMessage, Reply
+from bot.messages import IncomingMessage, PollHistory, Reply
+from bot.scheduler import Scheduler
 from bot.store.database import Database
 
 SMALL_MEMBERS = 100
@@ -282,6 +283,25 @@ class RecordingTransport:
     async def open_shared_room(self, user_ids: Sequence[str], name: str, text: Text) -> str:
         raise NotImplementedError("no ledger command opens a room")
 
+    async def send_poll(
+        self,
+        room_id: str,
+        question: str,
+        answers: Sequence[str],
+        max_selections: int,
+        disclosed: bool,
+    ) -> str:
+        raise NotImplementedError("no ledger command opens a poll")
+
+    async def end_poll(self, room_id: str, start_event: str, text: str) -> str:
+        raise NotImplementedError("no ledger command ends a poll")
+
+    async def poll_history(self, room_id: str, start_event: str) -> PollHistory | None:
+        raise NotImplementedError("no ledger command reads a poll")
+
+    async def post(self, room_id: str, text: Text) -> str:
+        raise NotImplementedError("no ledger command posts a digest")
+
 
 @dataclass(frozen=True)
 class Step:
@@ -449,7 +469,9 @@ async def open_community(
     clock = SystemClock()
     ledger = await populate(database, members, records, clock.now())
     transport = RecordingTransport()
-    dispatcher = Dispatcher(ROUTERS, database, transport, config(commands), clock)
+    settings = config(commands)
+    scheduler = Scheduler(settings, database, transport, clock)  # never started
+    dispatcher = Dispatcher(ROUTERS, database, transport, settings, clock, scheduler)
     rng = random.Random(f"{SEED}-{name}")
     withdrawable = rng.sample(ledger.open_offers, len(ledger.open_offers))
     return Community(name, path, ledger, dispatcher, transport, rng, withdrawable)

@@ -57,6 +57,7 @@ from bot.clock import SystemClock
 from bot.commands.dispatcher import Dispatcher
 from bot.domain.matching import History, Need, Offer, Weights, assign
 from bot.messages import IncomingMessage
+from bot.scheduler import Scheduler
 from bot.store import matches
 from bot.store.database import Database
 from bot.store.matches import OPEN_STATES
@@ -268,7 +269,8 @@ async def measure_match(directory: Path) -> MatchFigures:
             database, rng, clock.now(), settings.matching.mentor_capacity
         )
         transport = RecordingTransport()
-        dispatcher = Dispatcher(ROUTERS, database, transport, settings, clock)
+        scheduler = Scheduler(settings, database, transport, clock)  # never started
+        dispatcher = Dispatcher(ROUTERS, database, transport, settings, clock, scheduler)
         seconds: list[float] = []
         suggestions = 0
         gc.collect()

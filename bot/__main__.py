@@ -1,4 +1,4 @@
-"""The ``compagnon`` command: run, check-config, demo, export."""
+"""The ``compagnon`` command: run, check-config, demo, export, digest."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.app import Compagnon
 from bot.clock import SystemClock
 from bot.config import Config, ConfigError, load_config
+from bot.digest import preview_text
 from bot.export import Format, NoDatabase, export
 from bot.matrix.gateway import LoginFailed
 from bot.store.database import DatabaseTooNew
@@ -36,6 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     dump.add_argument("--config", type=Path, required=True)
     dump.add_argument("--format", choices=("json", "csv"), default="json")
     dump.add_argument("--output", type=Path, help="a file to write instead of stdout")
+    digest = commands.add_parser("digest", help="the weekly digest, from the database")
+    digest.add_argument("--config", type=Path, required=True)
+    digest.add_argument(
+        "--preview",
+        action="store_true",
+        required=True,
+        help="print what the digest would say now, since its last scheduled run; nothing is sent",
+    )
     arguments = parser.parse_args(argv)
 
     logging.basicConfig(
@@ -45,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     if not arguments.verbose:
         logging.getLogger("nio").setLevel(logging.ERROR)  # olm chatter about peers' devices
         logging.getLogger("peewee").setLevel(logging.WARNING)
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job added
 
     if arguments.command == "demo":
         from bot.demo import run_demo
@@ -60,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if arguments.command == "export":
         return _export(config, arguments.format, arguments.output)
+    if arguments.command == "digest":
+        return _preview_digest(config)
     try:
         asyncio.run(_run_until_signalled(Compagnon(config)))
     except (LoginFailed, DatabaseTooNew) as error:
@@ -82,6 +94,16 @@ def _export(config: Config, fmt: Format, output: Path | None) -> int:
     except OSError as error:
         print(f"compagnon: cannot write {output}: {error.strerror}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _preview_digest(config: Config) -> int:
+    try:
+        text = preview_text(config, SystemClock().now())
+    except (NoDatabase, DatabaseTooNew) as error:
+        print(f"compagnon: {error}", file=sys.stderr)
+        return 1
+    print(text)
     return 0
 
 

@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.clock import Clock, SystemClock
-from bot.commands import admin, contributions, help, matching, offers, personal
+from bot.commands import admin, contributions, digest, help, matching, offers, personal, polls
 from bot.commands.dispatcher import Dispatcher
 from bot.config import Config
 from bot.matrix.gateway import MatrixGateway
+from bot.scheduler import Scheduler
 from bot.store import events
 from bot.store.database import Database
 
@@ -24,6 +25,8 @@ ROUTERS = (
     admin.router,
     contributions.router,
     personal.router,
+    polls.router,
+    digest.router,
 )
 
 
@@ -41,16 +44,20 @@ class Compagnon:
         try:
             await self._forget_stale_events(database)
             gateway = MatrixGateway(self.config, database, self.clock)
-            dispatcher = Dispatcher(ROUTERS, database, gateway, self.config, self.clock)
+            scheduler = Scheduler(self.config, database, gateway, self.clock)
+            dispatcher = Dispatcher(ROUTERS, database, gateway, self.config, self.clock, scheduler)
             try:
+                await scheduler.recall()
                 await gateway.start(inbox=dispatcher)
                 log.info("serving %d room(s)", len(gateway.served_rooms))
                 sync = asyncio.create_task(gateway.run(), name="sync")
+                await scheduler.start()
                 self.ready.set()
                 await self._stopping.wait()
                 sync.cancel()
                 await asyncio.gather(sync, return_exceptions=True)
             finally:
+                await scheduler.stop()
                 await gateway.stop()
         finally:
             await database.close()

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from bot.domain.durations import format_duration, parse_duration
+from bot.domain.schedule import cron
 from bot.domain.skills import normalise
 from bot.i18n.types import Language
 
@@ -162,8 +163,7 @@ class DigestConfig(Section):
     @field_validator("schedule")
     @classmethod
     def _five_fields(cls, schedule: str) -> str:
-        if len(schedule.split()) != 5:
-            raise ValueError("expected a cron expression with 5 fields, such as '0 9 * * mon'")
+        cron(schedule, "UTC")  # the zone changes when it runs, never whether it can
         return schedule
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.app import Compagnon, running
-from bot.config import BotConfig, Config, DatabaseConfig, MatrixConfig
+from bot.config import BotConfig, Config, DatabaseConfig, MatrixConfig, RateLimitConfig
 from bot.i18n.types import Language
 from bot.matrix.homeserver import LocalSynapse
 from bot.matrix.member import MemberClient
@@ -33,6 +33,12 @@ SCRIPT: dict[Language, Sequence[tuple[str, str]]] = {
         ("chloe", "!confirmer c1"),
         ("chloe", "!profil bob"),
         ("bob", "!offres"),
+        ("alice", "!sondage --domaine habitat Quel soir pour le chantier ? | mardi | jeudi"),
+        ("bob", "!voter p1 2"),
+        ("chloe", "!voter p1 1"),
+        ("bob", "!poids habitat"),
+        ("alice", "!sondage fermer p1"),
+        ("chloe", "!sondage resultats p1"),
         ("alice", "!aidez"),
         ("alice", "!etat"),
         ("bob", "!etat"),
@@ -48,6 +54,12 @@ SCRIPT: dict[Language, Sequence[tuple[str, str]]] = {
         ("chloe", "!confirm c1"),
         ("chloe", "!profile bob"),
         ("bob", "!offers"),
+        ("alice", "!poll --domain habitat Which evening for the work party? | Tuesday | Thursday"),
+        ("bob", "!vote p1 2"),
+        ("chloe", "!vote p1 1"),
+        ("bob", "!weight habitat"),
+        ("alice", "!poll close p1"),
+        ("chloe", "!poll results p1"),
         ("alice", "!hepl"),
         ("alice", "!status"),
         ("bob", "!status"),
@@ -94,7 +106,12 @@ async def demo_world(directory: Path, language: Language) -> AsyncIterator[DemoW
                 password=password_of(BOT),
                 store_path=directory / BOT,
             ),
-            bot=BotConfig(language=language, rooms=[room_id], allowed_inviters=[":localhost"]),
+            bot=BotConfig(
+                language=language,
+                rooms=[room_id],
+                allowed_inviters=[":localhost"],
+                rate_limit=RateLimitConfig(burst=30),  # a playground: try commands in a row
+            ),
             database=DatabaseConfig(path=directory / BOT / "compagnon.sqlite3"),
         )
         async with running(config) as bot:

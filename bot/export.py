@@ -21,13 +21,14 @@ from typing import Any, Literal
 from bot.config import Config
 from bot.domain.contributions import NO_DOMAIN
 from bot.domain.ledger import Ref, RefKind
-from bot.store import contributions, listings, members, skills
+from bot.store import contributions, listings, members, polls, skills
 from bot.store.contributions import Confirmation, Contribution
 from bot.store.database import Database, Transaction
 from bot.store.listings import Listing
 from bot.store.matches import Match
 from bot.store.members import Member
 from bot.store.personal import PersonalData
+from bot.store.polls import Poll, ResponseCount
 from bot.store.skills import Skill
 
 DOCUMENT_VERSION = 1
@@ -48,6 +49,8 @@ class Ledger:
     listings: list[Listing]
     contributions: list[Contribution]
     confirmations: list[Confirmation]
+    polls: list[Poll]
+    poll_counts: dict[int, ResponseCount]  # by poll id; polls nobody answered are absent
 
 
 async def read_ledger(tx: Transaction) -> Ledger:
@@ -57,6 +60,8 @@ async def read_ledger(tx: Transaction) -> Ledger:
         listings=await listings.every(tx),
         contributions=await contributions.every(tx),
         confirmations=await contributions.confirmations(tx),
+        polls=await polls.every(tx),
+        poll_counts=await polls.response_counts(tx),
     )
 
 
@@ -95,6 +100,8 @@ def ledger_document(ledger: Ledger, required: int, at: datetime) -> Record:
         ],
         **_offers_and_needs(ledger.listings),
         "contributions": _contributions(ledger.contributions, ledger.confirmations, required),
+        # Polls with their final results, never a ballot: who voted what stays private.
+        "polls": [_poll(poll, ledger.poll_counts.get(poll.id)) for poll in ledger.polls],
     }
 
 
@@ -121,6 +128,21 @@ def member_document(data: PersonalData, required: int, at: datetime) -> Record:
             for confirmation in data.confirmations_given
         ],
         "matches": [_match(match) for match in data.matches],
+        "polls_opened": [_poll(poll, data.poll_counts.get(poll.id)) for poll in data.polls_opened],
+        "poll_responses": [
+            {
+                "poll": str(response.poll_ref),
+                "event_id": response.event_id,
+                "answers": None if response.answers is None else list(response.answers),
+                "sent_at": response.sent_at.isoformat(),
+                "redacted": response.redacted,
+            }
+            for response in data.poll_responses
+        ],
+        "poll_weights": [
+            {"poll": str(Ref(RefKind.POLL, poll_id)), "weight": weight}
+            for poll_id, weight in data.poll_weights.items()
+        ],
         "direct_room": data.direct_room,
         "forget_requested_at": None if requested is None else requested.isoformat(),
     }
@@ -148,6 +170,42 @@ def _match(match: Match) -> Record:
         "updated_at": match.updated_at.isoformat(),
         "room_id": match.room_id,
         "feedback": match.feedback,
+    }
+
+
+def _poll(poll: Poll, counted: ResponseCount | None) -> Record:
+    """A poll as the room saw it: answers numbered as votes name them, the result once closed."""
+    result = poll.result
+    return {
+        "ref": str(poll.ref),
+        "room_id": poll.room_id,
+        "creator": poll.creator,
+        "question": poll.question,
+        "answers": list(poll.answers),
+        "max_selections": poll.max_selections,
+        "secret": poll.secret,
+        "equal": poll.equal,
+        "domain": poll.domain,
+        "opened_at": poll.opened_at.isoformat(),
+        "closes_at": poll.closes_at.isoformat(),
+        "closed_at": None if poll.closed_at is None else poll.closed_at.isoformat(),
+        "start_event": poll.start_event,
+        "end_event": poll.end_event,
+        "responses": 0 if counted is None else counted.responses,
+        "respondents": 0 if counted is None else counted.respondents,
+        "result": None
+        if result is None
+        else {
+            "voters": result.voters,
+            "total_weight": result.total_weight,
+            "answers": [
+                {"number": number, "answer": answer, "voters": voters, "weight": weight}
+                for number, (answer, voters, weight) in enumerate(
+                    zip(poll.answers, result.answer_voters, result.answer_weights, strict=True),
+                    1,
+                )
+            ],
+        },
     }
 
 

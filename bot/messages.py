@@ -46,6 +46,26 @@ class IncomingRedaction:
 
 
 @dataclass(frozen=True)
+class IncomingPollResponse:
+    """A vote clicked on a native poll: the answer ids as sent (None: no answer list)."""
+
+    event_id: str
+    room_id: str
+    sender: str
+    poll_event: str
+    answers: tuple[str, ...] | None
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
+class PollHistory:
+    """What the homeserver lists as a poll's responses (a redacted one is no longer listed)."""
+
+    responses: tuple[IncomingPollResponse, ...]  # from members of the room
+    listed: frozenset[str]  # every response event listed, whoever sent it
+
+
+@dataclass(frozen=True)
 class Reply:
     """A notice answering one message: as a Matrix reply, inside its thread if it had one."""
 
@@ -81,6 +101,30 @@ class Transport(Protocol):
         """Open a new private room with these members, post ``text`` in it; its room id."""
         ...
 
+    async def post(self, room_id: str, text: Text) -> str:
+        """A notice of the bot's own, not a reply (the weekly digest); its event id."""
+        ...
+
+    async def send_poll(
+        self,
+        room_id: str,
+        question: str,
+        answers: Sequence[str],
+        max_selections: int,
+        disclosed: bool,
+    ) -> str:
+        """Post a native poll whose answer ids are their numbers; its event id."""
+        ...
+
+    async def end_poll(self, room_id: str, start_event: str, text: str) -> str:
+        """End the bot's poll (clients accept an end from the poll's sender only)."""
+        ...
+
+    async def poll_history(self, room_id: str, start_event: str) -> PollHistory | None:
+        """The poll's responses as the homeserver lists them: what came, or went, while the
+        bot was away. None when they could not all be read."""
+        ...
+
 
 class Inbox(Protocol):
     """What the Matrix side hands its events to: the dispatcher."""
@@ -90,3 +134,5 @@ class Inbox(Protocol):
     async def handle_reaction(self, reaction: IncomingReaction) -> None: ...
 
     async def handle_redaction(self, redaction: IncomingRedaction) -> None: ...
+
+    async def handle_poll_response(self, response: IncomingPollResponse) -> None: ...

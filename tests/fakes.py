@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.i18n import Text
-from bot.messages import Reply
+from bot.messages import IncomingPollResponse, PollHistory, Reply
 
 
 class FakeClock:
@@ -36,6 +36,24 @@ class PrivateFile:
 
 
 @dataclass(frozen=True)
+class PostedPoll:
+    event_id: str
+    room_id: str
+    question: str
+    answers: tuple[str, ...]
+    max_selections: int
+    disclosed: bool
+
+
+@dataclass(frozen=True)
+class EndedPoll:
+    event_id: str
+    room_id: str
+    start_event: str
+    text: str
+
+
+@dataclass(frozen=True)
 class SharedRoom:
     room_id: str
     user_ids: tuple[str, ...]
@@ -56,6 +74,13 @@ class FakeTransport:
         self.refuse_rooms = False
         self.levels: dict[tuple[str, str], float] = {}
         self.members: dict[str, dict[str, str]] = {}
+        self.polls: list[PostedPoll] = []
+        self.ended: list[EndedPoll] = []
+        self.posted: list[tuple[str, Text]] = []
+        self.history: dict[str, list[IncomingPollResponse]] = {}  # by poll event
+        self.history_unreadable = False
+        self.refuse_polls = False
+        self.refuse_posts: set[str] = set()  # rooms where the bot may not post
         self._ids = itertools.count(1)
 
     async def send_reply(self, reply: Reply) -> str:
@@ -79,3 +104,46 @@ class FakeTransport:
         room = SharedRoom(f"!shared{len(self.rooms) + 1}:test", tuple(user_ids), name, text)
         self.rooms.append(room)
         return room.room_id
+
+    async def post(self, room_id: str, text: Text) -> str:
+        if room_id in self.refuse_posts:
+            raise PermissionError(f"the bot may not post in {room_id}")
+        self.posted.append((room_id, text))
+        return f"$notice{next(self._ids)}"
+
+    async def send_poll(
+        self,
+        room_id: str,
+        question: str,
+        answers: Sequence[str],
+        max_selections: int,
+        disclosed: bool,
+    ) -> str:
+        if self.refuse_polls:
+            raise ConnectionError("the homeserver is unreachable")
+        poll = PostedPoll(
+            f"$poll{next(self._ids)}", room_id, question, tuple(answers), max_selections, disclosed
+        )
+        self.polls.append(poll)
+        return poll.event_id
+
+    async def end_poll(self, room_id: str, start_event: str, text: str) -> str:
+        ended = EndedPoll(f"$end{next(self._ids)}", room_id, start_event, text)
+        self.ended.append(ended)
+        return ended.event_id
+
+    async def poll_history(self, room_id: str, start_event: str) -> PollHistory | None:
+        if self.history_unreadable:
+            return None
+        found = tuple(self.history.get(start_event, []))
+        return PollHistory(found, frozenset(each.event_id for each in found))
+
+
+class FakeAgenda:
+    """Notes when each poll should close; tests close them by calling the closing code."""
+
+    def __init__(self) -> None:
+        self.closings: dict[int, datetime] = {}
+
+    def close_poll_at(self, poll_id: int, when: datetime) -> None:
+        self.closings[poll_id] = when

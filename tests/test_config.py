@@ -146,6 +146,9 @@ def test_an_unknown_key_is_refused_by_its_path(extra: str, where: str) -> None:
         ("bot", "offline_grace = 24", "bot.offline_grace", "24", "duration"),
         ("digest", 'timezone = "Mars/Olympus"', "digest.timezone", "'Mars/Olympus'", "time zone"),
         ("digest", 'schedule = "0 9 *"', "digest.schedule", "'0 9 *'", "5 fields"),
+        ("digest", 'schedule = "0 25 * * mon"', "digest.schedule", "'0 25 * * mon'", "hour"),
+        ("digest", 'schedule = "0 9 * * lun"', "digest.schedule", "'0 9 * * lun'", "weekday"),
+        ("digest", 'schedule = "0 9 31 2 *"', "digest.schedule", "'0 9 31 2 *'", "never runs"),
         ("bot", 'rooms = ["general"]', "bot.rooms", "['general']", "room id"),
         ("bot", 'moderators = ["alice"]', "bot.moderators", "['alice']", "user id"),
         ("bot", "max_command_length = 10", "bot.max_command_length", "10", "100"),
@@ -159,6 +162,19 @@ def test_a_bad_value_names_the_key_the_value_and_what_was_expected(
     message = error_of(f"{MINIMAL}\n[{section}]\n{line}\n")
     assert f"{where} = {value}" in message
     assert expected in message
+
+
+@pytest.mark.parametrize(
+    "schedule", ["0 9 * * 1", "30 8 * * *", "0 18 1 * *", "0 9 * * mon-fri", "*/30 7-9 * * 0,6"]
+)
+def test_a_crontab_schedule_is_accepted(schedule: str) -> None:
+    assert parse(f'{MINIMAL}\n[digest]\nschedule = "{schedule}"\n').digest.schedule == schedule
+
+
+def test_a_bad_cron_field_is_named_with_what_was_wrong() -> None:
+    message = error_of(f'{MINIMAL}\n[digest]\nschedule = "61 9 * * mon"\n')
+    assert "the minute field '61' is wrong" in message
+    assert "59" in message
 
 
 def test_every_bad_value_is_reported_at_once() -> None:

@@ -14,8 +14,9 @@ import pytest
 
 from bot.__main__ import main
 from bot.export import CSV_COLUMNS
-from bot.store import contributions, listings, members, personal, skills
-from bot.store.database import Database
+from bot.store import contributions, listings, members, personal, polls, skills
+from bot.store.database import Database, Transaction
+from bot.store.polls import FinalResult, NewPoll
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 ROOM = "!room:test"
@@ -32,7 +33,8 @@ path = "data/compagnon.sqlite3"
 
 
 async def populate(path: Path) -> None:
-    """Two members; an offer, a withdrawn need, work confirmed by a witness since forgotten."""
+    """Two members; an offer, a withdrawn need, work confirmed by a witness since forgotten;
+    a closed poll and a secret one still open, with votes by all three."""
     database = await Database.open(path)
     try:
         async with database.transaction() as tx:
@@ -47,9 +49,56 @@ async def populate(path: Path) -> None:
             )
             await contributions.confirm(tx, work, "@chloe:test", T0 + timedelta(hours=3))
             await contributions.add(tx, ALICE, None, "", "tea", BOB, ROOM, T0 + timedelta(hours=4))
+            await populate_polls(tx)
             await personal.forget(tx, "@chloe:test", T0 + timedelta(hours=5))
     finally:
         await database.close()
+
+
+def new_poll(creator: str, question: str, answers: tuple[str, ...], **options: Any) -> NewPoll:
+    settings: dict[str, Any] = {
+        "max_selections": 1,
+        "secret": False,
+        "equal": False,
+        "domain": None,
+        "opened_at": T0,
+        "closes_at": T0 + timedelta(days=7),
+        **options,
+    }
+    return NewPoll(room_id=ROOM, creator=creator, question=question, answers=answers, **settings)
+
+
+async def populate_polls(tx: Transaction) -> None:
+    """Bob's poll, closed, weighted; Alice's, secret and open; Chloé voted in the first."""
+    yard = await polls.open_poll(
+        tx, new_poll(BOB, "Paint the yard?", ("yes", "no", "later"), domain="habitat"), {BOB: 1.5}
+    )
+    await polls.set_start_event(tx, yard.id, "$yard")
+    votes = ((ALICE, ["1"], 1), (BOB, ["3"], 2), ("@chloe:test", ["1"], 3), (ALICE, ["2"], 4))
+    for number, (voter, answers, minutes) in enumerate(votes, 1):
+        at = T0 + timedelta(minutes=minutes)
+        await polls.record_response(tx, yard.id, f"$vote{number}", voter, answers, at)
+    await polls.redact_response(tx, "$vote4")  # Alice took her change back: "yes" counts
+    await polls.close(
+        tx, yard.id, T0 + timedelta(hours=1), FinalResult(3, 3.5, (2, 0, 1), (2.0, 0.0, 1.5))
+    )
+    await polls.set_end_event(tx, yard.id, "$yard-end")
+    secret = await polls.open_poll(
+        tx,
+        new_poll(
+            ALICE,
+            "=Who cooks?",
+            ("me", "you"),
+            max_selections=2,
+            secret=True,
+            equal=True,
+            opened_at=T0 + timedelta(hours=2),
+            closes_at=T0 + timedelta(days=3),
+        ),
+        {},
+    )
+    await polls.set_start_event(tx, secret.id, "$secret")
+    await polls.record_response(tx, secret.id, "$vote5", BOB, ["2"], T0 + timedelta(hours=3))
 
 
 @pytest.fixture
@@ -77,6 +126,7 @@ def test_json_holds_the_whole_ledger(config_file: Path, capsys: pytest.CaptureFi
         "offers",
         "needs",
         "contributions",
+        "polls",
     ]
     assert document["schema_version"] == 1
     assert datetime.fromisoformat(document["exported_at"]).tzinfo is not None
@@ -205,10 +255,63 @@ def test_an_empty_ledger_exports_empty_lists(
     asyncio.run(_create_empty(tmp_path / "data" / "compagnon.sqlite3"))
     document = json.loads(exported(capsys, "--config", str(path)))
     assert [document[key] for key in ("members", "skills", "offers", "needs")] == [[], [], [], []]
-    assert document["contributions"] == []
+    assert document["contributions"] == document["polls"] == []
     csv_out = exported(capsys, "--config", str(path), "--format", "csv")
     assert csv_out.splitlines() == [",".join(CSV_COLUMNS)]
 
 
 async def _create_empty(path: Path) -> None:
     await (await Database.open(path)).close()
+
+
+def test_json_holds_the_polls_with_their_results_but_never_a_ballot(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = exported(capsys, "--config", str(config_file))
+    yard, secret = json.loads(out)["polls"]
+    assert yard == {
+        "ref": "p1",
+        "room_id": ROOM,
+        "creator": BOB,
+        "question": "Paint the yard?",
+        "answers": ["yes", "no", "later"],
+        "max_selections": 1,
+        "secret": False,
+        "equal": False,
+        "domain": "habitat",
+        "opened_at": "2026-11-02T09:00:00+00:00",
+        "closes_at": "2026-11-09T09:00:00+00:00",
+        "closed_at": "2026-11-02T10:00:00+00:00",
+        "start_event": "$yard",
+        "end_event": "$yard-end",
+        "responses": 4,
+        "respondents": 3,
+        "result": {
+            "voters": 3,
+            "total_weight": 3.5,
+            "answers": [
+                {"number": 1, "answer": "yes", "voters": 2, "weight": 2.0},
+                {"number": 2, "answer": "no", "voters": 0, "weight": 0.0},
+                {"number": 3, "answer": "later", "voters": 1, "weight": 1.5},
+            ],
+        },
+    }
+    # Still open and secret: how many answered, not what; one member, one vote.
+    assert (secret["ref"], secret["creator"], secret["question"]) == ("p2", ALICE, "=Who cooks?")
+    assert (secret["secret"], secret["equal"], secret["max_selections"]) == (True, True, 2)
+    assert (secret["closed_at"], secret["end_event"], secret["result"]) == (None, None, None)
+    assert (secret["responses"], secret["respondents"]) == (1, 1)
+    # Who voted what is nobody's business: no response, voter or frozen weight is exported.
+    assert "$vote" not in out
+    assert "forgotten:" not in out
+
+
+def test_csv_leaves_polls_to_the_json(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = exported(capsys, "--config", str(config_file), "--format", "csv")
+    assert {row["type"] for row in csv.DictReader(io.StringIO(out))} == {
+        "offer",
+        "need",
+        "contribution",
+    }

@@ -14,7 +14,7 @@ from bot.i18n.types import Language
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
 HOSTILE = '<b>&"x"'
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-_ALLOWED_TAGS = {"b", "i", "code", "br", "p", "ul", "ol", "li", "em", "strong", "pre", "a"}
+_ALLOWED_TAGS = {"b", "i", "code", "br", "p", "ul", "ol", "li", "em", "strong", "pre", "a", "h4"}
 
 
 def placeholders(template: str) -> set[str]:

@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from bot.clock import Clock
 from bot.commands.router import (
@@ -23,7 +24,14 @@ from bot.commands.router import (
 from bot.config import Config
 from bot.domain.throttle import Throttle, Verdict
 from bot.i18n import Catalogue, Text
-from bot.messages import IncomingMessage, IncomingReaction, IncomingRedaction, Reply, Transport
+from bot.messages import (
+    IncomingMessage,
+    IncomingPollResponse,
+    IncomingReaction,
+    IncomingRedaction,
+    Reply,
+    Transport,
+)
 from bot.store import events, members
 from bot.store.database import Database, Transaction
 
@@ -50,6 +58,12 @@ class CommandIndex:
         return matches[0] if matches else None
 
 
+class Agenda(Protocol):
+    """What the command side asks of the scheduler."""
+
+    def close_poll_at(self, poll_id: int, when: datetime) -> None: ...
+
+
 @dataclass(frozen=True)
 class Context:
     """Everything a handler may use; ``tx`` commits with the record that the event was handled.
@@ -68,6 +82,7 @@ class Context:
     is_moderator: bool
     transport: Transport
     database: Database
+    agenda: Agenda
 
     @property
     def prefix(self) -> str:
@@ -88,11 +103,14 @@ class Dispatcher:
         transport: Transport,
         config: Config,
         clock: Clock,
+        agenda: Agenda,
     ) -> None:
         routers = tuple(routers)
         self.index = CommandIndex(command for router in routers for command in router.commands)
         self._reaction_handlers = [h for router in routers for h in router.reaction_handlers]
         self._redaction_handlers = [h for router in routers for h in router.redaction_handlers]
+        self._poll_handlers = [h for router in routers for h in router.poll_response_handlers]
+        self._agenda = agenda
         self._database = database
         self._transport = transport
         self._config = config
@@ -139,21 +157,35 @@ class Dispatcher:
             for handler in self._reaction_handlers:
                 await handler(context, reaction)
 
-        await self._apply_once(reaction.event_id, reaction.room_id, run)
+        await self._apply(reaction.event_id, reaction.room_id, run, once=True)
 
     async def handle_redaction(self, redaction: IncomingRedaction) -> None:
         async def run(context: EventContext) -> None:
             for handler in self._redaction_handlers:
                 await handler(context, redaction)
 
-        await self._apply_once(redaction.event_id, redaction.room_id, run)
+        await self._apply(redaction.event_id, redaction.room_id, run, once=True)
 
-    async def _apply_once(
-        self, event_id: str, room_id: str, run: Callable[[EventContext], Awaitable[None]]
+    async def handle_poll_response(self, response: IncomingPollResponse) -> None:
+        """Votes are kept by event id, so one seen again (history at start-up) is not claimed."""
+
+        async def run(context: EventContext) -> None:
+            for handler in self._poll_handlers:
+                await handler(context, response)
+
+        await self._apply(response.event_id, response.room_id, run, once=False)
+
+    async def _apply(
+        self,
+        event_id: str,
+        room_id: str,
+        run: Callable[[EventContext], Awaitable[None]],
+        *,
+        once: bool,
     ) -> None:
         try:
             async with self._database.transaction() as tx:
-                if await events.claim(tx, event_id, room_id, self._clock.now()):
+                if not once or await events.claim(tx, event_id, room_id, self._clock.now()):
                     await run(EventContext(tx, self._config, self._clock))
         except Exception:
             log.exception("could not apply %s in %s", event_id, room_id)
@@ -201,6 +233,7 @@ class Dispatcher:
                     moderator,
                     self._transport,
                     self._database,
+                    self._agenda,
                 )
                 await members.seen(tx, message.sender, message.sender_name, self._clock.now())
                 result = await command.handler(context, **values)

@@ -14,9 +14,10 @@ from bot.commands.lookup import find_member
 from bot.commands.router import Answer, ArgReader, NotFound, Param, RestOfLine, Router, UsageError
 from bot.domain.contributions import NO_DOMAIN
 from bot.domain.ledger import format_minutes
+from bot.domain.weighting import WeightRule
 from bot.export import member_document, to_json
 from bot.i18n import Catalogue, Text
-from bot.store import contributions, listings, matches, members, personal
+from bot.store import contributions, listings, matches, members, personal, weights
 from bot.store.contributions import Contribution
 from bot.store.listings import Listing
 from bot.store.personal import Footprint
@@ -45,6 +46,8 @@ async def profile(ctx: Context, member: str | None) -> Text:
             name = (await members.display_names(ctx.tx, [user_id])).get(user_id, user_id)
     lines = [line for section in SECTIONS for line in await section(ctx, user_id)]
     if lines:
+        # Everyone has a vote weight; an empty profile's can only be 1, not worth a line.
+        lines.append(await _vote_weight(ctx, user_id))
         return Text.join([ctx.t("personal.profile_title", name=name), *lines])
     if user_id != ctx.message.sender:
         return ctx.t("personal.profile_empty_other", name=name)
@@ -158,8 +161,24 @@ async def _matches(ctx: Context, user_id: str) -> list[Text]:
     ]
 
 
+async def _vote_weight(ctx: Context, user_id: str) -> Text:
+    """The weight a poll opened now, without a domain, would freeze: what ``!weight`` says."""
+    explained = await weights.explain_member(
+        ctx.tx,
+        user_id,
+        ctx.config.contributions.confirmations_required,
+        None,
+        ctx.clock.now(),
+        WeightRule.from_config(ctx.config.polls),
+    )
+    command = ctx.typed("weight")
+    if user_id != ctx.message.sender:
+        command = f"{command} {user_id}"  # a name might not be found; the id always is
+    return ctx.t("personal.vote_weight", weight=ctx.t.number(explained.weight, 2), command=command)
+
+
 Section = Callable[[Context, str], Awaitable[list[Text]]]
-# A profile's parts, in order; matches and the vote weight join them when they exist.
+# A profile's parts, in order, each when it has something to show; the vote weight ends it.
 SECTIONS: tuple[Section, ...] = (_listings, _matches, _contributions, _hours)
 
 
@@ -272,6 +291,8 @@ def _footprint(t: Catalogue, footprint: Footprint, kept_heading: str) -> list[Te
         "personal.item_recorded": footprint.recorded_for_others,
         "personal.item_confirmations": footprint.confirmations_given,
         "personal.item_matches": footprint.matches,
+        "personal.item_polls_voted": footprint.polls_voted,
+        "personal.item_polls_opened": footprint.polls_opened,
     }
     if any(kept.values()):
         lines.append(t(kept_heading))

@@ -13,7 +13,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.config import Config
 from bot.i18n import Catalogue, Text
-from bot.messages import IncomingReaction, IncomingRedaction
+from bot.messages import IncomingPollResponse, IncomingReaction, IncomingRedaction
 from bot.store.database import Transaction
 
 
@@ -167,6 +167,7 @@ class Command:
 
 ReactionHandler = Callable[["EventContext", IncomingReaction], Awaitable[None]]
 RedactionHandler = Callable[["EventContext", IncomingRedaction], Awaitable[None]]
+PollResponseHandler = Callable[["EventContext", IncomingPollResponse], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,7 @@ class Router:
     commands: list[Command] = field(default_factory=list)
     reaction_handlers: list[ReactionHandler] = field(default_factory=list)
     redaction_handlers: list[RedactionHandler] = field(default_factory=list)
+    poll_response_handlers: list[PollResponseHandler] = field(default_factory=list)
 
     def on_reaction(self, handler: ReactionHandler) -> ReactionHandler:
         self.reaction_handlers.append(handler)
@@ -192,6 +194,10 @@ class Router:
 
     def on_redaction(self, handler: RedactionHandler) -> RedactionHandler:
         self.redaction_handlers.append(handler)
+        return handler
+
+    def on_poll_response(self, handler: PollResponseHandler) -> PollResponseHandler:
+        self.poll_response_handlers.append(handler)
         return handler
 
     def command(

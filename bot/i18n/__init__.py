@@ -10,8 +10,10 @@ import html
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from bot.i18n import contributions, core, ledger, matching, personal
+from bot.i18n import contributions, core, digest, ledger, matching, personal, polls
 from bot.i18n.types import Language, Messages
 
 FAMILIES: tuple[Messages, ...] = (
@@ -20,6 +22,8 @@ FAMILIES: tuple[Messages, ...] = (
     contributions.MESSAGES,
     personal.MESSAGES,
     matching.MESSAGES,
+    polls.MESSAGES,
+    digest.MESSAGES,
 )
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
 
@@ -89,6 +93,56 @@ class Catalogue:
 
     def has(self, key: str) -> bool:
         return key in self._messages
+
+    def number(self, value: float, digits: int = 1) -> str:
+        """A decimal as this language writes it, without trailing zeros: ``2,5`` / ``2.5``."""
+        written = f"{value:.{digits}f}"
+        if "." in written:
+            written = written.rstrip("0").rstrip(".")
+        return written.replace(".", ",") if self.language == "fr" else written
+
+    def moment(self, when: datetime, zone: ZoneInfo) -> str:
+        """A day and time in the community's time zone: ``mardi 1 décembre, 18:00``."""
+        local = when.astimezone(zone)
+        day = _DAYS[self.language][local.weekday()]
+        month = _MONTHS[self.language][local.month - 1]
+        return f"{day} {local.day} {month} {local.year}, {local:%H:%M}"
+
+
+_DAYS: Mapping[Language, tuple[str, ...]] = {
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+_MONTHS: Mapping[Language, tuple[str, ...]] = {
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
 
 
 def _html_value(value: str | int | Text) -> str:

@@ -4,8 +4,8 @@ from bot.i18n.types import Messages
 
 MESSAGES: Messages = {
     "cmd.profile.summary": {
-        "fr": "les offres, besoins, contributions et heures d'un membre (les miennes par défaut)",
-        "en": "a member's offers, needs, contributions and hours (mine by default)",
+        "fr": "les offres, besoins, contributions, heures et poids de vote d'un membre (les miens par défaut)",
+        "en": "a member's offers, needs, contributions, hours and vote weight (mine by default)",
     },
     "cmd.mydata.summary": {
         "fr": "m'envoie en message privé tout ce que le bot garde à mon sujet (un fichier JSON)",
@@ -72,6 +72,10 @@ MESSAGES: Messages = {
         "en": "(+ {hours} pending)",
     },
     "personal.no_domain": {"fr": "hors domaine", "en": "no domain"},
+    "personal.vote_weight": {
+        "fr": "<b>Poids de vote</b> : {weight} (<code>{command}</code> l'explique)",
+        "en": "<b>Vote weight</b>: {weight} (<code>{command}</code> explains it)",
+    },
     "personal.profile_empty_self": {
         "fr": "Rien à votre nom pour l'instant, {name}. Pour commencer : <code>{offer}</code> ce que vous pouvez transmettre, <code>{need}</code> ce que vous voulez apprendre, <code>{contribute}</code> ce que vous avez fait pour le groupe.",
         "en": "Nothing under your name yet, {name}. To begin: <code>{offer}</code> what you can teach, <code>{need}</code> what you want to learn, <code>{contribute}</code> what you did for the group.",
@@ -147,6 +151,14 @@ MESSAGES: Messages = {
     "personal.item_matches": {
         "fr": "• binômes dont vous faisiez partie : {count} (l'autre personne en garde la trace)",
         "en": "• mentorship matches you were part of: {count} (the other person keeps their record)",
+    },
+    "personal.item_polls_voted": {
+        "fr": "• sondages où vous avez voté : {count} (vos votes restent comptés, anonymement)",
+        "en": "• polls you voted in: {count} (your votes stay counted, anonymously)",
+    },
+    "personal.item_polls_opened": {
+        "fr": "• sondages que vous avez ouverts : {count} (ils restent au salon, sans leur auteur·ice)",
+        "en": "• polls you opened: {count} (they stay with the room, without their creator)",
     },
     "personal.forget_nothing_to_confirm": {
         "fr": "Il n'y a rien à confirmer : tapez d'abord <code>{command}</code> pour voir ce qui serait effacé.",

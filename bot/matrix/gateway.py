@@ -37,17 +37,28 @@ from nio import (
     RoomSendResponse,
     SyncError,
     SyncResponse,
+    UnknownEvent,
     UploadFilterResponse,
     UploadResponse,
     WhoamiResponse,
 )
+from nio.api import RelationshipType
 
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain.permissions import effective_power
 from bot.i18n import Text
+from bot.matrix import polls
 from bot.matrix.session import Session, SessionFile
-from bot.messages import Inbox, IncomingMessage, IncomingReaction, IncomingRedaction, Reply
+from bot.messages import (
+    Inbox,
+    IncomingMessage,
+    IncomingPollResponse,
+    IncomingReaction,
+    IncomingRedaction,
+    PollHistory,
+    Reply,
+)
 from bot.store import events
 from bot.store.database import Database
 
@@ -173,6 +184,7 @@ class MatrixGateway:
         self.client.add_event_callback(self._on_text, RoomMessageText)
         self.client.add_event_callback(self._on_reaction, ReactionEvent)
         self.client.add_event_callback(self._on_redaction, RedactionEvent)
+        self.client.add_event_callback(self._on_unknown, UnknownEvent)
         self.client.add_event_callback(self._on_undecryptable, MegolmEvent)
         self.client.add_event_callback(self._on_invite, InviteMemberEvent)
         self.client.add_event_callback(self._on_membership, RoomMemberEvent)
@@ -261,6 +273,17 @@ class MatrixGateway:
             return
         redaction = IncomingRedaction(event.event_id, room.room_id, event.sender, event.redacts)
         self._spawn(self._inbox.handle_redaction(redaction))
+
+    async def _on_unknown(self, room: MatrixRoom, event: UnknownEvent) -> None:
+        """nio has no poll types: poll responses arrive here, in every room version."""
+        if self._inbox is None or not self._live or event.sender == self.user_id:
+            return
+        joined_at = self._served.get(room.room_id)
+        if joined_at is None or _sent_at(event) < joined_at or not _is_member(room, event.sender):
+            return
+        response = _poll_response(room.room_id, event)
+        if response is not None:
+            self._spawn(self._inbox.handle_poll_response(response))
 
     def _fresh(self, room: MatrixRoom, event: Event) -> bool:
         """Someone else's event, in a served room, after the bot joined, within the grace."""
@@ -489,12 +512,66 @@ class MatrixGateway:
         )
         return room_id
 
-    async def _post(self, room_id: str, content: dict[str, Any]) -> None:
+    async def post(self, room_id: str, text: Text) -> str:
+        content = {
+            "msgtype": "m.notice",
+            "body": text.plain,
+            "format": "org.matrix.custom.html",
+            "formatted_body": text.html,
+            "m.mentions": {},
+        }
+        return await self._send(room_id, "m.room.message", content)
+
+    async def send_poll(
+        self,
+        room_id: str,
+        question: str,
+        answers: Sequence[str],
+        max_selections: int,
+        disclosed: bool,
+    ) -> str:
+        content = polls.start_content(question, answers, max_selections, disclosed=disclosed)
+        return await self._send(room_id, polls.START_TYPE, content)
+
+    async def end_poll(self, room_id: str, start_event: str, text: str) -> str:
+        return await self._send(room_id, polls.END_TYPE, polls.end_content(start_event, text))
+
+    async def poll_history(self, room_id: str, start_event: str) -> PollHistory | None:
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            return None
+        responses: list[IncomingPollResponse] = []
+        listed: set[str] = set()
+        try:
+            async for event in self.client.room_get_event_relations(
+                room_id, start_event, RelationshipType.reference
+            ):
+                if isinstance(event, MegolmEvent):
+                    event.room_id = room_id
+                    event = self.client.decrypt_event(event)
+                response = (
+                    _poll_response(room_id, event) if isinstance(event, UnknownEvent) else None
+                )
+                if response is None:
+                    continue
+                listed.add(response.event_id)
+                if event.sender != self.user_id and _is_member(room, event.sender):
+                    responses.append(response)
+        except Exception:  # nio raises on some error pages: a partial list proves nothing
+            log.exception("could not read all the responses to %s in %s", start_event, room_id)
+            return None
+        return PollHistory(tuple(responses), frozenset(listed))
+
+    async def _send(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:
         sent = await self.client.room_send(
-            room_id, "m.room.message", content, ignore_unverified_devices=True
+            room_id, event_type, content, ignore_unverified_devices=True
         )
         if not isinstance(sent, RoomSendResponse):
             raise DeliveryFailed(f"could not send to {room_id}: {sent}")
+        return str(sent.event_id)
+
+    async def _post(self, room_id: str, content: dict[str, Any]) -> None:
+        await self._send(room_id, "m.room.message", content)
 
     async def _direct_room(self, user_id: str) -> str:
         """The encrypted room the bot shares with this member alone, created on first use."""
@@ -562,6 +639,20 @@ def _mentioned(content: dict[str, Any]) -> tuple[str, ...]:
     if not isinstance(html, str):
         return ()
     return tuple(dict.fromkeys(unquote(user) for user in _PILL.findall(html)))
+
+
+def _is_member(room: MatrixRoom, user_id: str) -> bool:
+    return user_id in room.users and user_id not in room.invited_users
+
+
+def _poll_response(room_id: str, event: UnknownEvent) -> IncomingPollResponse | None:
+    content = event.source.get("content", {})
+    parsed = polls.parse_response(event.type, content if isinstance(content, dict) else {})
+    if parsed is None:
+        return None
+    return IncomingPollResponse(
+        event.event_id, room_id, event.sender, parsed.poll_event, parsed.answers, _sent_at(event)
+    )
 
 
 def _sent_at(event: Event) -> datetime:

@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from nio import (
     AsyncClient,
@@ -28,13 +28,18 @@ from nio import (
     RoomSendResponse,
     RoomVisibility,
     SyncResponse,
+    UnknownEvent,
 )
 from nio.crypto.attachments import decrypt_attachment
+
+PollShape = Literal["unstable", "stable", "v2"]
+_POLL_TYPE_PREFIXES = ("org.matrix.msc3381.", "m.poll.")
+_TEXT = "org.matrix.msc1767.text"
 
 
 @dataclass(frozen=True)
 class Seen:
-    """A message the member saw in a room."""
+    """A message the member saw in a room, or a poll event (``type`` says which)."""
 
     room_id: str
     event_id: str
@@ -44,6 +49,14 @@ class Seen:
     content: dict[str, Any]
     notice: bool
     encrypted: bool
+    type: str = "m.room.message"
+    timestamp: int = 0  # the homeserver's, in milliseconds
+
+    @property
+    def references(self) -> str | None:
+        """The event an ``m.reference`` relation points to: a poll response's or end's poll."""
+        relation = self.content.get("m.relates_to") or {}
+        return relation.get("event_id") if relation.get("rel_type") == "m.reference" else None
 
     @property
     def replies_to(self) -> str | None:
@@ -85,6 +98,7 @@ class MemberClient:
             (RoomMessageText, RoomMessageNotice, RoomMessageFile, RoomEncryptedFile),
         )
         self.client.add_event_callback(self._on_member, RoomMemberEvent)
+        self.client.add_event_callback(self._on_poll_event, UnknownEvent)
         self.client.add_response_callback(self._on_sync, SyncResponse)
         self._sync_task = asyncio.create_task(self._sync_forever())
 
@@ -200,6 +214,37 @@ class MemberClient:
         if not isinstance(response, RoomRedactResponse):
             raise RuntimeError(f"{self.user_id} could not redact {event_id}: {response}")
 
+    async def respond_to_poll(
+        self,
+        room_id: str,
+        start_event: str,
+        answers: Sequence[str],
+        shape: PollShape = "unstable",
+    ) -> str:
+        """Click answers on a native poll: ``unstable`` as Element sends it, ``stable`` as
+        MSC3381 defines ``m.poll.response``, ``v2`` as the latest unstable prefix."""
+        content: dict[str, Any] = {
+            "m.relates_to": {"rel_type": "m.reference", "event_id": start_event}
+        }
+        if shape == "unstable":
+            event_type = "org.matrix.msc3381.poll.response"
+            content[event_type] = {"answers": list(answers)}
+        elif shape == "stable":
+            event_type = "m.poll.response"
+            content["m.selections"] = list(answers)
+        else:
+            event_type = "org.matrix.msc3381.v2.poll.response"
+            content["org.matrix.msc3381.v2.selections"] = list(answers)
+        return await self.send(room_id, event_type, content)
+
+    def events_of(self, event_type: str, room_id: str | None = None) -> list[Seen]:
+        """What this member saw of one event type, in order; in one room, or everywhere."""
+        return [
+            seen
+            for seen in self.seen
+            if seen.type == event_type and (room_id is None or seen.room_id == room_id)
+        ]
+
     async def send(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:
         response = await self.client.room_send(
             room_id, event_type, content, ignore_unverified_devices=True
@@ -239,6 +284,27 @@ class MemberClient:
                 content=content,
                 notice=isinstance(event, RoomMessageNotice),
                 encrypted=bool(getattr(event, "decrypted", False)),
+                timestamp=event.server_timestamp,
+            )
+        )
+
+    async def _on_poll_event(self, room: Any, event: UnknownEvent) -> None:
+        """nio has no poll types: poll starts, responses and ends come as unknown events."""
+        if not event.type.startswith(_POLL_TYPE_PREFIXES):
+            return
+        content = event.source.get("content", {})
+        self.seen.append(
+            Seen(
+                room_id=room.room_id,
+                event_id=event.event_id,
+                sender=event.sender,
+                body=content.get("body") or content.get(_TEXT, ""),
+                html=None,
+                content=content,
+                notice=False,
+                encrypted=bool(getattr(event, "decrypted", False)),
+                type=event.type,
+                timestamp=event.server_timestamp,
             )
         )
 

@@ -213,7 +213,7 @@ async def history(tx: Transaction) -> History:
         "SELECT mentee, mentor, skill_id, state FROM match "
         "WHERE mentee IS NOT NULL AND mentor IS NOT NULL"
     )
-    return _history(listed, paired)
+    return history_from(listed, paired)
 
 
 @dataclass(frozen=True)
@@ -280,7 +280,7 @@ async def candidates_around(
                     )
                 )
                 listed += [(row["member"], "offer", int(s)) for s in _ids(row["taught"])]
-    return Candidates(offers, needs, _history(listed, paired))
+    return Candidates(offers, needs, history_from(listed, paired))
 
 
 # Open offers of one skill above a level, not the member's, with places left; the skills of
@@ -331,7 +331,9 @@ def _ids(joined: str | None) -> list[str]:
     return joined.split(",") if joined else []
 
 
-def _history(listed: Iterable[tuple[str, str, int]], paired: Sequence[Row]) -> History:
+def history_from(listed: Iterable[tuple[str, str, int]], paired: Sequence[Row]) -> History:
+    """A History from open listings (member, kind, skill) and match rows (mentee, mentor,
+    skill_id, state)."""
     offered: dict[str, set[int]] = defaultdict(set)
     needed: dict[str, set[int]] = defaultdict(set)
     for member, kind, skill in listed:

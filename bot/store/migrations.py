@@ -111,6 +111,58 @@ MIGRATIONS: Sequence[str] = (
     CREATE UNIQUE INDEX match_one_open_per_pair ON match (need_id, offer_id)
         WHERE state IN ('asked', 'accepted');
     """,
+    # 5: weighted polls. Weights are frozen when a poll opens (members absent weigh 1);
+    # every response event is kept, so the latest one and a redaction's fallback can be told.
+    """
+    CREATE TABLE poll (
+        id             INTEGER PRIMARY KEY,
+        room_id        TEXT NOT NULL,
+        creator        TEXT,
+        question       TEXT NOT NULL,
+        answers        TEXT NOT NULL,
+        max_selections INTEGER NOT NULL CHECK (max_selections >= 1),
+        secret         INTEGER NOT NULL,
+        equal          INTEGER NOT NULL,
+        domain         TEXT,
+        opened_at      TEXT NOT NULL,
+        closes_at      TEXT NOT NULL,
+        closed_at      TEXT,
+        start_event    TEXT UNIQUE,
+        end_event      TEXT,
+        result         TEXT
+    );
+    CREATE INDEX poll_open_by_deadline ON poll (closes_at) WHERE closed_at IS NULL;
+    CREATE INDEX poll_by_opening ON poll (opened_at);
+    CREATE INDEX poll_by_closing ON poll (closed_at);
+    CREATE TABLE poll_weight (
+        poll_id INTEGER NOT NULL REFERENCES poll (id) ON DELETE CASCADE,
+        member  TEXT NOT NULL,
+        weight  REAL NOT NULL,
+        PRIMARY KEY (poll_id, member)
+    ) WITHOUT ROWID;
+    CREATE TABLE poll_response (
+        event_id TEXT PRIMARY KEY,
+        poll_id  INTEGER NOT NULL REFERENCES poll (id) ON DELETE CASCADE,
+        voter    TEXT NOT NULL,
+        answers  TEXT,
+        sent_at  TEXT NOT NULL,
+        redacted INTEGER NOT NULL DEFAULT 0,
+        typed    INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX poll_response_by_poll ON poll_response (poll_id, voter, sent_at);
+    CREATE INDEX poll_response_by_voter ON poll_response (voter);
+    """,
+    # 6: the weekly digest: one row per room and period, written when it is sent.
+    """
+    CREATE TABLE digest_sent (
+        room_id    TEXT NOT NULL,
+        period_end TEXT NOT NULL,
+        sent_at    TEXT NOT NULL,
+        late       INTEGER NOT NULL,
+        event_id   TEXT,
+        PRIMARY KEY (room_id, period_end)
+    ) WITHOUT ROWID;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.store import contributions, events, listings, matches, members
+from bot.store import contributions, events, listings, matches, members, polls
 from bot.store.contributions import Confirmation, Contribution
 from bot.store.database import Transaction
 from bot.store.listings import Listing
 from bot.store.matches import Match
 from bot.store.members import Member
+from bot.store.polls import Poll, ResponseCount, SentResponse
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,10 @@ class PersonalData:
     confirmations: list[Confirmation]  # on the two lists above
     confirmations_given: list[Confirmation]
     matches: list[Match]  # as mentee or mentor
+    polls_opened: list[Poll]  # newest first
+    poll_counts: dict[int, ResponseCount]  # for the polls above that got any response
+    poll_responses: list[SentResponse]  # every one sent, to anyone's poll, newest first
+    poll_weights: dict[int, float]  # poll id → weight frozen at its opening, when not 1
     direct_room: str | None
     forget_requested_at: datetime | None
 
@@ -43,6 +48,8 @@ class Footprint:
     recorded_for_others: int  # kept for the members they thanked, without the recorder
     confirmations_given: int  # kept and still counted, without the witness
     matches: int  # kept for the other side, without this one
+    polls_voted: int  # the votes kept and still counted, under a pseudonym
+    polls_opened: int  # kept for the room, without their creator
 
     @classmethod
     def of(cls, data: PersonalData) -> Footprint:
@@ -53,6 +60,8 @@ class Footprint:
             recorded_for_others=len(data.recorded_for_others),
             confirmations_given=len(data.confirmations_given),
             matches=len(data.matches),
+            polls_voted=len({each.poll_id for each in data.poll_responses}),
+            polls_opened=len(data.polls_opened),
         )
 
 
@@ -60,6 +69,7 @@ async def gather(tx: Transaction, user_id: str) -> PersonalData:
     """Read in the caller's transaction: one consistent picture, even while others write."""
     made = await contributions.of_member(tx, user_id)
     recorded = await contributions.recorded_for_others(tx, user_id)
+    opened = await polls.opened_by(tx, user_id)
     return PersonalData(
         user_id=user_id,
         member=await members.get(tx, user_id),
@@ -71,6 +81,10 @@ async def gather(tx: Transaction, user_id: str) -> PersonalData:
         ),
         confirmations_given=await contributions.confirmations(tx, given_by=user_id),
         matches=await matches.of_member(tx, user_id),
+        polls_opened=opened,
+        poll_counts=await polls.response_counts(tx, [each.id for each in opened]),
+        poll_responses=await polls.responses_of(tx, user_id),
+        poll_weights=await polls.weights_frozen_for(tx, user_id),
         direct_room=await events.direct_room_of(tx, user_id),
         forget_requested_at=await forget_requested_at(tx, user_id),
     )
@@ -97,10 +111,16 @@ async def drop_forget_request(tx: Transaction, user_id: str) -> None:
 
 
 async def forget(tx: Transaction, user_id: str, at: datetime) -> Footprint:
-    """Delete the member and their own records; anonymise what others' records rely on."""
+    """Delete the member and their own records; anonymise what others' records rely on.
+
+    Their poll responses and frozen weights pass to a pseudonym, so that every result,
+    past or still open, counts the same; the polls they opened lose their creator.
+    """
     ledger = await contributions.forget_member(tx, user_id)
     paired = len(await matches.of_member(tx, user_id))
     await matches.forget_member(tx, user_id, at)
+    opened = len(await polls.opened_by(tx, user_id))
+    voted = await polls.forget_member(tx, user_id)
     removed_listings = await listings.forget_member(tx, user_id)
     direct_room = await events.forget_direct_room(tx, user_id)
     await drop_forget_request(tx, user_id)
@@ -112,4 +132,6 @@ async def forget(tx: Transaction, user_id: str, at: datetime) -> Footprint:
         recorded_for_others=ledger.unattributed,
         confirmations_given=ledger.anonymised,
         matches=paired,
+        polls_voted=voted,
+        polls_opened=opened,
     )

@@ -14,7 +14,7 @@ from bot.config import BotConfig, Config, ContributionsConfig, MatrixConfig
 from bot.i18n.types import Language
 from bot.messages import IncomingMessage, IncomingReaction, IncomingRedaction, Reply
 from bot.store.database import Database
-from tests.fakes import FakeClock, FakeTransport
+from tests.fakes import FakeAgenda, FakeClock, FakeTransport
 
 ROOM = "!room:test"
 ALICE = "@alice:test"
@@ -39,9 +39,13 @@ class Harness:
         self, database: Database, config: Config, routers: Iterable[Router] = ROUTERS
     ) -> None:
         self.database = database
+        self.config = config
         self.clock = FakeClock()
         self.transport = FakeTransport()
-        self.dispatcher = Dispatcher(routers, database, self.transport, config, self.clock)
+        self.agenda = FakeAgenda()
+        self.dispatcher = Dispatcher(
+            routers, database, self.transport, config, self.clock, self.agenda
+        )
         self._ids = itertools.count(1)
 
     def message(

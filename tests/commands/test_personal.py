@@ -85,6 +85,8 @@ async def test_my_profile_shows_open_listings_contributions_and_hours(en: Harnes
         "• c2 · 30min · soin · herbal <tea> · awaiting confirmation",
         "• c1 · 2h · habitat · painted the door · confirmed",
         "Hours by domain: habitat 2h · soin 0h (+ 30min pending)",
+        # 2h confirmed, and the café that named no hours counts as one: 1 + log2(1 + 3) / 4
+        "Vote weight: 1.5 (!weight explains it)",
     ]
 
 
@@ -99,6 +101,7 @@ async def test_the_profile_in_french(fr: Harness) -> None:
         "• c2 · 30min · soin · herbal <tea> · en attente de confirmation",
         "• c1 · 2h · habitat · painted the door · confirmée",
         "Heures par domaine : habitat 2h · soin 0h (+ 30min en attente)",
+        "Poids de vote : 1,5 (!poids l'explique)",
     ]
 
 
@@ -108,6 +111,7 @@ async def test_several_offers_share_one_line_newest_first(en: Harness) -> None:
     assert await lines(en, "!profile") == [
         "Profile: Alice",
         "Offers: o2 sewing, level 5 (expert) · o1 woodworking, level 3 (practitioner)",
+        "Vote weight: 1 (!weight explains it)",
     ]
 
 
@@ -121,17 +125,25 @@ async def test_only_the_latest_five_contributions_are_listed(en: Harness) -> Non
         *(f"• c{n} · {n}h · habitat · shift {n} · awaiting confirmation" for n in range(7, 2, -1)),
         "… and 2 more",
         "Hours by domain: habitat 0h (+ 28h pending)",
+        "Vote weight: 1 (!weight explains it)",  # nothing confirmed yet: the base voice
     ]
 
 
 async def test_hours_without_a_domain_are_shown_apart(en: Harness) -> None:
     await send(en, "!thanks @bob:test 1h30 : fixed the bike", ALICE)
-    assert (await lines(en, "!profile Bob Martin"))[-1] == "Hours by domain: no domain 1h30"
+    assert (await lines(en, "!profile Bob Martin"))[-2:] == [
+        "Hours by domain: no domain 1h30",
+        "Vote weight: 1.33 (!weight @bob:test explains it)",  # Alice thanked: she witnessed
+    ]
 
 
 async def test_someone_elses_profile_by_id_by_name_and_by_pill(en: Harness) -> None:
     await send(en, "!offer bookkeeping 5", BOB)
-    expected = ["Profile: Bob Martin", "Offers: o1 bookkeeping, level 5 (expert)"]
+    expected = [
+        "Profile: Bob Martin",
+        "Offers: o1 bookkeeping, level 5 (expert)",
+        "Vote weight: 1 (!weight @bob:test explains it)",
+    ]
     assert await lines(en, "!profile @bob:test") == expected
     assert await lines(en, "!profile bob martin") == expected
     assert await lines(en, "!profile @bob") == expected
@@ -207,6 +219,9 @@ async def test_mydata_sends_everything_about_me_privately(en: Harness) -> None:
         "recorded_for_others",
         "confirmations_given",
         "matches",
+        "polls_opened",
+        "poll_responses",
+        "poll_weights",
         "direct_room",
         "forget_requested_at",
     ]
@@ -276,6 +291,8 @@ async def test_mydata_sends_everything_about_me_privately(en: Harness) -> None:
             "feedback": "",
         }
     ]
+    assert document["polls_opened"] == document["poll_responses"] == []
+    assert document["poll_weights"] == []
     assert document["direct_room"] == "!dm:test"
     assert document["forget_requested_at"] is None
 
@@ -340,7 +357,7 @@ async def test_forget_first_says_what_would_go_then_erases_it_on_confirmation(
         "Pour confirmer, tapez !oublie moi confirmer dans les 15 minutes ; sans cela, "
         "rien n'est effacé. Pour garder une copie avant : !mesdonnees.",
     ]
-    assert await everything_about(fr, ALICE) == Footprint(3, 3, True, 1, 2, 1)  # nothing gone yet
+    assert await everything_about(fr, ALICE) == Footprint(3, 3, True, 1, 2, 1, 0, 0)  # all there
 
     fr.clock.advance(timedelta(minutes=15))
     assert await lines(fr, "!oublie moi confirmer") == [
@@ -361,7 +378,7 @@ async def test_forget_first_says_what_would_go_then_erases_it_on_confirmation(
         thanked = await contributions.get(tx, 4)
         bobs = await contributions.get(tx, 5)
         [match] = await matches.of_member(tx, BOB)
-    assert Footprint.of(data) == Footprint(0, 0, False, 0, 0, 0)
+    assert Footprint.of(data) == Footprint(0, 0, False, 0, 0, 0, 0, 0)
     assert (data.member, data.forget_requested_at) == (None, None)
     assert thanked is not None
     assert (thanked.member, thanked.recorded_by, thanked.confirmations) == (CHLOE, None, 1)
@@ -414,7 +431,7 @@ async def test_a_late_confirmation_erases_nothing_and_drops_the_request(fr: Harn
         "Votre demande a expiré (elle vaut 15 minutes) ; rien n'a été effacé. "
         "Pour recommencer : !oublie moi."
     ]
-    assert await everything_about(fr, ALICE) == Footprint(1, 0, False, 0, 0, 0)
+    assert await everything_about(fr, ALICE) == Footprint(1, 0, False, 0, 0, 0, 0, 0)
     assert (await lines(fr, "!oublie moi confirmer"))[0].startswith("Il n'y a rien à confirmer")
 
 
@@ -433,14 +450,14 @@ async def test_confirming_without_asking_first_is_explained(fr: Harness) -> None
     assert await lines(fr, "!oublie moi confirmer") == [
         "Il n'y a rien à confirmer : tapez d'abord !oublie moi pour voir ce qui serait effacé."
     ]
-    assert await everything_about(fr, ALICE) == Footprint(1, 0, False, 0, 0, 0)
+    assert await everything_about(fr, ALICE) == Footprint(1, 0, False, 0, 0, 0, 0, 0)
 
 
 async def test_one_members_request_cannot_be_confirmed_by_another(en: Harness) -> None:
     await send(en, "!offer sewing", ALICE)
     await send(en, "!forget me", ALICE)
     assert (await lines(en, "!forget me confirm", BOB))[0].startswith("There is nothing to")
-    assert await everything_about(en, ALICE) == Footprint(1, 0, False, 0, 0, 0)
+    assert await everything_about(en, ALICE) == Footprint(1, 0, False, 0, 0, 0, 0, 0)
 
 
 @pytest.mark.parametrize(
@@ -485,14 +502,19 @@ async def test_forget_messages_escape_the_name_in_html(en: Harness) -> None:
 
 async def test_help_lists_the_new_commands_in_french(fr: Harness) -> None:
     french = "\n".join(await lines(fr, "!aide"))
-    assert "!profil [@membre] — les offres, besoins, contributions et heures" in french
+    assert (
+        "!profil [@membre] — les offres, besoins, contributions, heures et poids de vote" in french
+    )
     assert "!mesdonnees — m'envoie en message privé tout ce que le bot garde" in french
     assert "!oublie moi [confirmer] — efface mes données personnelles" in french
 
 
 async def test_help_lists_the_new_commands_in_english(en: Harness) -> None:
     english = "\n".join(await lines(en, "!help"))
-    assert "!profile [@member] — a member's offers, needs, contributions and hours" in english
+    assert (
+        "!profile [@member] — a member's offers, needs, contributions, hours and vote weight"
+        in english
+    )
     assert "!mydata — sends me, in a direct message, everything the bot keeps" in english
     assert "!forget me [confirm] — erases my personal data, after a confirmation" in english
 
@@ -508,3 +530,142 @@ async def test_the_profile_shows_open_and_finished_matches(bot_en: Harness) -> N
     await bot_en.answer("!match done m1", BOB)
     text = await bot_en.answer(f"!profile {BOB}")
     assert "Matches: — (1 finished)" in text
+
+
+# --- polls: in the profile's weight, in !mydata, kept anonymously by !forget me ----------
+
+
+async def alice_opens_a_poll(bot: Harness, poll: str = "!poll Paint the yard? | yes | no") -> None:
+    """Alice's 15 confirmed hours weigh 2 when she opens p1; she and Bob vote on it."""
+    await send(bot, "!contribute 15h habitat : rebuilt the shed", ALICE)
+    await send(bot, "!confirm c1", BOB)
+    await bot.send(bot.message(poll, ALICE))
+    await send(bot, "!vote p1 2", ALICE)
+    bot.clock.advance(timedelta(minutes=1))
+    await send(bot, "!vote p1 1", ALICE)  # a later vote replaces the earlier one
+    await send(bot, "!vote p1 2", BOB)
+
+
+async def test_the_profile_weight_is_the_one_weight_explains(en: Harness) -> None:
+    await send(en, "!contribute 15h habitat : rebuilt the shed", ALICE)
+    await send(en, "!confirm c1", BOB)
+    assert (await lines(en, "!profile"))[-1] == "Vote weight: 2 (!weight explains it)"
+    assert (await lines(en, "!weight"))[0] == "Alice's weight: 2, were a poll to open now"
+    assert (await lines(en, "!profile Alice", BOB))[-1] == (
+        "Vote weight: 2 (!weight @alice:test explains it)"
+    )
+
+
+async def test_a_member_who_only_voted_still_has_an_empty_profile(fr: Harness) -> None:
+    await alice_opens_a_poll(fr, "!sondage Repeindre la cour ? | oui | non")
+    assert await lines(fr, "!profil", BOB) == [
+        "Rien à votre nom pour l'instant, Bob. Pour commencer : "
+        "!offre ce que vous pouvez transmettre, !besoin ce que vous voulez apprendre, "
+        "!contribution ce que vous avez fait pour le groupe."
+    ]
+
+
+async def test_mydata_holds_the_polls_i_opened_my_votes_and_my_frozen_weights(
+    en: Harness,
+) -> None:
+    await alice_opens_a_poll(en)
+    await en.send(en.message("!poll close p1", ALICE))
+    await send(en, "!mydata")
+    document: dict[str, Any] = json.loads(en.transport.files[-1].data)
+    assert document["polls_opened"] == [
+        {
+            "ref": "p1",
+            "room_id": ROOM,
+            "creator": ALICE,
+            "question": "Paint the yard?",
+            "answers": ["yes", "no"],
+            "max_selections": 1,
+            "secret": False,
+            "equal": False,
+            "domain": None,
+            "opened_at": "2026-11-02T09:00:00+00:00",
+            "closes_at": "2026-11-09T09:00:00+00:00",
+            "closed_at": "2026-11-02T09:01:00+00:00",
+            "start_event": en.transport.polls[0].event_id,
+            "end_event": en.transport.ended[0].event_id,
+            "responses": 3,
+            "respondents": 2,
+            "result": {
+                "voters": 2,
+                "total_weight": 3.0,
+                "answers": [
+                    {"number": 1, "answer": "yes", "voters": 1, "weight": 2.0},
+                    {"number": 2, "answer": "no", "voters": 1, "weight": 1.0},
+                ],
+            },
+        }
+    ]
+    assert [
+        (r["poll"], r["answers"], r["sent_at"], r["redacted"]) for r in document["poll_responses"]
+    ] == [
+        ("p1", ["1"], "2026-11-02T09:01:00+00:00", False),
+        ("p1", ["2"], "2026-11-02T09:00:00+00:00", False),
+    ]
+    assert all(r["event_id"].startswith("$event") for r in document["poll_responses"])
+    assert document["poll_weights"] == [{"poll": "p1", "weight": 2.0}]
+    # Bob voted in Alice's poll and opened none: only his own response, no one else's.
+    await send(en, "!mydata", BOB)
+    bobs: dict[str, Any] = json.loads(en.transport.files[-1].data)
+    assert bobs["polls_opened"] == bobs["poll_weights"] == []
+    assert [(r["poll"], r["answers"]) for r in bobs["poll_responses"]] == [("p1", ["2"])]
+
+
+async def test_forget_keeps_my_votes_counted_and_my_polls_for_the_room(fr: Harness) -> None:
+    await alice_opens_a_poll(fr, "!sondage Repeindre la cour ? | oui | non")
+    results = await lines(fr, "!sondage resultats p1", BOB)
+    assert results[1:3] == [
+        "1. oui : 67 % — poids 2, 1 voix",
+        "2. non : 33 % — poids 1, 1 voix",
+    ]
+    assert await lines(fr, "!oublie moi") == [
+        "Voici ce que j'effacerais, Alice, si vous confirmez :",
+        "• votre fiche de membre (nom affiché, date d'arrivée)",
+        "• offres et besoins, retirés compris : 0",
+        "• contributions à votre nom, avec leurs confirmations : 1",
+        "Resterait, sans votre nom, parce que d'autres s'y appuient :",
+        "• sondages où vous avez voté : 1 (vos votes restent comptés, anonymement)",
+        "• sondages que vous avez ouverts : 1 (ils restent au salon, sans leur auteur·ice)",
+        "Pour confirmer, tapez !oublie moi confirmer dans les 15 minutes ; sans cela, "
+        "rien n'est effacé. Pour garder une copie avant : !mesdonnees.",
+    ]
+    assert await lines(fr, "!oublie moi confirmer") == [
+        "C'est fait, Alice : je vous ai oublié·e. Effacé :",
+        "• votre fiche de membre (nom affiché, date d'arrivée)",
+        "• offres et besoins, retirés compris : 0",
+        "• contributions à votre nom, avec leurs confirmations : 1",
+        "Reste, sans votre nom :",
+        "• sondages où vous avez voté : 1 (vos votes restent comptés, anonymement)",
+        "• sondages que vous avez ouverts : 1 (ils restent au salon, sans leur auteur·ice)",
+        "Si vous utilisez de nouveau une commande, vous repartez de zéro.",
+    ]
+    # Her weighted vote still counts; nothing links the poll or the vote to her any more.
+    assert await lines(fr, "!sondage resultats p1", BOB) == results
+    async with fr.database.transaction() as tx:
+        data = await personal.gather(tx, ALICE)
+    assert Footprint.of(data) == Footprint(0, 0, False, 0, 0, 0, 0, 0)
+
+
+async def test_forget_in_english_for_someone_who_only_voted(en: Harness) -> None:
+    await alice_opens_a_poll(en)
+    assert await lines(en, "!forget me", BOB) == [
+        "Here is what I would erase, Bob, if you confirm:",
+        "• your member record (display name, first seen)",
+        "• offers and needs, withdrawn ones included: 0",
+        "• contributions in your name, with their confirmations: 0",
+        "Would stay, without your name, because others rely on it:",
+        "• your confirmations of others' contributions: 1 (they still count)",
+        "• polls you voted in: 1 (your votes stay counted, anonymously)",
+        "To confirm, type !forget me confirm within 15 minutes; otherwise nothing is erased. "
+        "To keep a copy first: !mydata.",
+    ]
+    assert (await lines(en, "!forget me confirm", BOB))[4:7] == [
+        "Stays, without your name:",
+        "• your confirmations of others' contributions: 1 (they still count)",
+        "• polls you voted in: 1 (your votes stay counted, anonymously)",
+    ]
+    assert await everything_about(en, BOB) == Footprint(0, 0, False, 0, 0, 0, 0, 0)

@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.store import contributions, events, listings, matches, members, personal, skills
+from bot.domain.tally import Response, Tally, ballots, tally
+from bot.store import contributions, events, listings, matches, members, personal, polls, skills
 from bot.store.database import Database, Transaction
 from bot.store.personal import Footprint
+from bot.store.polls import FinalResult, NewPoll, Poll, ResponseCount
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 ROOM = "!room:test"
@@ -48,7 +50,54 @@ async def populate(tx: Transaction) -> dict[str, int]:
     await events.remember_direct_room(tx, ALICE, "!dm-alice:test")
     await events.remember_direct_room(tx, BOB, "!dm-bob:test")
     await personal.request_forget(tx, ALICE, T0 + timedelta(hours=1))
+    ids |= await populate_polls(tx)
     return ids
+
+
+def new_poll(creator: str, question: str, at: datetime, domain: str | None = None) -> NewPoll:
+    return NewPoll(
+        room_id=ROOM,
+        creator=creator,
+        question=question,
+        answers=("yes", "no"),
+        max_selections=1,
+        secret=False,
+        equal=False,
+        domain=domain,
+        opened_at=at,
+        closes_at=at + timedelta(days=7),
+    )
+
+
+async def populate_polls(tx: Transaction) -> dict[str, int]:
+    """Alice opens a poll that closes, Bob one still open; both vote in both, Alice twice."""
+    yard = await polls.open_poll(
+        tx, new_poll(ALICE, "Paint the yard?", T0, "habitat"), {ALICE: 1.5, BOB: 2.0}
+    )
+    await polls.set_start_event(tx, yard.id, "$yard")
+    bikes = await polls.open_poll(
+        tx, new_poll(BOB, "A bike shed?", T0 + timedelta(hours=1)), {ALICE: 1.25}
+    )
+    await polls.set_start_event(tx, bikes.id, "$bikes")
+    for event_id, poll_id, voter, answers, minutes in (
+        ("$vote1", yard.id, ALICE, ("1",), 10),
+        ("$vote2", yard.id, BOB, ("2",), 11),
+        ("$vote3", bikes.id, ALICE, ("2",), 70),
+        ("$vote4", bikes.id, ALICE, ("1",), 80),  # taken back: her "2" counts again
+        ("$vote5", bikes.id, BOB, None, 90),  # malformed: Bob has no vote on it
+    ):
+        await polls.record_response(
+            tx, poll_id, event_id, voter, answers, T0 + timedelta(minutes=minutes)
+        )
+    await polls.redact_response(tx, "$vote4")
+    closing = T0 + timedelta(hours=2)
+    await polls.close(tx, yard.id, closing, FinalResult.of(await tally_of(tx, yard, closing)))
+    return {"yard": yard.id, "bikes": bikes.id}
+
+
+async def tally_of(tx: Transaction, poll: Poll, until: datetime) -> Tally:
+    counted = ballots(await polls.responses(tx, poll.id), poll.answer_ids, 1, until)
+    return tally(counted, poll.answer_ids, await polls.frozen_weights(tx, poll.id))
 
 
 async def rows_mentioning(tx: Transaction, text: str) -> list[tuple[str, str]]:
@@ -88,6 +137,18 @@ async def test_gather_finds_every_record_about_the_member(database: Database) ->
         (ids["bob_work"], BOB, "$alice-check"),
     ]
     assert [(m.id, m.mentee, m.mentor) for m in data.matches] == [(ids["match"], ALICE, BOB)]
+    assert [(p.id, p.question, p.creator) for p in data.polls_opened] == [
+        (ids["yard"], "Paint the yard?", ALICE)
+    ]
+    assert data.poll_counts == {ids["yard"]: ResponseCount(responses=2, respondents=2)}
+    assert [(r.event_id, r.poll_id, r.answers, r.redacted) for r in data.poll_responses] == [
+        ("$vote4", ids["bikes"], ("1",), True),  # newest first, taken back ones too
+        ("$vote3", ids["bikes"], ("2",), False),
+        ("$vote1", ids["yard"], ("1",), False),
+    ]
+    assert data.poll_responses[0].sent_at == T0 + timedelta(minutes=80)
+    assert str(data.poll_responses[0].poll_ref) == f"p{ids['bikes']}"
+    assert data.poll_weights == {ids["yard"]: 1.5, ids["bikes"]: 1.25}
     assert data.direct_room == "!dm-alice:test"
     assert data.forget_requested_at == T0 + timedelta(hours=1)
     assert Footprint.of(data) == Footprint(
@@ -97,6 +158,8 @@ async def test_gather_finds_every_record_about_the_member(database: Database) ->
         recorded_for_others=1,
         confirmations_given=2,
         matches=1,
+        polls_voted=2,
+        polls_opened=1,
     )
 
 
@@ -109,6 +172,8 @@ async def test_gather_for_a_stranger_is_empty(database: Database) -> None:
     assert data.contributions == data.recorded_for_others == []
     assert data.confirmations == data.confirmations_given == []
     assert data.matches == []
+    assert (data.polls_opened, data.poll_responses) == ([], [])
+    assert (data.poll_counts, data.poll_weights) == ({}, {})
     assert (data.direct_room, data.forget_requested_at) == (None, None)
 
 
@@ -125,6 +190,8 @@ async def test_forget_deletes_the_member_and_anonymises_what_others_rely_on(
         recorded_for_others=1,
         confirmations_given=2,
         matches=1,
+        polls_voted=2,
+        polls_opened=1,
     )
     async with database.transaction() as tx:
         assert await rows_mentioning(tx, "alice") == []
@@ -193,8 +260,12 @@ async def test_forget_is_one_transaction_with_its_caller(database: Database) -> 
         await forget_then_fail()
     async with database.transaction() as tx:
         data = await personal.gather(tx, ALICE)
-    assert Footprint.of(data) == Footprint(2, 2, True, 1, 2, 1)
+    assert Footprint.of(data) == Footprint(2, 2, True, 1, 2, 1, 2, 1)
     assert data.member is not None
+    assert [each.voter for each in await _responses(database, data.polls_opened[0].id)] == [
+        ALICE,
+        BOB,
+    ]
 
 
 async def test_forgetting_someone_with_nothing_stored_changes_nothing(
@@ -204,7 +275,7 @@ async def test_forgetting_someone_with_nothing_stored_changes_nothing(
         await populate(tx)
         done = await personal.forget(tx, "@nobody:test", T0)
         remaining = len(await contributions.confirmations(tx))
-    assert done == Footprint(0, 0, False, 0, 0, 0)
+    assert done == Footprint(0, 0, False, 0, 0, 0, 0, 0)
     assert remaining == 5
 
 
@@ -252,3 +323,58 @@ async def test_recorded_for_others_leaves_out_what_members_recorded_for_themselv
         assert await contributions.recorded_for_others(tx, CHLOE) == []
         by_bob = await contributions.recorded_for_others(tx, BOB)
     assert [each.id for each in by_bob] == [ids["thanked_alice"]]
+
+
+async def _responses(database: Database, poll_id: int) -> list[Response]:
+    async with database.transaction() as tx:
+        return sorted(await polls.responses(tx, poll_id), key=lambda each: each.event_id)
+
+
+async def test_forgotten_votes_stay_counted_under_one_pseudonym(database: Database) -> None:
+    async with database.transaction() as tx:
+        ids = await populate(tx)
+        bikes = await polls.get(tx, ids["bikes"])
+        assert bikes is not None
+        before = await tally_of(tx, bikes, T0 + timedelta(days=1))
+        await personal.forget(tx, ALICE, T0)
+        after = await tally_of(tx, bikes, T0 + timedelta(days=1))
+        yard = await polls.get(tx, ids["yard"])
+        bikes_after = await polls.get(tx, ids["bikes"])
+        frozen = await polls.frozen_weights(tx, ids["yard"])
+        assert await polls.responses_of(tx, ALICE) == []
+        assert await polls.opened_by(tx, ALICE) == []
+        assert await polls.weights_frozen_for(tx, ALICE) == {}
+    # The open poll counts the same: her vote and her frozen weight, without her name.
+    assert before == after
+    assert (after.voters, after.total_weight) == (1, 1.25)
+    # The closed poll keeps its result; it has no creator any more.
+    assert yard is not None
+    assert yard.creator is None
+    assert yard.result is not None
+    assert (yard.result.voters, yard.result.total_weight) == (2, 3.5)
+    assert bikes_after is not None
+    assert bikes_after.creator == BOB
+    pseudonyms = {
+        each.voter for poll_id in ids.values() for each in await _responses(database, poll_id)
+    } - {BOB}
+    assert len(pseudonyms) == 1
+    [pseudonym] = pseudonyms
+    assert pseudonym.startswith("forgotten:")
+    assert frozen == {pseudonym: 1.5, BOB: 2.0}
+
+
+async def test_response_counts_for_some_polls_or_all(database: Database) -> None:
+    async with database.transaction() as tx:
+        ids = await populate(tx)
+        quiet = await polls.open_poll(tx, new_poll(CHLOE, "Nobody answers?", T0), {})
+        assert await polls.response_counts(tx) == {
+            ids["yard"]: ResponseCount(responses=2, respondents=2),
+            ids["bikes"]: ResponseCount(responses=3, respondents=2),
+        }
+        assert await polls.response_counts(tx, [ids["bikes"], quiet.id]) == {
+            ids["bikes"]: ResponseCount(responses=3, respondents=2)
+        }
+        assert await polls.response_counts(tx, []) == {}
+        assert [each.id for each in await polls.every(tx)] == [ids["yard"], ids["bikes"], quiet.id]
+        assert await polls.weights_frozen_for(tx, CHLOE) == {}
+        assert [each.id for each in await polls.opened_by(tx, BOB)] == [ids["bikes"]]

@@ -1,0 +1,626 @@
+"""``!poll``, ``!vote``, ``!weight``: native Matrix polls, weighted by situated engagement.
+
+A poll is recorded with its weights frozen, then posted as a native poll; votes come from
+clicks (response events) and from ``!vote``; the bot ends it at its deadline (the
+scheduler) or on ``!poll close``, and posts the weighted result in the poll's thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.commands.dispatcher import Context
+from bot.commands.lookup import expect_ref, find_member
+from bot.commands.router import (
+    Answer,
+    ArgReader,
+    Denied,
+    EventContext,
+    NotFound,
+    Param,
+    RestOfLine,
+    Router,
+    UsageError,
+    Word,
+)
+from bot.config import Config
+from bot.domain.contributions import match_domain
+from bot.domain.durations import parse_duration
+from bot.domain.ledger import RefKind
+from bot.domain.skills import normalise
+from bot.domain.tally import Tally, ballots, tally
+from bot.domain.weighting import WeightExplanation, WeightRule
+from bot.i18n import Catalogue, Text
+from bot.messages import IncomingPollResponse, IncomingRedaction, PollHistory, Reply, Transport
+from bot.store import members, polls, weights
+from bot.store.database import Database, Transaction
+from bot.store.polls import FinalResult, NewPoll, Poll
+
+log = logging.getLogger(__name__)
+router = Router()
+
+MIN_ANSWERS, MAX_ANSWERS = 2, 20  # Element shows at most 20
+MAX_QUESTION_LENGTH, MAX_ANSWER_LENGTH = 300, 120
+LONGEST_POLL = timedelta(days=366)
+_FLAGS = {  # every spelling, in both languages, of each option (as normalised, no dashes)
+    "multi": "multi",
+    "multiple": "multi",
+    "secret": "secret",
+    "secrete": "secret",
+    "equal": "equal",
+    "egal": "equal",
+    "domain": "domain",
+    "domaine": "domain",
+    "close": "closes",  # --closes, normalised
+    "fin": "closes",
+    "ferme": "closes",
+}
+_SWITCHES = {"multi", "secret", "equal"}
+_VERBS = {  # as normalised: plurals and accents aside
+    "result": "results",
+    "resultat": "results",
+    "close": "close",
+    "fermer": "close",
+    "clore": "close",
+}
+_NO_VOTE = {"none", "aucun", "aucune", "rien", "-", "0"}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^(\d{1,2})[:h](\d{2})$")
+
+
+# --- reading !poll ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PollRequest:
+    question: str
+    answers: tuple[str, ...]
+    multi: bool = False
+    secret: bool = False
+    equal: bool = False
+    domain: str | None = None  # as typed; checked against the config by the handler
+    closes: str | None = None  # as typed: a duration or a date and time
+
+
+def read_request(text: str) -> PollRequest:
+    """``[--options] question | answer | answer …``; checks the form, not the config."""
+    switches: set[str] = set()
+    values: dict[str, str] = {}
+    rest = text.strip()
+    while rest.startswith("--"):
+        reader = ArgReader(rest)
+        flag = reader.word() or ""
+        option = _FLAGS.get(normalise(flag))
+        if option is None:
+            raise UsageError("polls.unknown_option", given=flag, options=_OPTIONS_SHOWN)
+        if option in _SWITCHES:
+            switches.add(option)
+            rest = reader.rest()
+            continue
+        value = reader.word()
+        if value is None or value.startswith("--") or "|" in value:
+            raise UsageError("polls.option_needs_value", option=flag)
+        rest = reader.rest()
+        clock, _, after = rest.partition(" ")
+        if option == "closes" and _DATE.match(value) and _TIME.match(clock):
+            value, rest = f"{value} {clock}", after.strip()
+        values[option] = value
+    question, *answers = (part.strip() for part in rest.split("|"))
+    if not question:
+        raise UsageError("polls.missing_question")
+    if len(question) > MAX_QUESTION_LENGTH:
+        raise UsageError("polls.question_too_long", length=len(question), limit=MAX_QUESTION_LENGTH)
+    if not MIN_ANSWERS <= len(answers) <= MAX_ANSWERS:
+        raise UsageError(
+            "polls.answer_count", count=len(answers), least=MIN_ANSWERS, most=MAX_ANSWERS
+        )
+    for number, answer in enumerate(answers, 1):
+        if not answer:
+            raise UsageError("polls.empty_answer", number=number)
+        if len(answer) > MAX_ANSWER_LENGTH:
+            raise UsageError("polls.answer_too_long", number=number, limit=MAX_ANSWER_LENGTH)
+    seen = [normalise(answer) for answer in answers]
+    twice = next((answers[i] for i, key in enumerate(seen) if key in seen[:i]), None)
+    if twice is not None:
+        raise UsageError("polls.answer_twice", answer=twice)
+    return PollRequest(
+        question,
+        tuple(answers),
+        multi="multi" in switches,
+        secret="secret" in switches,
+        equal="equal" in switches,
+        domain=values.get("domain"),
+        closes=values.get("closes"),
+    )
+
+
+_OPTIONS_SHOWN = "--multi, --secret, --equal (--egal), --domain (--domaine) D, --closes (--fin) 3d"
+
+
+def closing_time(typed: str | None, now: datetime, config: Config) -> datetime:
+    """When the poll closes: a duration from now, or a date (end of day) and time, local."""
+    if typed is None:
+        return now + config.polls.default_duration
+    zone = ZoneInfo(config.digest.timezone)
+    day, _, clock = typed.partition(" ")
+    if _DATE.match(day):
+        try:
+            when = _local(date.fromisoformat(day), clock, zone)
+        except ValueError:
+            raise UsageError("polls.bad_closes", given=typed) from None
+    else:
+        try:
+            when = now + parse_duration(typed)
+        except ValueError:
+            raise UsageError("polls.bad_closes", given=typed) from None
+    if when <= now:
+        raise UsageError("polls.closes_in_past", given=typed)
+    if when - now > LONGEST_POLL:
+        raise UsageError("polls.closes_too_far", given=typed)
+    return when.astimezone(UTC)  # stored times compare as text: one offset for all
+
+
+def _local(day: date, clock: str, zone: ZoneInfo) -> datetime:
+    if not clock:
+        return datetime.combine(day, time(23, 59), zone)
+    found = _TIME.match(clock)
+    if found is None:
+        raise ValueError(clock)
+    return datetime.combine(day, time(int(found.group(1)), int(found.group(2))), zone)
+
+
+@dataclass(frozen=True)
+class PollText(Param):
+    """Everything after ``!poll``: a sub-command (results, close) or a new poll."""
+
+    def read(self, reader: ArgReader) -> str:
+        text = reader.rest()
+        if not text:
+            raise UsageError("polls.missing_question")
+        return text
+
+    def usage(self, t: Catalogue) -> str:
+        question, answer, ref = (
+            Param(name).usage(t) for name in ("question", "answer", "poll_ref")
+        )
+        verbs = f"{t.raw('polls.verb.results')}|{t.raw('polls.verb.close')}"
+        return f"{t.raw('polls.options')} {question} | {answer} | {answer} … — {verbs} {ref}"
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+@router.command(
+    "poll",
+    alias="sondage",
+    params=(PollText("poll"),),
+    examples=(
+        "Quel soir pour l'atelier ? | mardi | jeudi",
+        "--domain habitat --closes 3d Repeindre la cour ? | oui | non | plus tard",
+        "--multi --closes 2026-12-01 18:00 Quels ateliers en janvier ? | vélo | couture | code",
+        "results p2",
+        "close p2",
+    ),
+)
+async def poll(ctx: Context, poll: str) -> Text | Answer:
+    first, _, rest = poll.strip().partition(" ")
+    verb = None if first.startswith("-") else _VERBS.get(normalise(first))
+    if verb is not None and rest.strip():
+        ref = expect_ref(rest.strip(), RefKind.POLL)
+        found = await _poll(ctx, ref.number)
+        return await (_results(ctx, found) if verb == "results" else _close(ctx, found))
+    return await _open(ctx, read_request(poll))
+
+
+async def _open(ctx: Context, request: PollRequest) -> Answer:
+    domain = None
+    if request.domain is not None:
+        domain = match_domain(request.domain, ctx.config.contributions.domains)
+        if domain is None:
+            raise UsageError(
+                "polls.unknown_domain",
+                given=request.domain,
+                domains=", ".join(ctx.config.contributions.domains),
+            )
+    now = ctx.clock.now()
+    closes_at = closing_time(request.closes, now, ctx.config)
+    frozen = (
+        {}
+        if request.equal
+        else await weights.community_weights(
+            ctx.tx,
+            ctx.config.contributions.confirmations_required,
+            domain,
+            now,
+            WeightRule.from_config(ctx.config.polls),
+        )
+    )
+    opened = await polls.open_poll(
+        ctx.tx,
+        NewPoll(
+            room_id=ctx.message.room_id,
+            creator=ctx.message.sender,
+            question=request.question,
+            answers=request.answers,
+            max_selections=len(request.answers) if request.multi else 1,
+            secret=request.secret,
+            equal=request.equal,
+            domain=domain,
+            opened_at=now,
+            closes_at=closes_at,
+        ),
+        frozen,
+    )
+    lines = [
+        ctx.t(
+            "polls.opened",
+            ref=str(opened.ref),
+            question=opened.question,
+            closes=ctx.t.moment(closes_at, ZoneInfo(ctx.config.digest.timezone)),
+            vote=f"{ctx.typed('vote')} {opened.ref} 1",
+        ),
+        _how_weighed(ctx.t, ctx.config, opened, weight_command=ctx.typed("weight")),
+    ]
+    if opened.max_selections > 1:
+        lines.append(ctx.t("polls.multi", most=opened.max_selections))
+    if opened.secret:
+        lines.append(ctx.t("polls.secret"))
+    transport, database, agenda, t = ctx.transport, ctx.database, ctx.agenda, ctx.t
+
+    async def post_poll() -> Text | None:
+        if await publish(database, transport, opened):
+            agenda.close_poll_at(opened.id, opened.closes_at)
+            return None
+        return t("polls.not_posted", ref=str(opened.ref))
+
+    return Answer(Text.join(lines), follow_up=post_poll)
+
+
+def _how_weighed(t: Catalogue, config: Config, poll: Poll, weight_command: str) -> Text:
+    if poll.equal:
+        return t("polls.weights_equal")
+    rule = config.polls
+    domain_part = (
+        t(
+            "polls.weights_domain_term",
+            b=t.number(rule.domain_factor, 2),
+            domain=poll.domain,
+        )
+        if poll.domain
+        else Text("", "")
+    )
+    return t(
+        "polls.weights_rule",
+        a=t.number(rule.engagement_factor, 2),
+        domain_term=domain_part,
+        most=t.number(rule.max_weight),
+        half_life=t.number(rule.half_life_days, 0),
+        weight=weight_command,
+    )
+
+
+async def publish(database: Database, transport: Transport, poll: Poll) -> bool:
+    """Post the native poll and note its event; a poll that cannot be posted is dropped."""
+    try:
+        event_id = await transport.send_poll(
+            poll.room_id, poll.question, poll.answers, poll.max_selections, not poll.secret
+        )
+    except Exception:
+        log.exception("could not post %s in %s", poll.ref, poll.room_id)
+        async with database.transaction() as tx:
+            await polls.withdraw_unpublished(tx, poll.id)
+        return False
+    async with database.transaction() as tx:
+        await polls.set_start_event(tx, poll.id, event_id)
+    return True
+
+
+@router.command(
+    "vote",
+    alias="voter",
+    params=(Word("poll_ref"), RestOfLine("choices")),
+    examples=("p2 1", "p2 1,3", "p2 none"),
+)
+async def vote(ctx: Context, poll_ref: str, choices: str) -> Text:
+    """The fallback for clients without polls; a later vote replaces the earlier one."""
+    found = await _poll(ctx, expect_ref(poll_ref, RefKind.POLL).number)
+    if found.room_id != ctx.message.room_id:
+        raise Denied("polls.vote_elsewhere", ref=str(found.ref))
+    if not found.is_open or ctx.message.sent_at >= found.closes_at:
+        raise Denied("polls.already_closed", ref=str(found.ref), results=_command(ctx, found))
+    chosen = _read_choices(choices, found)
+    await polls.record_response(
+        ctx.tx,
+        found.id,
+        ctx.message.event_id,
+        ctx.message.sender,
+        chosen,
+        ctx.message.sent_at,
+        typed=True,
+    )
+    if not chosen:
+        return ctx.t("polls.unvoted", ref=str(found.ref))
+    weight = 1.0 if found.equal else await polls.frozen_weight(ctx.tx, found.id, ctx.message.sender)
+    picked = Text.join(
+        [
+            ctx.t("polls.answer", number=int(each), answer=found.answers[int(each) - 1])
+            for each in chosen
+        ],
+        " · ",
+    )
+    return ctx.t(
+        "polls.voted",
+        ref=str(found.ref),
+        answers=picked,
+        weight=ctx.t.number(weight, 2),
+        again=f"{ctx.typed('vote')} {found.ref}",
+    )
+
+
+def _read_choices(typed: str, poll: Poll) -> tuple[str, ...]:
+    """``1``, ``1,3``, ``1 3``, or ``none`` to take one's vote back."""
+    if normalise(typed) in _NO_VOTE or typed.strip() in _NO_VOTE:
+        return ()
+    words = [word for word in re.split(r"[\s,;]+", typed.strip()) if word]
+    if not words or not all(word.isdigit() for word in words):
+        raise UsageError("polls.bad_choice", given=typed, most=len(poll.answers))
+    numbers = list(dict.fromkeys(int(word) for word in words))
+    wrong = next((n for n in numbers if not 1 <= n <= len(poll.answers)), None)
+    if wrong is not None:
+        raise UsageError("polls.no_such_answer", number=wrong, most=len(poll.answers))
+    if len(numbers) > poll.max_selections:
+        raise UsageError("polls.too_many_choices", count=len(numbers), most=poll.max_selections)
+    return tuple(str(number) for number in numbers)
+
+
+async def _results(ctx: Context, found: Poll) -> Text:
+    """A closed poll's result is the one announced; while open, nothing after the deadline
+    counts, even before the bot got round to closing."""
+    if found.result is not None:
+        return render_result(ctx.t, ctx.config, found, found.result)
+    counted = await current_tally(ctx.tx, found, found.closes_at)
+    if found.secret and found.is_open:
+        return ctx.t(
+            "polls.results_hidden",
+            ref=str(found.ref),
+            voters=counted.voters,
+            closes=ctx.t.moment(found.closes_at, ZoneInfo(ctx.config.digest.timezone)),
+        )
+    return render_result(ctx.t, ctx.config, found, FinalResult.of(counted))
+
+
+async def _close(ctx: Context, found: Poll) -> Answer:
+    if not found.is_open:
+        raise Denied("polls.already_closed", ref=str(found.ref), results=_command(ctx, found))
+    if ctx.message.sender != found.creator and not ctx.is_moderator:
+        raise Denied("polls.close_denied", ref=str(found.ref))
+    database, transport, config, clock = ctx.database, ctx.transport, ctx.config, ctx.clock
+    t = ctx.t
+
+    async def close_now() -> Text | None:
+        await close_poll(database, transport, config, clock, t, found.id)
+        return None
+
+    return Answer(ctx.t("polls.closing", ref=str(found.ref)), follow_up=close_now)
+
+
+def _command(ctx: Context, found: Poll) -> str:
+    return f"{ctx.typed('poll')} {ctx.t.raw('polls.verb.results')} {found.ref}"
+
+
+async def _poll(ctx: Context, number: int) -> Poll:
+    found = await polls.get(ctx.tx, number)
+    if found is None or found.start_event is None:
+        raise NotFound("polls.not_found", ref=f"p{number}")
+    return found
+
+
+@router.command(
+    "weight",
+    alias="poids",
+    params=(RestOfLine("member_and_domain", optional=True),),
+    examples=("", "@camille:example.org", "habitat", "Camille habitat"),
+)
+async def weight(ctx: Context, member_and_domain: str | None) -> Text:
+    """A vote weight explained term by term, as it would be frozen in a poll opened now."""
+    user_id, name, domain = _whose_weight(ctx, member_and_domain or "")
+    explained = await weights.explain_member(
+        ctx.tx,
+        user_id,
+        ctx.config.contributions.confirmations_required,
+        domain,
+        ctx.clock.now(),
+        WeightRule.from_config(ctx.config.polls),
+    )
+    if name == user_id:
+        name = (await members.display_names(ctx.tx, [user_id])).get(user_id, user_id)
+    return explain_weight(ctx.t, ctx.config, name, explained)
+
+
+def _whose_weight(ctx: Context, typed: str) -> tuple[str, str, str | None]:
+    """``[member] [domain]``: the domain is the last word when it names a configured one."""
+    words = typed.split()
+    domain = None
+    if words:
+        domain = match_domain(words[-1], ctx.config.contributions.domains)
+        if domain is not None:
+            words = words[:-1]
+    if not words:
+        return ctx.message.sender, ctx.message.sender_name, domain
+    user_id, name = find_member(ctx, " ".join(words))
+    return user_id, name, domain
+
+
+def explain_weight(t: Catalogue, config: Config, name: str, explained: WeightExplanation) -> Text:
+    rule = config.polls
+    lines = [
+        t("polls.weight_title", name=name, weight=t.number(explained.weight, 2)),
+        t("polls.weight_base"),
+        t(
+            "polls.weight_engagement",
+            a=t.number(rule.engagement_factor, 2),
+            hours=t.number(explained.hours),
+            term=t.number(explained.engagement, 2),
+            count=explained.contributions,
+            half_life=t.number(rule.half_life_days, 0),
+        ),
+    ]
+    if explained.domain is not None:
+        lines.append(
+            t(
+                "polls.weight_domain",
+                b=t.number(rule.domain_factor, 2),
+                domain=explained.domain,
+                hours=t.number(explained.domain_hours),
+                term=t.number(explained.domain_term, 2),
+                count=explained.domain_contributions,
+            )
+        )
+    if explained.capped:
+        lines.append(
+            t(
+                "polls.weight_capped",
+                uncapped=t.number(explained.uncapped, 2),
+                most=t.number(rule.max_weight),
+            )
+        )
+    lines.append(t("polls.weight_frozen"))
+    return Text.join(lines)
+
+
+# --- votes clicked in clients -------------------------------------------------------------
+
+
+@router.on_poll_response
+async def keep_response(ctx: EventContext, response: IncomingPollResponse) -> None:
+    found = await polls.by_start_event(ctx.tx, response.poll_event)
+    if found is None or found.room_id != response.room_id:
+        return  # a poll another client or bot started: not ours to count
+    await keep(ctx.tx, found, response)
+
+
+async def keep(tx: Transaction, found: Poll, response: IncomingPollResponse) -> None:
+    await polls.record_response(
+        tx, found.id, response.event_id, response.sender, response.answers, response.sent_at
+    )
+
+
+async def reconcile(tx: Transaction, found: Poll, history: PollHistory) -> None:
+    """Bring the poll's responses in line with the homeserver's list: clicks made while the
+    bot was away are added, clicks taken back meanwhile (no longer listed) are withdrawn."""
+    for response in history.responses:
+        await keep(tx, found, response)
+    await polls.withdraw_unlisted_clicks(tx, found.id, sorted(history.listed))
+
+
+@router.on_redaction
+async def forget_response(ctx: EventContext, redaction: IncomingRedaction) -> None:
+    """An unclicked vote: the voter's previous response counts again."""
+    await polls.redact_response(ctx.tx, redaction.redacts)
+
+
+# --- counting and closing -----------------------------------------------------------------
+
+
+async def current_tally(tx: Transaction, found: Poll, until: datetime) -> Tally:
+    latest = await polls.latest_responses(tx, found.id, until)
+    counted = ballots(latest, found.answer_ids, found.max_selections, until)
+    frozen = {} if found.equal else await polls.frozen_weights(tx, found.id)
+    return tally(counted, found.answer_ids, frozen)
+
+
+def render_result(t: Catalogue, config: Config, found: Poll, result: FinalResult) -> Text:
+    """Weighted totals beside the head count, each answer's share; the leaders in bold."""
+    best = max(result.answer_weights, default=0.0)
+    lines = [
+        t(
+            "polls.result_title" if found.is_open else "polls.final_title",
+            ref=str(found.ref),
+            question=found.question,
+        )
+    ]
+    for number, (answer, voters, weighed) in enumerate(
+        zip(found.answers, result.answer_voters, result.answer_weights, strict=True), 1
+    ):
+        share = 100 * weighed / result.total_weight if result.total_weight else 0.0
+        key = "polls.result_leader" if weighed == best and best > 0 else "polls.result_line"
+        lines.append(
+            t(
+                key,
+                number=number,
+                answer=answer,
+                share=t.number(share, 0),
+                weight=t.number(weighed),
+                voters=voters,
+            )
+        )
+    lines.append(
+        t(
+            "polls.result_equal" if found.equal else "polls.result_totals",
+            voters=result.voters,
+            weight=t.number(result.total_weight),
+        )
+    )
+    if found.is_open:
+        lines.append(
+            t(
+                "polls.result_open",
+                closes=t.moment(found.closes_at, ZoneInfo(config.digest.timezone)),
+            )
+        )
+    return Text.join(lines)
+
+
+async def close_poll(
+    database: Database,
+    transport: Transport,
+    config: Config,
+    clock: Clock,
+    t: Catalogue,
+    poll_id: int,
+) -> None:
+    """Count every response the homeserver holds, close once, end the native poll, post the result.
+
+    Responses after the deadline do not count, even when the bot closes late (it was down).
+    """
+    async with database.transaction() as tx:
+        found = await polls.get(tx, poll_id)
+    if found is None or not found.is_open or found.start_event is None:
+        return
+    history = await transport.poll_history(found.room_id, found.start_event)
+    if history is None:
+        log.warning("closing %s with the responses already seen", found.ref)
+    until = min(clock.now(), found.closes_at)
+    async with database.transaction() as tx:
+        if history is not None:
+            await reconcile(tx, found, history)
+        result = FinalResult.of(await current_tally(tx, found, until))
+        if not await polls.close(tx, found.id, until, result):
+            return  # closed meanwhile by someone else (the scheduler, a moderator)
+        closed = await polls.get(tx, found.id)
+    assert closed is not None
+    await announce_result(database, transport, config, t, closed)
+
+
+async def announce_result(
+    database: Database, transport: Transport, config: Config, t: Catalogue, closed: Poll
+) -> None:
+    """The end event clients need, and the weighted result in the poll's thread."""
+    assert closed.start_event is not None
+    assert closed.result is not None
+    text = render_result(t, config, closed, closed.result)
+    try:
+        end_event = await transport.end_poll(closed.room_id, closed.start_event, text.plain)
+    except Exception:
+        log.exception("could not end %s in %s", closed.ref, closed.room_id)
+        return
+    async with database.transaction() as tx:
+        await polls.set_end_event(tx, closed.id, end_event)
+    await transport.send_reply(
+        Reply(closed.room_id, text, closed.start_event, thread_root=closed.start_event)
+    )

@@ -1,0 +1,261 @@
+"""The digest end to end: read one period, assemble it, render it in the community's language.
+
+``compose`` is what the scheduler posts in each digest room. ``preview`` is what
+``!digest preview`` and ``compagnon digest --preview`` show: the period from the last
+scheduled run up to now, recording nothing. The content is the whole community's, whichever
+room it goes to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from bot.commands.matching import weights
+from bot.config import Config
+from bot.domain.contributions import NO_DOMAIN
+from bot.domain.digest import (
+    CAP,
+    Counted,
+    Digest,
+    DomainWork,
+    MatchNews,
+    OpenPoll,
+    Outcome,
+    Posted,
+    Suggestion,
+    Thanks,
+    Waiting,
+    Work,
+    assemble,
+)
+from bot.domain.ledger import format_minutes
+from bot.domain.schedule import Period, digest_trigger, next_fire, period_ending
+from bot.export import NoDatabase
+from bot.i18n import Catalogue, Text
+from bot.store import digest as store
+from bot.store.database import Database, Transaction
+
+T = TypeVar("T")
+
+
+async def compose(tx: Transaction, config: Config, period: Period, *, late: bool = False) -> Text:
+    """The digest of ``period``; ``late`` adds a line saying it comes after its time."""
+    matching = config.matching
+    news = await store.news(
+        tx,
+        period,
+        limit=CAP,
+        capacity=matching.mentor_capacity,
+        per_level=matching.max_suggestions,
+    )
+    digest = assemble(news, weights(matching))
+    zone = ZoneInfo(config.digest.timezone)
+    return render(digest, Catalogue(config.bot.language), zone, late=late)
+
+
+async def preview(tx: Transaction, config: Config, now: datetime) -> Text:
+    """What the digest would say now: from its last scheduled run up to ``now``."""
+    trigger = digest_trigger(config.digest)
+    text = await compose(tx, config, period_ending(trigger, now))
+    t, zone = Catalogue(config.bot.language), ZoneInfo(config.digest.timezone)
+    return _stack([text, t("digest.preview_note", next=t.moment(next_fire(trigger, now), zone))])
+
+
+def preview_text(config: Config, now: datetime) -> str:
+    """``compagnon digest --preview``: the preview in plain text, from the configured file."""
+    path: Path = config.database.path
+    if not path.exists():
+        raise NoDatabase(f"no database at {path}: check database.path in the config")
+    return asyncio.run(_preview_from(path, config, now)).plain
+
+
+async def _preview_from(path: Path, config: Config, now: datetime) -> Text:
+    database = await Database.open(path)
+    try:
+        async with database.transaction() as tx:
+            return await preview(tx, config, now)
+    finally:
+        await database.close()
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+
+def render(digest: Digest, t: Catalogue, zone: ZoneInfo, *, late: bool = False) -> Text:
+    """A title with the period's dates, then each section with news, or a word that the
+    period was quiet. User text is escaped by the catalogue, never pasted into markup."""
+    blocks = [_title(t, digest.period, zone)]
+    if late:
+        blocks.append(t("digest.late", when=t.moment(digest.period.end, zone)))
+    sections = [
+        _section(t, "newcomers", digest.newcomers, Text.escaped),
+        _section(t, "offers", digest.offers, lambda offer: _posted(t, "digest.offer", offer)),
+        _section(t, "needs", digest.needs, lambda need: _posted(t, "digest.need", need)),
+        _section(t, "waiting", digest.waiting, lambda waiting: _waiting(t, waiting, zone)),
+        _section(t, "pairs", digest.pairs, lambda pair: _pair(t, pair)),
+        _section(t, "started", digest.started, lambda news: _match(t, "digest.started", news)),
+        _section(t, "finished", digest.finished, lambda news: _match(t, "digest.finished", news)),
+        _work(t, digest.work),
+        _section(t, "thanks", digest.thanks, lambda thanks: _thanks(t, thanks)),
+        _section(t, "closed_polls", digest.closed_polls, lambda outcome: _outcome(t, outcome)),
+        _section(t, "open_polls", digest.open_polls, lambda poll: _open_poll(t, poll, zone)),
+    ]
+    found = [section for section in sections if section is not None]
+    return _stack([*blocks, *(found or [t("digest.quiet")])])
+
+
+def _section(
+    t: Catalogue,
+    key: str,
+    shown: Counted[T] | None,
+    line: Callable[[T], Text],
+    title: Text | None = None,
+) -> Text | None:
+    """A bold title over a list, "and N more" closing it; None for a section without news."""
+    if shown is None:
+        return None
+    items = [t("digest.item", item=line(item)) for item in shown.items]
+    if shown.more:
+        items.append(t("digest.more" if shown.exact else "digest.more_than", count=shown.more))
+    return t("digest.section", title=title or t(f"digest.{key}.title"), items=_lines(items))
+
+
+def _posted(t: Catalogue, key: str, posted: Posted) -> Text:
+    return t(key, name=posted.name, skill=posted.skill, level=posted.level, ref=str(posted.ref))
+
+
+def _pair(t: Catalogue, pair: Suggestion) -> Text:
+    return t(
+        "digest.pair",
+        mentor=pair.mentor,
+        mentee=pair.mentee,
+        skill=pair.skill,
+        offer=str(pair.offer),
+        need=str(pair.need),
+    )
+
+
+def _match(t: Catalogue, key: str, news: MatchNews) -> Text:
+    someone = t.raw("matching.someone")  # a side that asked to be forgotten
+    return t(
+        key,
+        mentee=news.mentee or someone,
+        mentor=news.mentor or someone,
+        skill=news.skill,
+        ref=str(news.ref),
+    )
+
+
+def _thanks(t: Catalogue, thanks: Thanks) -> Text:
+    by = thanks.by or t.raw("matching.someone")
+    if thanks.minutes is None:
+        return t("digest.thanks", by=by, name=thanks.member, what=thanks.what)
+    hours = format_minutes(thanks.minutes)
+    return t("digest.thanks_timed", by=by, name=thanks.member, what=thanks.what, hours=hours)
+
+
+def _open_poll(t: Catalogue, poll: OpenPoll, zone: ZoneInfo) -> Text:
+    deadline = t.moment(poll.closes_at, zone)
+    return t("digest.open_poll", ref=str(poll.ref), question=poll.question, deadline=deadline)
+
+
+def _waiting(t: Catalogue, waiting: Waiting, zone: ZoneInfo) -> Text:
+    need = waiting.need
+    values: dict[str, str | int | Text] = {
+        "name": need.name,
+        "skill": need.skill,
+        "level": need.level,
+        "ref": str(need.ref),
+        "since": _date(t, need.created_at.astimezone(zone).date(), with_year=True),
+    }
+    if not waiting.helpers:
+        return t("digest.waiting", **values)
+    helpers = Text.join(
+        [t("digest.helper", name=helper.name, ref=str(helper.offer)) for helper in waiting.helpers],
+        ", ",
+    )
+    return t("digest.waiting_helpers", helpers=helpers, **values)
+
+
+def _work(t: Catalogue, work: Work | None) -> Text | None:
+    """Hours by domain, with the period's totals in the title: never a total per person."""
+    if work is None:
+        return None
+    title = t("digest.work.title", count=work.contributions, hours=format_minutes(work.minutes))
+
+    def line(each: DomainWork) -> Text:
+        domain = each.domain if each.domain != NO_DOMAIN else t.raw("digest.no_domain")
+        if not each.minutes:
+            return t("digest.domain_untimed", domain=domain, count=each.contributions)
+        return t(
+            "digest.domain",
+            domain=domain,
+            hours=format_minutes(each.minutes),
+            count=each.contributions,
+        )
+
+    return _section(t, "work", work.domains, line, title)
+
+
+def _outcome(t: Catalogue, outcome: Outcome) -> Text:
+    ref, question = str(outcome.ref), outcome.question
+    if not outcome.leading:
+        return t("digest.poll_no_votes", ref=ref, question=question)
+    answer = Text.join([Text.escaped(each) for each in outcome.leading], " / ")
+    if outcome.share is None:
+        return t(
+            "digest.poll_equal",
+            ref=ref,
+            question=question,
+            answer=answer,
+            votes=outcome.votes,
+            voters=outcome.voters,
+        )
+    return t(
+        "digest.poll_weighted",
+        ref=ref,
+        question=question,
+        answer=answer,
+        share=round(100 * outcome.share),
+        voters=outcome.voters,
+    )
+
+
+def _title(t: Catalogue, period: Period, zone: ZoneInfo) -> Text:
+    """The period's first and last days; a period ending at midnight ends the day before."""
+    first = period.start.astimezone(zone).date()
+    last = max(first, (period.end - timedelta(microseconds=1)).astimezone(zone).date())
+    if first == last:
+        return t("digest.title_day", date=_date(t, last, with_year=True))
+    return t(
+        "digest.title",
+        start=_date(t, first, with_year=first.year != last.year),
+        end=_date(t, last, with_year=True),
+    )
+
+
+def _date(t: Catalogue, day: date, *, with_year: bool) -> Text:
+    values: dict[str, str | int | Text] = {
+        "day": t.raw("digest.first_day") if day.day == 1 else day.day,
+        "month": t.raw("digest.months").split()[day.month - 1],
+    }
+    if with_year:
+        return t("digest.date_year", year=day.year, **values)
+    return t("digest.date", **values)
+
+
+def _lines(parts: Iterable[Text]) -> Text:
+    """List items: one a line in plain text, side by side in HTML (``<li>`` breaks them)."""
+    items = list(parts)
+    return Text("\n".join(part.plain for part in items), "".join(part.html for part in items))
+
+
+def _stack(blocks: Iterable[Text]) -> Text:
+    """Blocks (title, sections): a blank line apart in plain text, HTML blocks in HTML."""
+    items = list(blocks)
+    return Text("\n\n".join(part.plain for part in items), "".join(part.html for part in items))

@@ -1,0 +1,163 @@
+"""A member's weight in a poll: everyone has a voice, engagement adds to it, bounded.
+
+    weight = min(max_weight, 1 + a·log2(1 + H) + b·log2(1 + H_domain))
+
+H is the member's confirmed contribution hours (one hour for a contribution that names
+none), each multiplied by 2^(−age / half_life) so that past work fades rather than counts
+forever; H_domain is the same sum over the poll's domain. The logarithm makes the first
+hours count most: with a = 0.25, 15 decayed hours give a weight of 2 and 255 give 3.
+
+``explain`` gives one member's weight term by term, for telling them how it was reached;
+``weigh_all`` gives a whole community's at once with numpy, for freezing the weights when
+a poll opens, at the cost of a few array operations rather than a Python call per
+contribution. Both follow the same rule, and agree to float rounding.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.config import PollsConfig
+
+Vector = npt.NDArray[np.float64]
+Indices = npt.NDArray[np.intp]
+
+DAY_SECONDS = 86_400.0
+MINUTES_PER_HOUR = 60.0
+UNTIMED_HOURS = 1.0  # what a contribution that names no hours counts for
+
+
+@dataclass(frozen=True)
+class WeightRule:
+    """The formula's parameters; ``[polls]`` in the config."""
+
+    max_weight: float = 3.0
+    half_life_days: float = 180.0
+    engagement_factor: float = 0.25  # a
+    domain_factor: float = 0.25  # b
+
+    def __post_init__(self) -> None:
+        # The config validates these too; a rule built in code must not break the bounds.
+        if self.max_weight < 1:
+            raise ValueError("max_weight below 1 would take away the voice everyone has")
+        if not self.half_life_days > 0:
+            raise ValueError("half_life_days must be positive")
+        if self.engagement_factor < 0 or self.domain_factor < 0:
+            raise ValueError("engagement and domain factors cannot take weight away")
+
+    @classmethod
+    def from_config(cls, polls: PollsConfig) -> WeightRule:
+        return cls(
+            max_weight=polls.max_weight,
+            half_life_days=polls.half_life_days,
+            engagement_factor=polls.engagement_factor,
+            domain_factor=polls.domain_factor,
+        )
+
+    def decay(self, age_days: float) -> float:
+        """What one hour worked ``age_days`` ago still counts for (a future date counts whole)."""
+        return math.exp2(-max(0.0, age_days) / self.half_life_days)
+
+
+@dataclass(frozen=True)
+class Worked:
+    """One confirmed contribution, as weighting sees it."""
+
+    minutes: int | None  # None: the contribution named no hours, it counts as one
+    domain: str
+    at: datetime
+
+    @property
+    def hours(self) -> float:
+        return UNTIMED_HOURS if self.minutes is None else self.minutes / MINUTES_PER_HOUR
+
+
+@dataclass(frozen=True)
+class WeightExplanation:
+    """The numbers behind one member's weight, for explaining it term by term."""
+
+    contributions: int  # confirmed, all domains
+    hours: float  # H: their hours, decayed
+    domain: str | None  # the poll's; None when it has none
+    domain_contributions: int
+    domain_hours: float  # H_domain, decayed
+    engagement: float  # a·log2(1 + H)
+    domain_term: float  # b·log2(1 + H_domain)
+    uncapped: float  # 1 + engagement + domain_term
+    weight: float  # min(max_weight, uncapped)
+
+    @property
+    def capped(self) -> bool:
+        """The member reached ``max_weight``: more work would not add to it."""
+        return self.weight < self.uncapped
+
+
+def poll_domain(domain: str | None) -> str | None:
+    """The domain a poll weighs, if any: "" is the no-domain of untold thanks, never a poll's."""
+    return domain or None
+
+
+def explain(
+    worked: Iterable[Worked], domain: str | None, now: datetime, rule: WeightRule
+) -> WeightExplanation:
+    """One member's weight at ``now`` from their confirmed contributions, term by term."""
+    domain = poll_domain(domain)
+    everywhere: list[float] = []
+    in_domain: list[float] = []
+    for each in worked:
+        decayed = each.hours * rule.decay((now - each.at).total_seconds() / DAY_SECONDS)
+        everywhere.append(decayed)
+        if domain is not None and each.domain == domain:
+            in_domain.append(decayed)
+    # Exact sums: the order the contributions come in never changes the last digit.
+    hours, domain_hours = math.fsum(everywhere), math.fsum(in_domain)
+    engagement = rule.engagement_factor * math.log2(1 + hours)
+    domain_term = rule.domain_factor * math.log2(1 + domain_hours)
+    uncapped = 1 + engagement + domain_term
+    return WeightExplanation(
+        contributions=len(everywhere),
+        hours=hours,
+        domain=domain,
+        domain_contributions=len(in_domain),
+        domain_hours=domain_hours,
+        engagement=engagement,
+        domain_term=domain_term,
+        uncapped=uncapped,
+        weight=min(rule.max_weight, uncapped),
+    )
+
+
+def weigh_all(
+    member_index: Indices,
+    minutes: Vector,
+    in_domain: npt.NDArray[np.bool_],
+    age_days: Vector,
+    members: int,
+    rule: WeightRule,
+) -> Vector:
+    """Every member's weight at once, from their confirmed contributions as columns.
+
+    Row i of the columns is one contribution: ``member_index[i]`` in ``range(members)`` is
+    whose it is, ``minutes[i]`` its minutes (NaN: it named none), ``in_domain[i]`` whether
+    it is in the poll's domain, ``age_days[i]`` how long ago it was recorded. The result's
+    entry m is member m's weight: 1 for a member without contributions.
+    """
+    hours = np.where(np.isnan(minutes), UNTIMED_HOURS, minutes / MINUTES_PER_HOUR)
+    decayed = hours * np.exp2(-np.maximum(age_days, 0.0) / rule.half_life_days)
+    engaged = np.bincount(member_index, weights=decayed, minlength=members)
+    in_domain_hours = np.bincount(
+        member_index, weights=np.where(in_domain, decayed, 0.0), minlength=members
+    )
+    uncapped = (
+        1
+        + rule.engagement_factor * np.log2(1 + engaged)
+        + rule.domain_factor * np.log2(1 + in_domain_hours)
+    )
+    weights: Vector = np.minimum(rule.max_weight, uncapped)
+    return weights

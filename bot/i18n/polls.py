@@ -1,0 +1,207 @@
+"""Messages for weighted polls: opening, voting, results, closing and weights explained."""
+
+from bot.i18n.types import Messages
+
+MESSAGES: Messages = {
+    "cmd.poll.summary": {
+        "fr": "ouvre un sondage pondéré (2 à 20 réponses), montre ses résultats ou le clôt",
+        "en": "opens a weighted poll (2 to 20 answers), shows its results or closes it",
+    },
+    "cmd.vote.summary": {
+        "fr": "vote sans client compatible avec les sondages ; un nouveau vote remplace le précédent",
+        "en": "votes without a poll-capable client; a later vote replaces the earlier one",
+    },
+    "cmd.weight.summary": {
+        "fr": "explique un poids de vote, terme à terme",
+        "en": "explains a vote weight, term by term",
+    },
+    "polls.options": {
+        "fr": "[--multi] [--secret] [--egal] [--domaine D] [--fin 3j|2026-12-01 18:00]",
+        "en": "[--multi] [--secret] [--equal] [--domain D] [--closes 3d|2026-12-01 18:00]",
+    },
+    "param.question": {"fr": "question", "en": "question"},
+    "param.answer": {"fr": "réponse", "en": "answer"},
+    "param.poll_ref": {"fr": "sondage", "en": "poll"},
+    "param.choices": {"fr": "réponses", "en": "answers"},
+    "param.member_and_domain": {"fr": "membre] [domaine", "en": "member] [domain"},
+    "polls.verb.results": {"fr": "resultats", "en": "results"},
+    "polls.verb.close": {"fr": "fermer", "en": "close"},
+    # --- reading !poll --------------------------------------------------------------------
+    "polls.unknown_option": {
+        "fr": "Je ne connais pas l'option <code>{given}</code>. Options : {options}.",
+        "en": "I do not know the option <code>{given}</code>. Options: {options}.",
+    },
+    "polls.option_needs_value": {
+        "fr": "L'option <code>{option}</code> attend une valeur juste après elle.",
+        "en": "The option <code>{option}</code> needs a value right after it.",
+    },
+    "polls.missing_question": {
+        "fr": "Il manque la question, puis les réponses séparées par <code>|</code>.",
+        "en": "The question is missing, then the answers separated by <code>|</code>.",
+    },
+    "polls.question_too_long": {
+        "fr": "La question fait {length} caractères ; {limit} au plus.",
+        "en": "The question is {length} characters long; {limit} at most.",
+    },
+    "polls.answer_count": {
+        "fr": "Un sondage a de {least} à {most} réponses, séparées par <code>|</code> ; j'en lis {count}.",
+        "en": "A poll has {least} to {most} answers, separated by <code>|</code>; I read {count}.",
+    },
+    "polls.empty_answer": {
+        "fr": "La réponse n° {number} est vide (deux <code>|</code> de suite ?).",
+        "en": "Answer number {number} is empty (two <code>|</code> in a row?).",
+    },
+    "polls.answer_too_long": {
+        "fr": "La réponse n° {number} est trop longue : {limit} caractères au plus.",
+        "en": "Answer number {number} is too long: {limit} characters at most.",
+    },
+    "polls.answer_twice": {
+        "fr": "La réponse « {answer} » apparaît deux fois.",
+        "en": "The answer “{answer}” appears twice.",
+    },
+    "polls.bad_closes": {
+        "fr": "Je ne lis pas <code>{given}</code> comme une fin : écrivez une durée (<code>90m</code>, <code>3j</code>) ou une date (<code>2026-12-01</code>, <code>2026-12-01 18:00</code>).",
+        "en": "I cannot read <code>{given}</code> as a closing time: write a duration (<code>90m</code>, <code>3d</code>) or a date (<code>2026-12-01</code>, <code>2026-12-01 18:00</code>).",
+    },
+    "polls.closes_in_past": {
+        "fr": "La fin <code>{given}</code> est déjà passée.",
+        "en": "The closing time <code>{given}</code> has already passed.",
+    },
+    "polls.closes_too_far": {
+        "fr": "La fin <code>{given}</code> est à plus d'un an : un sondage dure un an au plus.",
+        "en": "The closing time <code>{given}</code> is more than a year away: a poll lasts a year at most.",
+    },
+    "polls.unknown_domain": {
+        "fr": "Je ne connais pas le domaine « {given} ». Domaines : {domains}.",
+        "en": "I do not know the domain “{given}”. Domains: {domains}.",
+    },
+    # --- opening --------------------------------------------------------------------------
+    "polls.opened": {
+        "fr": "Sondage <b>{ref}</b> ouvert : « {question} ». Votez sur le sondage ci-dessous, ou <code>{vote}</code>. Clôture : {closes}.",
+        "en": "Poll <b>{ref}</b> is open: “{question}”. Vote on the poll below, or <code>{vote}</code>. Closes: {closes}.",
+    },
+    "polls.weights_rule": {
+        "fr": "Poids : 1 + {a}·log₂(1 + H){domain_term}, {most} au plus ; H = heures de contributions confirmées, comptées de moitié tous les {half_life} jours. Figés à l'ouverture ; <code>{weight}</code> explique le vôtre.",
+        "en": "Weights: 1 + {a}·log₂(1 + H){domain_term}, {most} at most; H = hours of confirmed contributions, halved every {half_life} days. Frozen now; <code>{weight}</code> explains yours.",
+    },
+    "polls.weights_domain_term": {
+        "fr": " + {b}·log₂(1 + H en {domain})",
+        "en": " + {b}·log₂(1 + H in {domain})",
+    },
+    "polls.weights_equal": {
+        "fr": "Une personne, une voix (<code>--egal</code>).",
+        "en": "One member, one vote (<code>--equal</code>).",
+    },
+    "polls.multi": {
+        "fr": "Jusqu'à {most} réponses par personne.",
+        "en": "Up to {most} answers each.",
+    },
+    "polls.secret": {
+        "fr": "Résultats cachés jusqu'à la clôture.",
+        "en": "Results are hidden until the close.",
+    },
+    "polls.not_posted": {
+        "fr": "Je n'ai pas pu publier le sondage {ref} dans ce salon ; il est annulé. Réessayez plus tard.",
+        "en": "I could not post poll {ref} in this room; it is cancelled. Please try again later.",
+    },
+    # --- voting ---------------------------------------------------------------------------
+    "polls.not_found": {
+        "fr": "Je ne trouve pas de sondage {ref}.",
+        "en": "I find no poll {ref}.",
+    },
+    "polls.vote_elsewhere": {
+        "fr": "Le sondage {ref} vit dans un autre salon : votez-y.",
+        "en": "Poll {ref} lives in another room: vote there.",
+    },
+    "polls.already_closed": {
+        "fr": "Le sondage {ref} est clos. Résultats : <code>{results}</code>",
+        "en": "Poll {ref} is closed. Results: <code>{results}</code>",
+    },
+    "polls.bad_choice": {
+        "fr": "Je ne lis pas <code>{given}</code> : donnez des numéros de réponse de 1 à {most} (<code>1</code>, <code>1,3</code>) ou <code>aucun</code> pour retirer votre vote.",
+        "en": "I cannot read <code>{given}</code>: give answer numbers from 1 to {most} (<code>1</code>, <code>1,3</code>) or <code>none</code> to take your vote back.",
+    },
+    "polls.no_such_answer": {
+        "fr": "Il n'y a pas de réponse n° {number} : les réponses vont de 1 à {most}.",
+        "en": "There is no answer number {number}: answers go from 1 to {most}.",
+    },
+    "polls.too_many_choices": {
+        "fr": "Vous choisissez {count} réponses ; ce sondage en permet {most}.",
+        "en": "You chose {count} answers; this poll allows {most}.",
+    },
+    "polls.answer": {"fr": "{number}. {answer}", "en": "{number}. {answer}"},
+    "polls.voted": {
+        "fr": "Vote enregistré sur {ref} : {answers} (poids {weight}, figé à l'ouverture). Pour changer : <code>{again} …</code>",
+        "en": "Vote recorded on {ref}: {answers} (weight {weight}, frozen at the opening). To change it: <code>{again} …</code>",
+    },
+    "polls.unvoted": {
+        "fr": "Votre vote sur {ref} est retiré.",
+        "en": "Your vote on {ref} is taken back.",
+    },
+    # --- results and closing ----------------------------------------------------------------
+    "polls.results_hidden": {
+        "fr": "Les résultats de {ref} restent cachés jusqu'à la clôture ({closes}). Votant·es à ce jour : {voters}.",
+        "en": "The results of {ref} stay hidden until the close ({closes}). Voters so far: {voters}.",
+    },
+    "polls.result_title": {
+        "fr": "<b>Sondage {ref}</b> — « {question} » (en cours)",
+        "en": "<b>Poll {ref}</b> — “{question}” (still open)",
+    },
+    "polls.final_title": {
+        "fr": "<b>Résultat du sondage {ref}</b> — « {question} »",
+        "en": "<b>Result of poll {ref}</b> — “{question}”",
+    },
+    "polls.result_line": {
+        "fr": "{number}. {answer} : {share} % — poids {weight}, {voters} voix",
+        "en": "{number}. {answer}: {share}% — weight {weight}, {voters} vote(s)",
+    },
+    "polls.result_leader": {
+        "fr": "<b>{number}. {answer} : {share} %</b> — poids {weight}, {voters} voix",
+        "en": "<b>{number}. {answer}: {share}%</b> — weight {weight}, {voters} vote(s)",
+    },
+    "polls.result_totals": {
+        "fr": "{voters} votant·es, poids total {weight} ; les pourcentages sont des parts du poids.",
+        "en": "{voters} voter(s), total weight {weight}; percentages are shares of the weight.",
+    },
+    "polls.result_equal": {
+        "fr": "{voters} votant·es ; une personne, une voix.",
+        "en": "{voters} voter(s); one member, one vote.",
+    },
+    "polls.result_open": {
+        "fr": "Clôture : {closes}.",
+        "en": "Closes: {closes}.",
+    },
+    "polls.closing": {
+        "fr": "Je clos le sondage {ref} ; le résultat pondéré suit dans son fil.",
+        "en": "Closing poll {ref}; the weighted result follows in its thread.",
+    },
+    "polls.close_denied": {
+        "fr": "Seule la personne qui a ouvert {ref}, ou une modératrice ou un modérateur, peut le clore.",
+        "en": "Only whoever opened {ref}, or a moderator, can close it.",
+    },
+    # --- !weight --------------------------------------------------------------------------
+    "polls.weight_title": {
+        "fr": "<b>Poids de {name} : {weight}</b>, si un sondage s'ouvrait maintenant",
+        "en": "<b>{name}'s weight: {weight}</b>, were a poll to open now",
+    },
+    "polls.weight_base": {
+        "fr": "• base : 1 (chaque voix compte)",
+        "en": "• base: 1 (every voice counts)",
+    },
+    "polls.weight_engagement": {
+        "fr": "• engagement : {a} × log₂(1 + {hours} h) = {term} — {count} contribution(s) confirmée(s), comptées de moitié tous les {half_life} jours",
+        "en": "• engagement: {a} × log₂(1 + {hours} h) = {term} — {count} confirmed contribution(s), halved every {half_life} days",
+    },
+    "polls.weight_domain": {
+        "fr": "• en {domain} : {b} × log₂(1 + {hours} h) = {term} — {count} contribution(s) dans ce domaine",
+        "en": "• in {domain}: {b} × log₂(1 + {hours} h) = {term} — {count} contribution(s) in this domain",
+    },
+    "polls.weight_capped": {
+        "fr": "• total {uncapped}, plafonné à {most}",
+        "en": "• total {uncapped}, capped at {most}",
+    },
+    "polls.weight_frozen": {
+        "fr": "Une contribution sans heures compte pour une heure. Un sondage fige les poids à son ouverture.",
+        "en": "A contribution without hours counts as one hour. A poll freezes the weights when it opens.",
+    },
+}

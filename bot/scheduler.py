@@ -1,0 +1,164 @@
+"""The one owner of timed work: polls closing at their deadline, and the weekly digest.
+
+APScheduler 3 wakes the bot at the right moments; what is due is always read from the
+database, so work missed while the bot was down is done once at start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import ParamSpec
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+
+from bot.clock import Clock
+from bot.commands import polls as poll_commands
+from bot.config import Config
+from bot.digest import compose
+from bot.domain.schedule import digest_trigger, due
+from bot.i18n import Catalogue
+from bot.messages import Transport
+from bot.store import digest, events, polls
+from bot.store.database import Database
+from bot.store.polls import Poll
+
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+
+
+class Scheduler:
+    """Implements the command side's ``Agenda``: ``recall`` before the Matrix side starts
+    handling commands, ``start`` once it is ready."""
+
+    def __init__(
+        self, config: Config, database: Database, transport: Transport, clock: Clock
+    ) -> None:
+        self._config = config
+        self._database = database
+        self._transport = transport
+        self._clock = clock
+        self._t = Catalogue(config.bot.language)
+        self._jobs = AsyncIOScheduler(timezone=ZoneInfo(config.digest.timezone))
+        self._digest_schedule = digest_trigger(config.digest)
+        self._unposted: list[Poll] = []
+        self._unannounced: list[Poll] = []
+
+    async def start(self) -> None:
+        """Catch up on what came due while the bot was down, then wake at each deadline."""
+        await self.catch_up_polls()
+        async with self._database.transaction() as tx:
+            still_open = await polls.still_open(tx)
+        for poll in still_open:
+            if poll.start_event is not None:
+                self.close_poll_at(poll.id, poll.closes_at)
+        await self.send_digests()  # a run missed while the bot was down goes out now, late
+        self._jobs.add_job(
+            _logged("sending the digest", self.send_digests),
+            self._digest_schedule,
+            id="digest",
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+        self._jobs.start()
+
+    async def stop(self) -> None:
+        if self._jobs.running:
+            self._jobs.shutdown(wait=False)
+
+    async def send_digests(self) -> None:
+        """Each digest room gets the digest it is owed, once; one failing room stops no other."""
+        for room_id in await self._digest_rooms():
+            try:
+                await self._send_digest(room_id)
+            except Exception:
+                log.exception("could not send the digest to %s", room_id)
+
+    async def _digest_rooms(self) -> list[str]:
+        if self._config.digest.rooms:
+            return list(self._config.digest.rooms)
+        async with self._database.transaction() as tx:
+            return await events.served_rooms(tx)
+
+    async def _send_digest(self, room_id: str) -> None:
+        """Recorded before it is sent, so a restart never sends it twice; released if the
+        room refuses it, so the next run tries again."""
+        now = self._clock.now()
+        async with self._database.transaction() as tx:
+            since = await events.room_joined_at(tx, room_id) or now
+            owed = due(self._digest_schedule, await digest.last_sent(tx, room_id), now, since)
+            if owed is None or not await digest.claim(tx, room_id, owed.period.end, now, owed.late):
+                return
+            text = await compose(tx, self._config, owed.period, late=owed.late)
+        try:
+            event_id = await self._transport.post(room_id, text)
+        except Exception:
+            async with self._database.transaction() as tx:
+                await digest.release(tx, room_id, owed.period.end)
+            raise
+        async with self._database.transaction() as tx:
+            await digest.set_event(tx, room_id, owed.period.end, event_id)
+        log.info("digest sent to %s%s", room_id, " (late)" if owed.late else "")
+
+    def close_poll_at(self, poll_id: int, when: datetime) -> None:
+        self._jobs.add_job(
+            _logged(f"closing p{poll_id}", self.close_poll),
+            DateTrigger(run_date=when),
+            args=(poll_id,),
+            name=f"close p{poll_id}",
+            id=f"close-p{poll_id}",
+            replace_existing=True,
+            misfire_grace_time=None,  # late is better than never: it runs whenever it can
+        )
+
+    async def close_poll(self, poll_id: int) -> None:
+        await poll_commands.close_poll(
+            self._database, self._transport, self._config, self._clock, self._t, poll_id
+        )
+
+    async def recall(self) -> None:
+        """Note what the previous run left half done, before any new command can start work
+        of the same kind (a poll posted or announced twice would confuse every client)."""
+        async with self._database.transaction() as tx:
+            self._unposted = [poll for poll in await polls.still_open(tx) if not poll.start_event]
+            self._unannounced = await polls.closed_without_end(tx)
+
+    async def catch_up_polls(self) -> None:
+        """Post the polls the bot promised but had not posted, bring open polls' votes up to
+        date, close those past their deadline, and finish closings a stop interrupted."""
+        for poll in self._unposted:
+            await poll_commands.publish(self._database, self._transport, poll)
+        for poll in self._unannounced:
+            await poll_commands.announce_result(
+                self._database, self._transport, self._config, self._t, poll
+            )
+        self._unposted, self._unannounced = [], []
+        async with self._database.transaction() as tx:
+            still_open = await polls.still_open(tx)
+        now = self._clock.now()
+        for poll in still_open:
+            if poll.start_event is None:
+                continue  # a command is posting it right now
+            if poll.closes_at <= now:
+                await self.close_poll(poll.id)
+                continue
+            history = await self._transport.poll_history(poll.room_id, poll.start_event)
+            if history is not None:
+                async with self._database.transaction() as tx:
+                    await poll_commands.reconcile(tx, poll, history)
+
+
+def _logged(what: str, job: Callable[P, Awaitable[None]]) -> Callable[P, Awaitable[None]]:
+    """A job whose failure is logged with what it was doing, never lost in the scheduler."""
+
+    async def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            await job(*args, **kwargs)
+        except Exception:
+            log.exception("scheduled work failed: %s", what)
+
+    return run

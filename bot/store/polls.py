@@ -1,0 +1,409 @@
+"""Polls (``p2``), the weights frozen when they opened, and every response they received."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.domain.ledger import Ref, RefKind
+from bot.domain.tally import Response, Tally
+from bot.store.database import Row, Transaction
+
+_SELECT = """
+    SELECT id, room_id, creator, question, answers, max_selections, secret, equal, domain,
+           opened_at, closes_at, closed_at, start_event, end_event, result
+    FROM poll
+"""
+
+
+@dataclass(frozen=True)
+class FinalResult:
+    """The tally kept when a poll closes, so a digest never needs to count again."""
+
+    voters: int
+    total_weight: float
+    answer_voters: tuple[int, ...]
+    answer_weights: tuple[float, ...]
+
+    @classmethod
+    def of(cls, tally: Tally) -> FinalResult:
+        return cls(
+            tally.voters,
+            tally.total_weight,
+            tuple(each.voters for each in tally.answers),
+            tuple(each.weight for each in tally.answers),
+        )
+
+    def to_json(self) -> str:
+        answers = [
+            {"voters": voters, "weight": weight}
+            for voters, weight in zip(self.answer_voters, self.answer_weights, strict=True)
+        ]
+        return json.dumps(
+            {"voters": self.voters, "total_weight": self.total_weight, "answers": answers}
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> FinalResult:
+        data = json.loads(text)
+        return cls(
+            data["voters"],
+            data["total_weight"],
+            tuple(each["voters"] for each in data["answers"]),
+            tuple(each["weight"] for each in data["answers"]),
+        )
+
+
+@dataclass(frozen=True)
+class Poll:
+    id: int
+    room_id: str
+    creator: str | None  # None once the creator asked to be forgotten
+    question: str
+    answers: tuple[str, ...]
+    max_selections: int
+    secret: bool  # results hidden until the close
+    equal: bool  # one member, one vote
+    domain: str | None
+    opened_at: datetime
+    closes_at: datetime
+    closed_at: datetime | None
+    start_event: str | None  # the native poll; None until it is posted
+    end_event: str | None
+    result: FinalResult | None
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(RefKind.POLL, self.id)
+
+    @property
+    def answer_ids(self) -> tuple[str, ...]:
+        """The ids the native poll gives its answers: their numbers, as ``!vote`` takes them."""
+        return tuple(str(number) for number in range(1, len(self.answers) + 1))
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+def _poll(row: Row) -> Poll:
+    closed_at = row["closed_at"]
+    result = row["result"]
+    return Poll(
+        id=row["id"],
+        room_id=row["room_id"],
+        creator=row["creator"],
+        question=row["question"],
+        answers=tuple(json.loads(row["answers"])),
+        max_selections=row["max_selections"],
+        secret=bool(row["secret"]),
+        equal=bool(row["equal"]),
+        domain=row["domain"],
+        opened_at=datetime.fromisoformat(row["opened_at"]),
+        closes_at=datetime.fromisoformat(row["closes_at"]),
+        closed_at=None if closed_at is None else datetime.fromisoformat(closed_at),
+        start_event=row["start_event"],
+        end_event=row["end_event"],
+        result=None if result is None else FinalResult.from_json(result),
+    )
+
+
+@dataclass(frozen=True)
+class NewPoll:
+    """What a member asked for when opening a poll."""
+
+    room_id: str
+    creator: str
+    question: str
+    answers: tuple[str, ...]
+    max_selections: int
+    secret: bool
+    equal: bool
+    domain: str | None
+    opened_at: datetime
+    closes_at: datetime
+
+
+async def open_poll(tx: Transaction, new: NewPoll, weights: Mapping[str, float]) -> Poll:
+    """Record the poll with its frozen weights (members left out weigh 1)."""
+    poll_id = await tx.insert(
+        "INSERT INTO poll (room_id, creator, question, answers, max_selections, secret, equal,"
+        " domain, opened_at, closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            new.room_id,
+            new.creator,
+            new.question,
+            json.dumps(list(new.answers), ensure_ascii=False),
+            new.max_selections,
+            new.secret,
+            new.equal,
+            new.domain,
+            new.opened_at.isoformat(),
+            new.closes_at.isoformat(),
+        ),
+    )
+    await tx.executemany(
+        "INSERT INTO poll_weight (poll_id, member, weight) VALUES (?, ?, ?)",
+        ((poll_id, member, weight) for member, weight in weights.items() if weight != 1.0),
+    )
+    poll = await get(tx, poll_id)
+    assert poll is not None
+    return poll
+
+
+async def get(tx: Transaction, poll_id: int) -> Poll | None:
+    row = await tx.fetch_one(_SELECT + " WHERE id = ?", (poll_id,))
+    return None if row is None else _poll(row)
+
+
+async def by_start_event(tx: Transaction, event_id: str) -> Poll | None:
+    row = await tx.fetch_one(_SELECT + " WHERE start_event = ?", (event_id,))
+    return None if row is None else _poll(row)
+
+
+async def still_open(tx: Transaction, room_id: str | None = None) -> list[Poll]:
+    """Open polls, the soonest to close first; in one room, or everywhere."""
+    where = " WHERE closed_at IS NULL" + ("" if room_id is None else " AND room_id = ?")
+    params = () if room_id is None else (room_id,)
+    rows = await tx.fetch_all(_SELECT + where + " ORDER BY closes_at, id", params)
+    return [_poll(row) for row in rows]
+
+
+async def closed_without_end(tx: Transaction) -> list[Poll]:
+    """Polls closed and counted whose end event was never sent (the bot stopped in between)."""
+    rows = await tx.fetch_all(
+        _SELECT + " WHERE closed_at IS NOT NULL AND end_event IS NULL"
+        " AND start_event IS NOT NULL ORDER BY closed_at"
+    )
+    return [_poll(row) for row in rows]
+
+
+async def set_start_event(tx: Transaction, poll_id: int, event_id: str) -> None:
+    await tx.execute("UPDATE poll SET start_event = ? WHERE id = ?", (event_id, poll_id))
+
+
+async def set_end_event(tx: Transaction, poll_id: int, event_id: str) -> None:
+    await tx.execute("UPDATE poll SET end_event = ? WHERE id = ?", (event_id, poll_id))
+
+
+async def close(tx: Transaction, poll_id: int, at: datetime, result: FinalResult) -> bool:
+    """Close the poll with its final result; False if it was closed already (closing is once)."""
+    changed = await tx.execute(
+        "UPDATE poll SET closed_at = ?, result = ? WHERE id = ? AND closed_at IS NULL",
+        (at.isoformat(), result.to_json(), poll_id),
+    )
+    return changed == 1
+
+
+async def withdraw_unpublished(tx: Transaction, poll_id: int) -> None:
+    """A poll whose native event could not be posted never existed for the room."""
+    await tx.execute("DELETE FROM poll WHERE id = ? AND start_event IS NULL", (poll_id,))
+
+
+async def frozen_weights(tx: Transaction, poll_id: int) -> dict[str, float]:
+    rows = await tx.fetch_all(
+        "SELECT member, weight FROM poll_weight WHERE poll_id = ?", (poll_id,)
+    )
+    return {row["member"]: row["weight"] for row in rows}
+
+
+async def frozen_weight(tx: Transaction, poll_id: int, member: str) -> float:
+    weight = await tx.fetch_value(
+        "SELECT weight FROM poll_weight WHERE poll_id = ? AND member = ?", (poll_id, member)
+    )
+    return 1.0 if weight is None else float(weight)
+
+
+async def record_response(
+    tx: Transaction,
+    poll_id: int,
+    event_id: str,
+    voter: str,
+    answers: Sequence[str] | None,
+    sent_at: datetime,
+    *,
+    typed: bool = False,
+) -> bool:
+    """Keep one response event; False if it was known (a sync and a catch-up both saw it).
+
+    ``typed``: a ``!vote`` command, not a click; the homeserver lists only clicks as the
+    poll's responses.
+    """
+    changed = await tx.execute(
+        "INSERT OR IGNORE INTO poll_response (event_id, poll_id, voter, answers, sent_at, typed)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            event_id,
+            poll_id,
+            voter,
+            None if answers is None else json.dumps(list(answers)),
+            sent_at.astimezone(UTC).isoformat(),  # compared as text: one offset for all
+            typed,
+        ),
+    )
+    return changed == 1
+
+
+async def redact_response(tx: Transaction, event_id: str) -> bool:
+    """The voter took that response back, and their previous one counts again — while the
+    poll is open: a closed poll's result is the one announced."""
+    changed = await tx.execute(
+        "UPDATE poll_response SET redacted = 1 WHERE event_id = ? AND redacted = 0"
+        " AND poll_id IN (SELECT id FROM poll WHERE closed_at IS NULL)",
+        (event_id,),
+    )
+    return changed == 1
+
+
+async def withdraw_unlisted_clicks(tx: Transaction, poll_id: int, listed: Sequence[str]) -> int:
+    """Clicks the homeserver no longer lists were redacted, maybe while the bot was away."""
+    return await tx.execute(
+        "UPDATE poll_response SET redacted = 1 WHERE poll_id = ? AND typed = 0 AND redacted = 0"
+        " AND event_id NOT IN (SELECT value FROM json_each(?))",
+        (poll_id, json.dumps(list(listed))),
+    )
+
+
+async def responses(tx: Transaction, poll_id: int) -> list[Response]:
+    """Every response the poll received, redacted and late ones included."""
+    rows = await tx.fetch_all(
+        "SELECT event_id, voter, answers, sent_at, redacted FROM poll_response WHERE poll_id = ?",
+        (poll_id,),
+    )
+    return [_response(row) for row in rows]
+
+
+async def latest_responses(tx: Transaction, poll_id: int, until: datetime) -> list[Response]:
+    """Each voter's latest standing response up to ``until``: all that counting needs.
+
+    The same choice ``tally.ballots`` makes, done by SQLite so that a poll whose members
+    changed their minds often is read once per voter, not once per click.
+    """
+    rows = await tx.fetch_all(
+        """
+        SELECT event_id, voter, answers, sent_at, redacted FROM (
+            SELECT *, row_number() OVER (
+                PARTITION BY voter ORDER BY sent_at DESC, event_id DESC
+            ) AS recency
+            FROM poll_response
+            WHERE poll_id = ? AND redacted = 0 AND sent_at <= ?
+        ) WHERE recency = 1
+        """,
+        (poll_id, until.astimezone(UTC).isoformat()),
+    )
+    return [_response(row) for row in rows]
+
+
+def _response(row: Row) -> Response:
+    return Response(
+        event_id=row["event_id"],
+        voter=row["voter"],
+        answers=None if row["answers"] is None else tuple(json.loads(row["answers"])),
+        sent_at=datetime.fromisoformat(row["sent_at"]),
+        redacted=bool(row["redacted"]),
+    )
+
+
+async def voted_in(tx: Transaction, voter: str) -> int:
+    """How many polls a member has answered: what forgetting them anonymises."""
+    value = await tx.fetch_value(
+        "SELECT count(DISTINCT poll_id) FROM poll_response WHERE voter = ?", (voter,)
+    )
+    return int(value)
+
+
+async def forget_member(tx: Transaction, member: str) -> int:
+    """Votes stay counted under a pseudonym nobody can trace back; returns the polls touched."""
+    touched = await voted_in(tx, member)
+    pseudonym = f"forgotten:{secrets.token_hex(8)}"
+    await tx.execute("UPDATE poll_response SET voter = ? WHERE voter = ?", (pseudonym, member))
+    await tx.execute("UPDATE poll_weight SET member = ? WHERE member = ?", (pseudonym, member))
+    await tx.execute("UPDATE poll SET creator = NULL WHERE creator = ?", (member,))
+    return touched
+
+
+# --- a member's part, and the community's whole, for !mydata, !forget me and the export --
+
+
+@dataclass(frozen=True)
+class SentResponse:
+    """One response a member sent to a poll, as it is kept."""
+
+    poll_id: int
+    event_id: str
+    answers: tuple[str, ...] | None  # the answer ids as sent; None: the event had no list
+    sent_at: datetime
+    redacted: bool
+
+    @property
+    def poll_ref(self) -> Ref:
+        return Ref(RefKind.POLL, self.poll_id)
+
+
+@dataclass(frozen=True)
+class ResponseCount:
+    """How many answered a poll; the tally alone says which responses count."""
+
+    responses: int  # response events kept, taken back and late ones included
+    respondents: int  # members (or the pseudonyms of forgotten ones) who sent any
+
+
+async def opened_by(tx: Transaction, creator: str) -> list[Poll]:
+    """The polls a member opened, newest first; forgotten creators have none."""
+    rows = await tx.fetch_all(
+        _SELECT + " WHERE creator = ? ORDER BY opened_at DESC, id DESC", (creator,)
+    )
+    return [_poll(row) for row in rows]
+
+
+async def responses_of(tx: Transaction, voter: str) -> list[SentResponse]:
+    """Every response a member sent, to any poll, newest first."""
+    rows = await tx.fetch_all(
+        "SELECT poll_id, event_id, answers, sent_at, redacted FROM poll_response"
+        " WHERE voter = ? ORDER BY sent_at DESC, event_id DESC",
+        (voter,),
+    )
+    return [
+        SentResponse(
+            poll_id=row["poll_id"],
+            event_id=row["event_id"],
+            answers=None if row["answers"] is None else tuple(json.loads(row["answers"])),
+            sent_at=datetime.fromisoformat(row["sent_at"]),
+            redacted=bool(row["redacted"]),
+        )
+        for row in rows
+    ]
+
+
+async def weights_frozen_for(tx: Transaction, member: str) -> dict[int, float]:
+    """Poll id → the weight frozen for the member when it opened (polls where it was 1: absent)."""
+    rows = await tx.fetch_all(
+        "SELECT poll_id, weight FROM poll_weight WHERE member = ? ORDER BY poll_id", (member,)
+    )
+    return {row["poll_id"]: row["weight"] for row in rows}
+
+
+async def every(tx: Transaction) -> list[Poll]:
+    """Every poll kept, open and closed, in the order they were opened."""
+    rows = await tx.fetch_all(_SELECT + " ORDER BY id")
+    return [_poll(row) for row in rows]
+
+
+async def response_counts(
+    tx: Transaction, poll_ids: Sequence[int] | None = None
+) -> dict[int, ResponseCount]:
+    """Poll id → its responses and respondents, for some polls or all; unanswered polls absent."""
+    where, params = "", list(poll_ids or ())
+    if poll_ids is not None:
+        if not poll_ids:
+            return {}
+        where = f" WHERE poll_id IN ({','.join('?' * len(poll_ids))})"
+    rows = await tx.fetch_all(
+        "SELECT poll_id, count(*) AS responses, count(DISTINCT voter) AS respondents"
+        f" FROM poll_response{where} GROUP BY poll_id",
+        params,
+    )
+    return {row["poll_id"]: ResponseCount(row["responses"], row["respondents"]) for row in rows}

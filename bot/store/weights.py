@@ -1,0 +1,103 @@
+"""What poll weights are computed from: each member's confirmed contributions.
+
+A contribution counts once it has ``required`` confirmations; the ones still waiting for
+witnesses add nothing. When a poll opens, every member's weight is frozen: the whole
+community's confirmed contributions are read in one query, as the columns
+``bot.domain.weighting.weigh_all`` takes, each a JSON array in a single row. A hundred
+thousand rows would be as many Row objects for the garbage collector to walk, again and
+again while they pile up: reading them as rows took three times as long and grew faster
+than the ledger.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import numpy as np
+
+from bot.domain.weighting import (
+    WeightExplanation,
+    WeightRule,
+    Worked,
+    explain,
+    poll_domain,
+    weigh_all,
+)
+from bot.store.database import Transaction
+
+# The contributions with enough witnesses, found by one pass over confirmation's
+# (contribution_id, confirmer) index rather than a count per contribution.
+_CONFIRMED = """
+    SELECT contribution_id FROM confirmation GROUP BY contribution_id HAVING count(*) >= ?
+"""
+
+
+async def community_weights(
+    tx: Transaction, required: int, domain: str | None, now: datetime, rule: WeightRule
+) -> dict[str, float]:
+    """Every member's weight at ``now``; those who weigh exactly 1 are left out (absent = 1).
+
+    ``required``: the confirmations a contribution needs to count, at least 1 (the config's
+    bound; contributions without any confirmation are not even read).
+    """
+    _check(required)
+    columns = await tx.fetch_one(
+        f"""
+        SELECT json_group_array(contribution.member),
+               json_group_array(contribution.minutes),
+               json_group_array(contribution.domain IS ?),
+               json_group_array(julianday(?) - julianday(contribution.created_at))
+        FROM ({_CONFIRMED}) AS confirmed
+        JOIN contribution ON contribution.id = confirmed.contribution_id
+        """,
+        (poll_domain(domain), now.isoformat(), required),
+    )
+    assert columns is not None  # an aggregate always has its one row
+    whose, minutes, in_domain, age_days = (json.loads(column) for column in columns)
+    index: dict[str, int] = {}
+    member_index = np.fromiter(
+        (index.setdefault(member, len(index)) for member in whose), dtype=np.intp, count=len(whose)
+    )
+    weights = weigh_all(
+        member_index,
+        np.array(minutes, dtype=np.float64),  # null (no hours named) becomes NaN
+        np.array(in_domain, dtype=np.bool_),
+        np.array(age_days, dtype=np.float64),
+        len(index),
+        rule,
+    )
+    return {
+        member: weight
+        for member, weight in zip(index, weights.tolist(), strict=True)
+        if weight != 1.0
+    }
+
+
+async def explain_member(
+    tx: Transaction,
+    member: str,
+    required: int,
+    domain: str | None,
+    now: datetime,
+    rule: WeightRule,
+) -> WeightExplanation:
+    """One member's weight at ``now``, term by term, from their confirmed contributions."""
+    _check(required)
+    rows = await tx.fetch_all(
+        """
+        SELECT contribution.minutes, contribution.domain, contribution.created_at
+        FROM contribution
+        WHERE contribution.member = ?
+          AND (SELECT count(*) FROM confirmation
+               WHERE confirmation.contribution_id = contribution.id) >= ?
+        """,
+        (member, required),
+    )
+    worked = [Worked(row[0], row[1], datetime.fromisoformat(row[2])) for row in rows]
+    return explain(worked, domain, now, rule)
+
+
+def _check(required: int) -> None:
+    if required < 1:
+        raise ValueError(f"a contribution needs at least one confirmation to count, not {required}")

@@ -1,0 +1,360 @@
+"""``!poll``, ``!vote``, ``!weight`` and clicked votes, through the real dispatcher and store."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.commands.polls import current_tally, read_request
+from bot.commands.router import UsageError
+from bot.messages import IncomingPollResponse, IncomingRedaction
+from bot.scheduler import Scheduler
+from bot.store import polls
+from bot.store.database import Database
+from bot.store.polls import FinalResult
+from tests.commands.conftest import ALICE, BOB, CHLOE, ROOM, Harness, community
+
+DAVID = "@david:test"
+
+
+@pytest.fixture
+def en(database: Database) -> Harness:
+    bot = community(database, "en")
+    bot.transport.members[ROOM][DAVID] = "David"
+    return bot
+
+
+async def click(
+    bot: Harness, poll_number: int, answers: tuple[str, ...] | None, sender: str, at_seconds: int
+) -> str:
+    """A vote clicked in a client: a response event to the poll's start event."""
+    async with bot.database.transaction() as tx:
+        found = await polls.get(tx, poll_number)
+    assert found is not None
+    assert found.start_event is not None
+    event_id = f"$click-{sender}-{at_seconds}"
+    sent_at = found.opened_at + timedelta(seconds=at_seconds)
+    response = IncomingPollResponse(event_id, ROOM, sender, found.start_event, answers, sent_at)
+    bot.transport.history.setdefault(found.start_event, []).append(response)  # as listed
+    await bot.dispatcher.handle_poll_response(response)
+    return event_id
+
+
+async def bob_worked_twelve_hours(bot: Harness) -> None:
+    await bot.answer("!contribute 12h habitat : roof repairs", BOB)
+    await bot.answer("!confirm c1", ALICE)
+
+
+async def results(bot: Harness, number: int = 1) -> list[str]:
+    return (await bot.answer(f"!poll results p{number}")).splitlines()
+
+
+# --- reading !poll --------------------------------------------------------------------------
+
+
+def test_options_come_before_the_question_in_either_language() -> None:
+    request = read_request(
+        "--multi --secrete --egal --domaine habitat --fin 2026-12-01 18:00 Q ? | a | b | c"
+    )
+    assert request.question == "Q ?"
+    assert request.answers == ("a", "b", "c")
+    assert (request.multi, request.secret, request.equal) == (True, True, True)
+    assert request.domain == "habitat"
+    assert request.closes == "2026-12-01 18:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Q | a", "polls.answer_count"),
+        ("Q | " + " | ".join(str(n) for n in range(21)), "polls.answer_count"),
+        ("| a | b", "polls.missing_question"),
+        ("Q | a | | b", "polls.empty_answer"),
+        ("Q | Pizza | pizza", "polls.answer_twice"),
+        ("--often Q | a | b", "polls.unknown_option"),
+        ("--domain | a | b", "polls.option_needs_value"),
+        ("Q" * 301 + " | a | b", "polls.question_too_long"),
+    ],
+)
+def test_malformed_polls_are_refused_with_the_reason(text: str, key: str) -> None:
+    with pytest.raises(UsageError) as refused:
+        read_request(text)
+    assert refused.value.key == key
+
+
+async def test_opening_posts_a_native_poll_and_says_how_weights_work(en: Harness) -> None:
+    reply = await en.answer("!poll --closes 3d Which evening? | Tuesday | <b>Thursday</b>")
+    assert reply.splitlines() == [
+        "Poll p1 is open: “Which evening?”. Vote on the poll below, or !vote p1 1. "
+        "Closes: Thursday 5 November 2026, 10:00.",
+        "Weights: 1 + 0.25·log₂(1 + H), 3 at most; H = hours of confirmed contributions, "
+        "halved every 180 days. Frozen now; !weight explains yours.",
+    ]
+    [posted] = en.transport.polls
+    assert (posted.question, posted.answers) == ("Which evening?", ("Tuesday", "<b>Thursday</b>"))
+    assert (posted.max_selections, posted.disclosed) == (1, True)
+    assert en.agenda.closings == {1: datetime(2026, 11, 5, 9, 0, tzinfo=UTC)}
+    assert "&lt;b&gt;" not in en.transport.sent[-1].text.html  # the question only is shown
+
+
+async def test_dates_are_read_in_the_community_time_zone(en: Harness) -> None:
+    await en.answer("!poll --multi --secret --closes 2026-12-01 18:00 Q | a | b | c")
+    await en.answer("!poll --closes 2026-12-02 Q2 | a | b")
+    # Europe/Paris is UTC+1 in December; a date alone closes at the end of that day.
+    assert en.agenda.closings == {
+        1: datetime(2026, 12, 1, 17, 0, tzinfo=UTC),
+        2: datetime(2026, 12, 2, 22, 59, tzinfo=UTC),
+    }
+    multi_and_secret, one_day = en.transport.polls
+    assert (multi_and_secret.max_selections, multi_and_secret.disclosed) == (3, False)
+    assert (one_day.max_selections, one_day.disclosed) == (1, True)
+
+
+@pytest.mark.parametrize(
+    ("closes", "reason"),
+    [
+        ("yesterday", "I cannot read yesterday as a closing time"),
+        ("2026-11-01", "The closing time 2026-11-01 has already passed."),
+        ("400d", "is more than a year away"),
+        ("2026-13-01", "I cannot read 2026-13-01 as a closing time"),
+    ],
+)
+async def test_a_bad_closing_time_is_explained(en: Harness, closes: str, reason: str) -> None:
+    assert reason in await en.answer(f"!poll --closes {closes} Q | a | b")
+    assert en.transport.polls == []
+
+
+async def test_an_unknown_domain_lists_the_configured_ones(fr: Harness) -> None:
+    reply = await fr.answer("!sondage --domaine jardin Q | a | b")
+    assert reply.startswith("Je ne connais pas le domaine « jardin ». Domaines : habitat,")
+
+
+async def test_a_poll_the_room_refuses_is_cancelled_and_said_so(en: Harness) -> None:
+    en.transport.refuse_polls = True
+    replies = await en.send(en.message("!poll Q | a | b"))
+    assert replies[-1].text.plain == (
+        "I could not post poll p1 in this room; it is cancelled. Please try again later."
+    )
+    assert "I find no poll p1." in await en.answer("!vote p1 1")
+
+
+# --- votes ----------------------------------------------------------------------------------
+
+
+async def test_weights_are_frozen_when_the_poll_opens(en: Harness) -> None:
+    await bob_worked_twelve_hours(en)
+    await en.answer("!poll Q | a | b")
+    await en.answer("!contribute 40h soin : night shifts", CHLOE)
+    await en.answer("!confirm c2", BOB)
+    assert "(weight 1.93, frozen at the opening)" in await en.answer("!vote p1 1", BOB)
+    assert "(weight 1, frozen at the opening)" in await en.answer("!vote p1 2", CHLOE)
+    assert await results(en) == [
+        "Poll p1 — “Q” (still open)",
+        "1. a: 66% — weight 1.9, 1 vote(s)",
+        "2. b: 34% — weight 1, 1 vote(s)",
+        "2 voter(s), total weight 2.9; percentages are shares of the weight.",
+        "Closes: Monday 9 November 2026, 10:00.",
+    ]
+
+
+async def test_equal_polls_count_heads(en: Harness) -> None:
+    await bob_worked_twelve_hours(en)
+    await en.answer("!poll --equal Q | a | b")
+    assert "(weight 1, frozen" in await en.answer("!vote p1 1", BOB)
+    assert (await results(en))[-2] == "1 voter(s); one member, one vote."
+
+
+async def test_the_latest_response_counts_and_a_redaction_falls_back(en: Harness) -> None:
+    await en.answer("!poll Q | a | b | c")
+    await click(en, 1, ("1",), BOB, 10)
+    latest = await click(en, 1, ("2",), BOB, 20)
+    await click(en, 1, ("3",), CHLOE, 10)
+    await click(en, 1, ("9",), DAVID, 10)  # an unknown answer spoils the response
+    assert (await results(en))[1:4] == [
+        "1. a: 0% — weight 0, 0 vote(s)",
+        "2. b: 50% — weight 1, 1 vote(s)",
+        "3. c: 50% — weight 1, 1 vote(s)",
+    ]
+    await en.dispatcher.handle_redaction(IncomingRedaction("$undo", ROOM, BOB, latest))
+    assert (await results(en))[1] == "1. a: 50% — weight 1, 1 vote(s)"
+
+
+async def test_vote_command_replaces_and_takes_back(en: Harness) -> None:
+    await en.answer("!poll --multi Q | a | b | c")
+    assert "Vote recorded on p1: 1. a · 3. c" in await en.answer("!vote p1 1,3")
+    en.clock.advance(timedelta(seconds=5))
+    await en.answer("!vote p1 2")
+    assert (await results(en))[1:4] == [
+        "1. a: 0% — weight 0, 0 vote(s)",
+        "2. b: 100% — weight 1, 1 vote(s)",
+        "3. c: 0% — weight 0, 0 vote(s)",
+    ]
+    en.clock.advance(timedelta(seconds=5))
+    assert await en.answer("!vote p1 none") == "Your vote on p1 is taken back."
+    assert (await results(en))[-2].startswith("0 voter(s)")
+
+
+@pytest.mark.parametrize(
+    ("choices", "reason"),
+    [
+        ("7", "There is no answer number 7: answers go from 1 to 2."),
+        ("1,2", "You chose 2 answers; this poll allows 1."),
+        ("first", "I cannot read first: give answer numbers from 1 to 2"),
+    ],
+)
+async def test_bad_votes_are_explained(en: Harness, choices: str, reason: str) -> None:
+    await en.answer("!poll Q | a | b")
+    assert reason in await en.answer(f"!vote p1 {choices}")
+
+
+async def test_votes_on_unknown_or_foreign_polls_are_ignored(en: Harness) -> None:
+    await en.answer("!poll Q | a | b")
+    stranger = IncomingPollResponse("$x", ROOM, BOB, "$someone-elses-poll", ("1",), en.clock.now())
+    await en.dispatcher.handle_poll_response(stranger)
+    assert (await results(en))[-2].startswith("0 voter(s)")
+    assert "is not a valid reference" in await en.answer("!vote o1 1")
+
+
+async def test_secret_results_stay_hidden_until_the_close(en: Harness) -> None:
+    await en.answer("!poll --secret --closes 1h Q | a | b")
+    await en.answer("!vote p1 1", BOB)
+    assert await en.answer("!poll results p1") == (
+        "The results of p1 stay hidden until the close (Monday 2 November 2026, 11:00). "
+        "Voters so far: 1."
+    )
+
+
+# --- closing --------------------------------------------------------------------------------
+
+
+async def test_only_the_creator_or_a_moderator_closes(en: Harness) -> None:
+    await en.answer("!poll Q | a | b", BOB)
+    assert await en.answer("!poll close p1", CHLOE) == (
+        "Only whoever opened p1, or a moderator, can close it."
+    )
+    en.transport.levels[(ROOM, CHLOE)] = 100
+    replies = await en.send(en.message("!poll close p1", CHLOE))
+    assert replies[0].text.plain == "Closing poll p1; the weighted result follows in its thread."
+    [ended] = en.transport.ended
+    start = en.transport.polls[0].event_id
+    assert ended.start_event == start
+    assert replies[1].thread_root == start
+    assert replies[1].text.plain.startswith("Result of poll p1 — “Q”")
+    assert "Poll p1 is closed." in await en.answer("!poll close p1", BOB)
+
+
+async def test_the_scheduler_closes_at_the_deadline_counting_votes_it_missed(
+    en: Harness,
+) -> None:
+    scheduler = Scheduler(en.config, en.database, en.transport, en.clock)
+    await en.answer("!poll --closes 1h Q | a | b")
+    start = en.transport.polls[0].event_id
+    sent = en.clock.now()
+    en.transport.history[start] = [
+        IncomingPollResponse("$while-down", ROOM, BOB, start, ("2",), sent + timedelta(minutes=5)),
+        IncomingPollResponse("$too-late", ROOM, CHLOE, start, ("1",), sent + timedelta(hours=2)),
+    ]
+    en.clock.advance(timedelta(hours=3))  # the bot was down at the deadline
+    for _ in range(2):  # a second start-up closes nothing twice
+        await scheduler.recall()
+        await scheduler.catch_up_polls()
+    [ended] = en.transport.ended
+    assert ended.text.splitlines()[1:3] == [
+        "1. a: 0% — weight 0, 0 vote(s)",
+        "2. b: 100% — weight 1, 1 vote(s)",
+    ]
+    async with en.database.transaction() as tx:
+        closed = await polls.get(tx, 1)
+    assert closed is not None
+    assert closed.closed_at == sent + timedelta(hours=1)
+
+
+async def test_a_closing_cut_short_is_finished_at_start_up(en: Harness) -> None:
+    scheduler = Scheduler(en.config, en.database, en.transport, en.clock)
+    await en.answer("!poll Q | a | b")
+    await en.answer("!vote p1 1", BOB)
+    async with en.database.transaction() as tx:
+        found = await polls.get(tx, 1)
+        assert found is not None
+        counted = await current_tally(tx, found, en.clock.now())
+        await polls.close(tx, 1, en.clock.now(), FinalResult.of(counted))
+    await scheduler.recall()
+    await scheduler.catch_up_polls()
+    [ended] = en.transport.ended
+    assert "1. a: 100% — weight 1, 1 vote(s)" in ended.text
+
+
+# --- !weight --------------------------------------------------------------------------------
+
+
+async def test_weight_is_explained_term_by_term(en: Harness) -> None:
+    await bob_worked_twelve_hours(en)
+    assert (await en.answer("!weight Bob Martin habitat")).splitlines() == [
+        "Bob Martin's weight: 2.85, were a poll to open now",
+        "• base: 1 (every voice counts)",
+        "• engagement: 0.25 × log₂(1 + 12 h) = 0.93 — 1 confirmed contribution(s), "
+        "halved every 180 days",
+        "• in habitat: 0.25 × log₂(1 + 12 h) = 0.93 — 1 contribution(s) in this domain",
+        "A contribution without hours counts as one hour. "
+        "A poll freezes the weights when it opens.",
+    ]
+    assert math.isclose(1 + 0.5 * math.log2(13), 2.85, abs_tol=0.005)
+
+
+async def test_weight_in_french(fr: Harness) -> None:
+    assert (await fr.answer("!poids")).splitlines()[0] == (
+        "Poids de Alice : 1, si un sondage s'ouvrait maintenant"
+    )
+
+
+async def test_a_closed_poll_keeps_the_result_it_announced(en: Harness) -> None:
+    await en.answer("!poll Q | a | b")
+    clicked = await click(en, 1, ("1",), BOB, 10)
+    en.clock.advance(timedelta(minutes=1))
+    await en.send(en.message("!poll close p1"))
+    announced = await results(en)
+    await en.dispatcher.handle_redaction(IncomingRedaction("$undo", ROOM, BOB, clicked))
+    assert await results(en) == announced
+    assert announced[1] == "1. a: 100% — weight 1, 1 vote(s)"
+
+
+async def test_clicks_taken_back_while_the_bot_was_away_are_withdrawn_at_start_up(
+    en: Harness,
+) -> None:
+    await en.answer("!poll --closes 1d Q | a | b")
+    await click(en, 1, ("1",), BOB, 10)
+    taken_back = await click(en, 1, ("2",), BOB, 20)
+    await en.answer("!vote p1 2", CHLOE)  # typed votes are not the homeserver's to list
+    start = en.transport.polls[0].event_id
+    en.transport.history[start] = [
+        each for each in en.transport.history[start] if each.event_id != taken_back
+    ]
+    scheduler = Scheduler(en.config, en.database, en.transport, en.clock)
+    en.transport.history_unreadable = True  # a partial read proves nothing: no change
+    await scheduler.recall()
+    await scheduler.catch_up_polls()
+    assert (await results(en))[1:3] == [
+        "1. a: 0% — weight 0, 0 vote(s)",
+        "2. b: 100% — weight 2, 2 vote(s)",
+    ]
+    en.transport.history_unreadable = False
+    await scheduler.recall()
+    await scheduler.catch_up_polls()
+    assert (await results(en))[1:3] == [
+        "1. a: 50% — weight 1, 1 vote(s)",
+        "2. b: 50% — weight 1, 1 vote(s)",
+    ]
+
+
+async def test_start_up_finishes_only_what_the_previous_run_left(en: Harness) -> None:
+    """Commands handled while the bot catches up post and close polls themselves."""
+    scheduler = Scheduler(en.config, en.database, en.transport, en.clock)
+    await scheduler.recall()  # nothing was left half done
+    en.transport.refuse_polls = True
+    await en.send(en.message("!poll Q | a | b"))  # not posted: cancelled, not left over
+    en.transport.refuse_polls = False
+    await en.answer("!poll Q2 | a | b")
+    await scheduler.catch_up_polls()
+    assert [each.question for each in en.transport.polls] == ["Q2"]

@@ -1,0 +1,108 @@
+"""The scheduler's digests: once per room and period, across restarts and missed runs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.config import Config, DigestConfig
+from bot.scheduler import Scheduler
+from bot.store import events
+from bot.store.database import Database
+from tests.commands.conftest import make_config
+from tests.fakes import FakeClock, FakeTransport
+
+HALL, WORKSHOP = "!hall:test", "!workshop:test"
+MONDAY_NINE_PARIS = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # a scheduled run
+
+
+def config(**digest: object) -> Config:
+    return make_config("en").model_copy(
+        update={"digest": DigestConfig.model_validate({"schedule": "0 9 * * mon", **digest})}
+    )
+
+
+async def serve(database: Database, *rooms: str, since: datetime) -> None:
+    async with database.transaction() as tx:
+        for room in rooms:
+            await events.record_room_joined(tx, room, since)
+
+
+@pytest.fixture
+async def two_rooms(database: Database) -> Database:
+    await serve(database, HALL, WORKSHOP, since=MONDAY_NINE_PARIS - timedelta(days=20))
+    return database
+
+
+def posted_to(transport: FakeTransport, room: str) -> list[str]:
+    return [text.plain.splitlines()[0] for where, text in transport.posted if where == room]
+
+
+async def test_a_run_sends_each_room_its_digest_once_even_after_a_restart(
+    two_rooms: Database,
+) -> None:
+    clock, transport = FakeClock(MONDAY_NINE_PARIS), FakeTransport()
+    scheduler = Scheduler(config(), two_rooms, transport, clock)
+    await scheduler.send_digests()
+    await scheduler.send_digests()
+    restarted = Scheduler(config(), two_rooms, transport, clock)
+    await restarted.send_digests()
+    assert len(posted_to(transport, HALL)) == 1
+    assert len(posted_to(transport, WORKSHOP)) == 1
+    assert "late" not in transport.posted[0][1].plain
+
+
+async def test_runs_missed_while_down_are_sent_once_late_covering_them_all(
+    two_rooms: Database,
+) -> None:
+    clock, transport = FakeClock(MONDAY_NINE_PARIS), FakeTransport()
+    await Scheduler(config(), two_rooms, transport, clock).send_digests()
+    clock.advance(timedelta(days=21, hours=5))  # three runs missed, back on a Monday afternoon
+    for _ in range(2):  # a start-up, then another
+        await Scheduler(config(), two_rooms, transport, clock).send_digests()
+    [on_time, late] = [text.plain for room, text in transport.posted if room == HALL]
+    assert "late" not in on_time
+    assert "late" in late.lower()
+    async with two_rooms.transaction() as tx:
+        [(_, period_end)] = [
+            (row[0], row[1])
+            for row in await tx.fetch_all(
+                "SELECT room_id, period_end FROM digest_sent WHERE room_id = ? AND late = 1",
+                (HALL,),
+            )
+        ]
+    assert datetime.fromisoformat(period_end) == MONDAY_NINE_PARIS + timedelta(days=21)
+
+
+async def test_a_room_that_refuses_the_digest_stops_no_other_and_is_tried_again(
+    two_rooms: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock, transport = FakeClock(MONDAY_NINE_PARIS), FakeTransport()
+    transport.refuse_posts = {HALL}
+    scheduler = Scheduler(config(), two_rooms, transport, clock)
+    await scheduler.send_digests()
+    assert posted_to(transport, HALL) == []
+    assert len(posted_to(transport, WORKSHOP)) == 1
+    assert "could not send the digest to !hall:test" in caplog.text
+    transport.refuse_posts = set()
+    await scheduler.send_digests()
+    assert len(posted_to(transport, HALL)) == 1
+    assert len(posted_to(transport, WORKSHOP)) == 1
+
+
+async def test_a_room_served_after_the_last_run_waits_for_the_next(database: Database) -> None:
+    await serve(database, HALL, since=MONDAY_NINE_PARIS + timedelta(hours=1))
+    clock, transport = FakeClock(MONDAY_NINE_PARIS + timedelta(hours=2)), FakeTransport()
+    await Scheduler(config(), database, transport, clock).send_digests()
+    assert transport.posted == []
+    clock.advance(timedelta(days=7))
+    await Scheduler(config(), database, transport, clock).send_digests()
+    assert len(posted_to(transport, HALL)) == 1
+
+
+async def test_configured_digest_rooms_replace_the_served_ones(two_rooms: Database) -> None:
+    clock, transport = FakeClock(MONDAY_NINE_PARIS), FakeTransport()
+    await Scheduler(config(rooms=[WORKSHOP]), two_rooms, transport, clock).send_digests()
+    assert posted_to(transport, HALL) == []
+    assert len(posted_to(transport, WORKSHOP)) == 1
