@@ -22,7 +22,6 @@ import json
 import random
 import shutil
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -30,8 +29,18 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.latency import percentile
-from bench.ledger import DOMAINS, ROOM, SEED, config, pin_to_one_cpu, populate, size_mib, user_id
+from bench.ledger import (
+    DOMAINS,
+    ROOM,
+    SEED,
+    Timing,
+    config,
+    pin_to_one_cpu,
+    populate,
+    size_mib,
+    timing,
+    user_id,
+)
 from bench.matching import add_matches, peak_rss_mib
 from bot.config import Config
 from bot.digest import compose
@@ -155,13 +164,6 @@ async def size(database: Database, path: Path) -> Size:
 
 
 @dataclass(frozen=True)
-class Timing:
-    median_ms: float
-    p95_ms: float
-    count: int
-
-
-@dataclass(frozen=True)
 class Figures:
     size: Size
     timing: Timing
@@ -213,11 +215,7 @@ async def measure(directory: Path, repeat: int) -> dict[str, Figures]:
     return {
         name: Figures(
             sizes[name],
-            Timing(
-                statistics.median(seconds[name]) * 1000,
-                percentile(seconds[name], 95) * 1000,
-                len(seconds[name]),
-            ),
+            timing(seconds[name]),
             len(texts[name].plain.splitlines()),
         )
         for name in databases

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -171,7 +171,7 @@ def _waiting(t: Catalogue, waiting: Waiting, zone: ZoneInfo) -> Text:
         "skill": need.skill,
         "level": need.level,
         "ref": str(need.ref),
-        "since": _date(t, need.created_at.astimezone(zone).date(), with_year=True),
+        "since": t.day(need.created_at.astimezone(zone).date()),
     }
     if not waiting.helpers:
         return t("digest.waiting", **values)
@@ -231,22 +231,12 @@ def _title(t: Catalogue, period: Period, zone: ZoneInfo) -> Text:
     first = period.start.astimezone(zone).date()
     last = max(first, (period.end - timedelta(microseconds=1)).astimezone(zone).date())
     if first == last:
-        return t("digest.title_day", date=_date(t, last, with_year=True))
+        return t("digest.title_day", date=t.day(last))
     return t(
         "digest.title",
-        start=_date(t, first, with_year=first.year != last.year),
-        end=_date(t, last, with_year=True),
+        start=t.day(first, with_year=first.year != last.year),
+        end=t.day(last),
     )
-
-
-def _date(t: Catalogue, day: date, *, with_year: bool) -> Text:
-    values: dict[str, str | int | Text] = {
-        "day": t.raw("digest.first_day") if day.day == 1 else day.day,
-        "month": t.raw("digest.months").split()[day.month - 1],
-    }
-    if with_year:
-        return t("digest.date_year", year=day.year, **values)
-    return t("digest.date", **values)
 
 
 def _lines(parts: Iterable[Text]) -> Text:

@@ -11,13 +11,13 @@ from datetime import timedelta
 
 from bot.commands.dispatcher import Context
 from bot.commands.lookup import find_member
+from bot.commands.polls import weight_now
 from bot.commands.router import Answer, ArgReader, NotFound, Param, RestOfLine, Router, UsageError
 from bot.domain.contributions import NO_DOMAIN
 from bot.domain.ledger import format_minutes
-from bot.domain.weighting import WeightRule
 from bot.export import member_document, to_json
 from bot.i18n import Catalogue, Text
-from bot.store import contributions, listings, matches, members, personal, weights
+from bot.store import contributions, listings, matches, members, personal
 from bot.store.contributions import Contribution
 from bot.store.listings import Listing
 from bot.store.personal import Footprint
@@ -163,14 +163,7 @@ async def _matches(ctx: Context, user_id: str) -> list[Text]:
 
 async def _vote_weight(ctx: Context, user_id: str) -> Text:
     """The weight a poll opened now, without a domain, would freeze: what ``!weight`` says."""
-    explained = await weights.explain_member(
-        ctx.tx,
-        user_id,
-        ctx.config.contributions.confirmations_required,
-        None,
-        ctx.clock.now(),
-        WeightRule.from_config(ctx.config.polls),
-    )
+    explained = await weight_now(ctx, user_id, None)
     command = ctx.typed("weight")
     if user_id != ctx.message.sender:
         command = f"{command} {user_id}"  # a name might not be found; the id always is

@@ -429,7 +429,15 @@ async def _poll(ctx: Context, number: int) -> Poll:
 async def weight(ctx: Context, member_and_domain: str | None) -> Text:
     """A vote weight explained term by term, as it would be frozen in a poll opened now."""
     user_id, name, domain = _whose_weight(ctx, member_and_domain or "")
-    explained = await weights.explain_member(
+    explained = await weight_now(ctx, user_id, domain)
+    if name == user_id:
+        name = (await members.display_names(ctx.tx, [user_id])).get(user_id, user_id)
+    return explain_weight(ctx.t, ctx.config, name, explained)
+
+
+async def weight_now(ctx: Context, user_id: str, domain: str | None) -> WeightExplanation:
+    """The weight a poll opened now would freeze for the member, with its terms."""
+    return await weights.explain_member(
         ctx.tx,
         user_id,
         ctx.config.contributions.confirmations_required,
@@ -437,9 +445,6 @@ async def weight(ctx: Context, member_and_domain: str | None) -> Text:
         ctx.clock.now(),
         WeightRule.from_config(ctx.config.polls),
     )
-    if name == user_id:
-        name = (await members.display_names(ctx.tx, [user_id])).get(user_id, user_id)
-    return explain_weight(ctx.t, ctx.config, name, explained)
 
 
 def _whose_weight(ctx: Context, typed: str) -> tuple[str, str, str | None]:

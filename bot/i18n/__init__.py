@@ -10,7 +10,7 @@ import html
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import contributions, core, digest, ledger, matching, personal, polls
@@ -101,48 +101,25 @@ class Catalogue:
             written = written.rstrip("0").rstrip(".")
         return written.replace(".", ",") if self.language == "fr" else written
 
+    def day(self, day: date, *, with_year: bool = True) -> Text:
+        """A calendar day as this language writes it: ``1er décembre 2026``."""
+        values: dict[str, str | int | Text] = {
+            "day": self.raw("date.first_day") if day.day == 1 else day.day,
+            "month": self.raw("date.months").split()[day.month - 1],
+        }
+        if with_year:
+            return self("date.day_year", year=day.year, **values)
+        return self("date.day", **values)
+
     def moment(self, when: datetime, zone: ZoneInfo) -> str:
-        """A day and time in the community's time zone: ``mardi 1 décembre, 18:00``."""
+        """A day and time in the community's time zone: ``mardi 1er décembre 2026, 18:00``."""
         local = when.astimezone(zone)
-        day = _DAYS[self.language][local.weekday()]
-        month = _MONTHS[self.language][local.month - 1]
-        return f"{day} {local.day} {month} {local.year}, {local:%H:%M}"
-
-
-_DAYS: Mapping[Language, tuple[str, ...]] = {
-    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-_MONTHS: Mapping[Language, tuple[str, ...]] = {
-    "fr": (
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
+        return self(
+            "date.moment",
+            weekday=self.raw("date.weekdays").split()[local.weekday()],
+            day=self.day(local.date()),
+            time=f"{local:%H:%M}",
+        ).plain
 
 
 def _html_value(value: str | int | Text) -> str:

@@ -91,4 +91,17 @@ MESSAGES: Messages = {
         "fr": "Vous envoyez des commandes plus vite que je ne peux les traiter, {name}. Je vous répondrai de nouveau dans {seconds} s environ.",
         "en": "You are sending commands faster than I can take them, {name}. I will answer you again in about {seconds} s.",
     },
+    # --- dates, in the community's time zone ------------------------------------------------
+    "date.months": {
+        "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+        "en": "January February March April May June July August September October November December",
+    },
+    "date.weekdays": {
+        "fr": "lundi mardi mercredi jeudi vendredi samedi dimanche",
+        "en": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
+    },
+    "date.first_day": {"fr": "1er", "en": "1"},
+    "date.day": {"fr": "{day} {month}", "en": "{day} {month}"},
+    "date.day_year": {"fr": "{day} {month} {year}", "en": "{day} {month} {year}"},
+    "date.moment": {"fr": "{weekday} {day}, {time}", "en": "{weekday} {day}, {time}"},
 }

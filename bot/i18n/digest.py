@@ -13,14 +13,6 @@ MESSAGES: Messages = {
         "fr": "Je ne sais pas faire <code>{given}</code> avec le bilan.",
         "en": "I do not know how to <code>{given}</code> the digest.",
     },
-    # --- dates ---------------------------------------------------------------------------------
-    "digest.months": {
-        "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-        "en": "January February March April May June July August September October November December",
-    },
-    "digest.first_day": {"fr": "1er", "en": "1"},
-    "digest.date": {"fr": "{day} {month}", "en": "{day} {month}"},
-    "digest.date_year": {"fr": "{day} {month} {year}", "en": "{day} {month} {year}"},
     # --- the frame ----------------------------------------------------------------------------
     "digest.title": {
         "fr": "<h4>Bilan de la communauté, du {start} au {end}</h4>",
