@@ -299,7 +299,7 @@ class RecordingTransport:
     async def poll_history(self, room_id: str, start_event: str) -> PollHistory | None:
         raise NotImplementedError("no ledger command reads a poll")
 
-    async def post(self, room_id: str, text: Text) -> str:
+    async def post(self, room_id: str, text: Text, txn_id: str) -> str:
         raise NotImplementedError("no ledger command posts a digest")
 
 

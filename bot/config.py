@@ -151,6 +151,14 @@ class DigestConfig(Section):
     timezone: str = "Europe/Paris"
     rooms: list[str] = []
 
+    @field_validator("rooms")
+    @classmethod
+    def _room_ids(cls, rooms: list[str]) -> list[str]:
+        for room in rooms:
+            if not (room.startswith("!") and ":" in room):
+                raise ValueError(f"{room!r} is not a room id such as !abc:example.org")
+        return rooms
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, name: str) -> str:

@@ -101,8 +101,11 @@ class Transport(Protocol):
         """Open a new private room with these members, post ``text`` in it; its room id."""
         ...
 
-    async def post(self, room_id: str, text: Text) -> str:
-        """A notice of the bot's own, not a reply (the weekly digest); its event id."""
+    async def post(self, room_id: str, text: Text, txn_id: str) -> str:
+        """A notice of the bot's own, not a reply (the weekly digest); its event id.
+
+        Posting twice with one ``txn_id`` makes one message: the homeserver remembers it.
+        """
         ...
 
     async def send_poll(

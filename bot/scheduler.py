@@ -6,6 +6,7 @@ database, so work missed while the bot was down is done once at start-up.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -15,12 +16,12 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
+from bot import polls as lifecycle
 from bot.clock import Clock
-from bot.commands import polls as poll_commands
 from bot.config import Config
 from bot.digest import compose
 from bot.domain.schedule import digest_trigger, due
-from bot.i18n import Catalogue
+from bot.i18n import Catalogue, Text
 from bot.messages import Transport
 from bot.store import digest, events, polls
 from bot.store.database import Database
@@ -71,7 +72,18 @@ class Scheduler:
             self._jobs.shutdown(wait=False)
 
     async def send_digests(self) -> None:
-        """Each digest room gets the digest it is owed, once; one failing room stops no other."""
+        """Each digest room gets the digest it is owed, once; one failing room stops no other.
+
+        A digest claimed but not known to be sent (the bot stopped in between) is sent again
+        with the same transaction id: the homeserver makes one message of the two.
+        """
+        async with self._database.transaction() as tx:
+            cut_short = await digest.unsent(tx)
+        for unsent in cut_short:
+            try:
+                await self._post_digest(unsent.room_id, unsent.period_end, unsent.text)
+            except Exception:
+                log.exception("could not send the digest to %s", unsent.room_id)
         for room_id in await self._digest_rooms():
             try:
                 await self._send_digest(room_id)
@@ -79,30 +91,39 @@ class Scheduler:
                 log.exception("could not send the digest to %s", room_id)
 
     async def _digest_rooms(self) -> list[str]:
-        if self._config.digest.rooms:
-            return list(self._config.digest.rooms)
         async with self._database.transaction() as tx:
-            return await events.served_rooms(tx)
+            served = await events.served_rooms(tx)
+        if not self._config.digest.rooms:
+            return served
+        for room_id in set(self._config.digest.rooms) - set(served):
+            log.warning("digest room %s is not a room the bot serves: no digest there", room_id)
+        return [room_id for room_id in self._config.digest.rooms if room_id in served]
 
     async def _send_digest(self, room_id: str) -> None:
         """Recorded before it is sent, so a restart never sends it twice; released if the
         room refuses it, so the next run tries again."""
         now = self._clock.now()
         async with self._database.transaction() as tx:
-            since = await events.room_joined_at(tx, room_id) or now
+            since = await events.room_joined_at(tx, room_id) or now  # served: never None
             owed = due(self._digest_schedule, await digest.last_sent(tx, room_id), now, since)
             if owed is None or not await digest.claim(tx, room_id, owed.period.end, now, owed.late):
                 return
             text = await compose(tx, self._config, owed.period, late=owed.late)
+            await digest.set_text(tx, room_id, owed.period.end, text)
+        await self._post_digest(room_id, owed.period.end, text)
+        log.info("digest sent to %s%s", room_id, " (late)" if owed.late else "")
+
+    async def _post_digest(self, room_id: str, period_end: datetime, text: Text) -> None:
+        """Send a claimed digest; a room that refuses it gives the claim back for next time."""
+        key = hashlib.sha256(f"{room_id} {period_end.isoformat()}".encode()).hexdigest()[:32]
         try:
-            event_id = await self._transport.post(room_id, text)
+            event_id = await self._transport.post(room_id, text, txn_id=f"compagnon-digest-{key}")
         except Exception:
             async with self._database.transaction() as tx:
-                await digest.release(tx, room_id, owed.period.end)
+                await digest.release(tx, room_id, period_end)
             raise
         async with self._database.transaction() as tx:
-            await digest.set_event(tx, room_id, owed.period.end, event_id)
-        log.info("digest sent to %s%s", room_id, " (late)" if owed.late else "")
+            await digest.set_event(tx, room_id, period_end, event_id)
 
     def close_poll_at(self, poll_id: int, when: datetime) -> None:
         self._jobs.add_job(
@@ -116,7 +137,7 @@ class Scheduler:
         )
 
     async def close_poll(self, poll_id: int) -> None:
-        await poll_commands.close_poll(
+        await lifecycle.close_poll(
             self._database, self._transport, self._config, self._clock, self._t, poll_id
         )
 
@@ -131,9 +152,9 @@ class Scheduler:
         """Post the polls the bot promised but had not posted, bring open polls' votes up to
         date, close those past their deadline, and finish closings a stop interrupted."""
         for poll in self._unposted:
-            await poll_commands.publish(self._database, self._transport, poll)
+            await lifecycle.publish(self._database, self._transport, poll)
         for poll in self._unannounced:
-            await poll_commands.announce_result(
+            await lifecycle.announce_result(
                 self._database, self._transport, self._config, self._t, poll
             )
         self._unposted, self._unannounced = [], []
@@ -143,13 +164,20 @@ class Scheduler:
         for poll in still_open:
             if poll.start_event is None:
                 continue  # a command is posting it right now
-            if poll.closes_at <= now:
-                await self.close_poll(poll.id)
-                continue
-            history = await self._transport.poll_history(poll.room_id, poll.start_event)
-            if history is not None:
-                async with self._database.transaction() as tx:
-                    await poll_commands.reconcile(tx, poll, history)
+            try:
+                await self._catch_up(poll, now)
+            except Exception:  # one poll's trouble must not keep the bot from starting
+                log.exception("could not catch up on %s in %s", poll.ref, poll.room_id)
+
+    async def _catch_up(self, poll: Poll, now: datetime) -> None:
+        assert poll.start_event is not None
+        if poll.closes_at <= now:
+            await self.close_poll(poll.id)
+            return
+        history = await self._transport.poll_history(poll.room_id, poll.start_event)
+        if history is not None:
+            async with self._database.transaction() as tx:
+                await lifecycle.reconcile(tx, poll, history)
 
 
 def _logged(what: str, job: Callable[P, Awaitable[None]]) -> Callable[P, Awaitable[None]]:

@@ -81,6 +81,7 @@ class FakeTransport:
         self.history_unreadable = False
         self.refuse_polls = False
         self.refuse_posts: set[str] = set()  # rooms where the bot may not post
+        self._transactions: dict[str, str] = {}
         self._ids = itertools.count(1)
 
     async def send_reply(self, reply: Reply) -> str:
@@ -105,11 +106,14 @@ class FakeTransport:
         self.rooms.append(room)
         return room.room_id
 
-    async def post(self, room_id: str, text: Text) -> str:
+    async def post(self, room_id: str, text: Text, txn_id: str) -> str:
+        """As a homeserver does, a transaction id seen before gives the same event again."""
         if room_id in self.refuse_posts:
             raise PermissionError(f"the bot may not post in {room_id}")
-        self.posted.append((room_id, text))
-        return f"$notice{next(self._ids)}"
+        if txn_id not in self._transactions:
+            self.posted.append((room_id, text))
+            self._transactions[txn_id] = f"$notice{next(self._ids)}"
+        return self._transactions[txn_id]
 
     async def send_poll(
         self,

@@ -349,3 +349,11 @@ def test_check_config_refuses_a_missing_file(
     captured = capsys.readouterr()
     assert "no such file" in captured.err
     assert "Traceback" not in captured.err
+
+
+def test_digest_rooms_are_room_ids() -> None:
+    message = error_of(f'{MINIMAL}\n[digest]\nrooms = ["#hall:example.org"]\n')
+    assert "'#hall:example.org' is not a room id such as !abc:example.org" in message
+    assert parse(f'{MINIMAL}\n[digest]\nrooms = ["!hall:example.org"]\n').digest.rooms == [
+        "!hall:example.org"
+    ]

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 
 from bot.__main__ import main
+from bot.domain.tally import FinalResult
 from bot.export import CSV_COLUMNS
 from bot.store import contributions, listings, members, personal, polls, skills
 from bot.store.database import Database, Transaction
-from bot.store.polls import FinalResult, NewPoll
+from bot.store.polls import NewPoll
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 ROOM = "!room:test"

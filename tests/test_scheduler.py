@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import Config, DigestConfig
+from bot.i18n import Text
 from bot.scheduler import Scheduler
-from bot.store import events
+from bot.store import digest, events
 from bot.store.database import Database
 from tests.commands.conftest import make_config
 from tests.fakes import FakeClock, FakeTransport
@@ -106,3 +107,34 @@ async def test_configured_digest_rooms_replace_the_served_ones(two_rooms: Databa
     await Scheduler(config(rooms=[WORKSHOP]), two_rooms, transport, clock).send_digests()
     assert posted_to(transport, HALL) == []
     assert len(posted_to(transport, WORKSHOP)) == 1
+
+
+async def test_a_digest_cut_short_by_a_stop_is_sent_once_at_start_up(two_rooms: Database) -> None:
+    clock, transport = FakeClock(MONDAY_NINE_PARIS), FakeTransport()
+    async with two_rooms.transaction() as tx:  # a stop between claiming and sending
+        assert await digest.claim(tx, HALL, MONDAY_NINE_PARIS, clock.now(), late=False)
+        await digest.set_text(tx, HALL, MONDAY_NINE_PARIS, Text("Community digest, cut", "x"))
+    await Scheduler(config(), two_rooms, transport, clock).send_digests()
+    await Scheduler(config(), two_rooms, transport, clock).send_digests()
+    assert posted_to(transport, HALL) == ["Community digest, cut"]
+    assert len(posted_to(transport, WORKSHOP)) == 1
+
+
+async def test_a_digest_sent_but_not_noted_is_not_sent_twice(two_rooms: Database) -> None:
+    clock, transport = FakeClock(MONDAY_NINE_PARIS), FakeTransport()
+    await Scheduler(config(), two_rooms, transport, clock).send_digests()
+    async with two_rooms.transaction() as tx:  # as if the stop came before the note
+        await tx.execute("UPDATE digest_sent SET event_id = NULL")
+    await Scheduler(config(), two_rooms, transport, clock).send_digests()
+    assert len(posted_to(transport, HALL)) == 1
+    assert len(posted_to(transport, WORKSHOP)) == 1
+
+
+async def test_a_digest_room_the_bot_does_not_serve_is_reported(
+    two_rooms: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock, transport = FakeClock(MONDAY_NINE_PARIS), FakeTransport()
+    rooms = ["!elsewhere:test", HALL]
+    await Scheduler(config(rooms=rooms), two_rooms, transport, clock).send_digests()
+    assert "digest room !elsewhere:test is not a room the bot serves" in caplog.text
+    assert len(posted_to(transport, HALL)) == 1

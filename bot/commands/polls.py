@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
+from bot import polls as lifecycle
 from bot.commands.dispatcher import Context
 from bot.commands.lookup import expect_ref, find_member
 from bot.commands.router import (
@@ -33,13 +33,12 @@ from bot.domain.contributions import match_domain
 from bot.domain.durations import parse_duration
 from bot.domain.ledger import RefKind
 from bot.domain.skills import normalise
-from bot.domain.tally import Tally, ballots, tally
+from bot.domain.tally import FinalResult
 from bot.domain.weighting import WeightExplanation, WeightRule
 from bot.i18n import Catalogue, Text
-from bot.messages import IncomingPollResponse, IncomingRedaction, PollHistory, Reply, Transport
+from bot.messages import IncomingPollResponse, IncomingRedaction
 from bot.store import members, polls, weights
-from bot.store.database import Database, Transaction
-from bot.store.polls import FinalResult, NewPoll, Poll
+from bot.store.polls import NewPoll, Poll
 
 log = logging.getLogger(__name__)
 router = Router()
@@ -71,6 +70,7 @@ _VERBS = {  # as normalised: plurals and accents aside
 _NO_VOTE = {"none", "aucun", "aucune", "rien", "-", "0"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^(\d{1,2})[:h](\d{2})$")
+_NUMBER = re.compile(r"[0-9]{1,3}")  # not str.isdigit: "²" is a digit to it
 
 
 # --- reading !poll ------------------------------------------------------------------------
@@ -155,9 +155,12 @@ def closing_time(typed: str | None, now: datetime, config: Config) -> datetime:
             raise UsageError("polls.bad_closes", given=typed) from None
     else:
         try:
-            when = now + parse_duration(typed)
-        except ValueError:
+            duration = parse_duration(typed)
+        except (ValueError, OverflowError):
             raise UsageError("polls.bad_closes", given=typed) from None
+        if duration > LONGEST_POLL:
+            raise UsageError("polls.closes_too_far", given=typed)
+        when = now + duration
     if when <= now:
         raise UsageError("polls.closes_in_past", given=typed)
     if when - now > LONGEST_POLL:
@@ -208,13 +211,16 @@ class PollText(Param):
     ),
 )
 async def poll(ctx: Context, poll: str) -> Text | Answer:
+    """A poll always has ``|`` between its answers; ``results p2`` and ``close p2`` never do
+    (so a question may well start with "Close")."""
     first, _, rest = poll.strip().partition(" ")
-    verb = None if first.startswith("-") else _VERBS.get(normalise(first))
-    if verb is not None and rest.strip():
-        ref = expect_ref(rest.strip(), RefKind.POLL)
-        found = await _poll(ctx, ref.number)
-        return await (_results(ctx, found) if verb == "results" else _close(ctx, found))
-    return await _open(ctx, read_request(poll))
+    verb = _VERBS.get(normalise(first))
+    if verb is None or "|" in poll:
+        return await _open(ctx, read_request(poll))
+    if not rest.strip():
+        raise UsageError("polls.missing_ref", verb=first)
+    found = await _poll(ctx, expect_ref(rest.strip(), RefKind.POLL).number)
+    return await (_results(ctx, found) if verb == "results" else _close(ctx, found))
 
 
 async def _open(ctx: Context, request: PollRequest) -> Answer:
@@ -273,7 +279,7 @@ async def _open(ctx: Context, request: PollRequest) -> Answer:
     transport, database, agenda, t = ctx.transport, ctx.database, ctx.agenda, ctx.t
 
     async def post_poll() -> Text | None:
-        if await publish(database, transport, opened):
+        if await lifecycle.publish(database, transport, opened):
             agenda.close_poll_at(opened.id, opened.closes_at)
             return None
         return t("polls.not_posted", ref=str(opened.ref))
@@ -304,22 +310,6 @@ def _how_weighed(t: Catalogue, config: Config, poll: Poll, weight_command: str) 
     )
 
 
-async def publish(database: Database, transport: Transport, poll: Poll) -> bool:
-    """Post the native poll and note its event; a poll that cannot be posted is dropped."""
-    try:
-        event_id = await transport.send_poll(
-            poll.room_id, poll.question, poll.answers, poll.max_selections, not poll.secret
-        )
-    except Exception:
-        log.exception("could not post %s in %s", poll.ref, poll.room_id)
-        async with database.transaction() as tx:
-            await polls.withdraw_unpublished(tx, poll.id)
-        return False
-    async with database.transaction() as tx:
-        await polls.set_start_event(tx, poll.id, event_id)
-    return True
-
-
 @router.command(
     "vote",
     alias="voter",
@@ -331,7 +321,7 @@ async def vote(ctx: Context, poll_ref: str, choices: str) -> Text:
     found = await _poll(ctx, expect_ref(poll_ref, RefKind.POLL).number)
     if found.room_id != ctx.message.room_id:
         raise Denied("polls.vote_elsewhere", ref=str(found.ref))
-    if not found.is_open or ctx.message.sent_at >= found.closes_at:
+    if not found.is_open or ctx.message.sent_at > found.closes_at:  # as clicks are counted
         raise Denied("polls.already_closed", ref=str(found.ref), results=_command(ctx, found))
     chosen = _read_choices(choices, found)
     await polls.record_response(
@@ -367,7 +357,7 @@ def _read_choices(typed: str, poll: Poll) -> tuple[str, ...]:
     if normalise(typed) in _NO_VOTE or typed.strip() in _NO_VOTE:
         return ()
     words = [word for word in re.split(r"[\s,;]+", typed.strip()) if word]
-    if not words or not all(word.isdigit() for word in words):
+    if not words or not all(_NUMBER.fullmatch(word) for word in words):
         raise UsageError("polls.bad_choice", given=typed, most=len(poll.answers))
     numbers = list(dict.fromkeys(int(word) for word in words))
     wrong = next((n for n in numbers if not 1 <= n <= len(poll.answers)), None)
@@ -382,8 +372,8 @@ async def _results(ctx: Context, found: Poll) -> Text:
     """A closed poll's result is the one announced; while open, nothing after the deadline
     counts, even before the bot got round to closing."""
     if found.result is not None:
-        return render_result(ctx.t, ctx.config, found, found.result)
-    counted = await current_tally(ctx.tx, found, found.closes_at)
+        return lifecycle.render_result(ctx.t, ctx.config, found, found.result)
+    counted = await lifecycle.current_tally(ctx.tx, found, found.closes_at)
     if found.secret and found.is_open:
         return ctx.t(
             "polls.results_hidden",
@@ -391,7 +381,7 @@ async def _results(ctx: Context, found: Poll) -> Text:
             voters=counted.voters,
             closes=ctx.t.moment(found.closes_at, ZoneInfo(ctx.config.digest.timezone)),
         )
-    return render_result(ctx.t, ctx.config, found, FinalResult.of(counted))
+    return lifecycle.render_result(ctx.t, ctx.config, found, FinalResult.of(counted))
 
 
 async def _close(ctx: Context, found: Poll) -> Answer:
@@ -403,7 +393,7 @@ async def _close(ctx: Context, found: Poll) -> Answer:
     t = ctx.t
 
     async def close_now() -> Text | None:
-        await close_poll(database, transport, config, clock, t, found.id)
+        await lifecycle.close_poll(database, transport, config, clock, t, found.id)
         return None
 
     return Answer(ctx.t("polls.closing", ref=str(found.ref)), follow_up=close_now)
@@ -506,126 +496,10 @@ async def keep_response(ctx: EventContext, response: IncomingPollResponse) -> No
     found = await polls.by_start_event(ctx.tx, response.poll_event)
     if found is None or found.room_id != response.room_id:
         return  # a poll another client or bot started: not ours to count
-    await keep(ctx.tx, found, response)
-
-
-async def keep(tx: Transaction, found: Poll, response: IncomingPollResponse) -> None:
-    await polls.record_response(
-        tx, found.id, response.event_id, response.sender, response.answers, response.sent_at
-    )
-
-
-async def reconcile(tx: Transaction, found: Poll, history: PollHistory) -> None:
-    """Bring the poll's responses in line with the homeserver's list: clicks made while the
-    bot was away are added, clicks taken back meanwhile (no longer listed) are withdrawn."""
-    for response in history.responses:
-        await keep(tx, found, response)
-    await polls.withdraw_unlisted_clicks(tx, found.id, sorted(history.listed))
+    await lifecycle.keep(ctx.tx, found, response)
 
 
 @router.on_redaction
 async def forget_response(ctx: EventContext, redaction: IncomingRedaction) -> None:
     """An unclicked vote: the voter's previous response counts again."""
     await polls.redact_response(ctx.tx, redaction.redacts)
-
-
-# --- counting and closing -----------------------------------------------------------------
-
-
-async def current_tally(tx: Transaction, found: Poll, until: datetime) -> Tally:
-    latest = await polls.latest_responses(tx, found.id, until)
-    counted = ballots(latest, found.answer_ids, found.max_selections, until)
-    frozen = {} if found.equal else await polls.frozen_weights(tx, found.id)
-    return tally(counted, found.answer_ids, frozen)
-
-
-def render_result(t: Catalogue, config: Config, found: Poll, result: FinalResult) -> Text:
-    """Weighted totals beside the head count, each answer's share; the leaders in bold."""
-    best = max(result.answer_weights, default=0.0)
-    lines = [
-        t(
-            "polls.result_title" if found.is_open else "polls.final_title",
-            ref=str(found.ref),
-            question=found.question,
-        )
-    ]
-    for number, (answer, voters, weighed) in enumerate(
-        zip(found.answers, result.answer_voters, result.answer_weights, strict=True), 1
-    ):
-        share = 100 * weighed / result.total_weight if result.total_weight else 0.0
-        key = "polls.result_leader" if weighed == best and best > 0 else "polls.result_line"
-        lines.append(
-            t(
-                key,
-                number=number,
-                answer=answer,
-                share=t.number(share, 0),
-                weight=t.number(weighed),
-                voters=voters,
-            )
-        )
-    lines.append(
-        t(
-            "polls.result_equal" if found.equal else "polls.result_totals",
-            voters=result.voters,
-            weight=t.number(result.total_weight),
-        )
-    )
-    if found.is_open:
-        lines.append(
-            t(
-                "polls.result_open",
-                closes=t.moment(found.closes_at, ZoneInfo(config.digest.timezone)),
-            )
-        )
-    return Text.join(lines)
-
-
-async def close_poll(
-    database: Database,
-    transport: Transport,
-    config: Config,
-    clock: Clock,
-    t: Catalogue,
-    poll_id: int,
-) -> None:
-    """Count every response the homeserver holds, close once, end the native poll, post the result.
-
-    Responses after the deadline do not count, even when the bot closes late (it was down).
-    """
-    async with database.transaction() as tx:
-        found = await polls.get(tx, poll_id)
-    if found is None or not found.is_open or found.start_event is None:
-        return
-    history = await transport.poll_history(found.room_id, found.start_event)
-    if history is None:
-        log.warning("closing %s with the responses already seen", found.ref)
-    until = min(clock.now(), found.closes_at)
-    async with database.transaction() as tx:
-        if history is not None:
-            await reconcile(tx, found, history)
-        result = FinalResult.of(await current_tally(tx, found, until))
-        if not await polls.close(tx, found.id, until, result):
-            return  # closed meanwhile by someone else (the scheduler, a moderator)
-        closed = await polls.get(tx, found.id)
-    assert closed is not None
-    await announce_result(database, transport, config, t, closed)
-
-
-async def announce_result(
-    database: Database, transport: Transport, config: Config, t: Catalogue, closed: Poll
-) -> None:
-    """The end event clients need, and the weighted result in the poll's thread."""
-    assert closed.start_event is not None
-    assert closed.result is not None
-    text = render_result(t, config, closed, closed.result)
-    try:
-        end_event = await transport.end_poll(closed.room_id, closed.start_event, text.plain)
-    except Exception:
-        log.exception("could not end %s in %s", closed.ref, closed.room_id)
-        return
-    async with database.transaction() as tx:
-        await polls.set_end_event(tx, closed.id, end_event)
-    await transport.send_reply(
-        Reply(closed.room_id, text, closed.start_event, thread_root=closed.start_event)
-    )

@@ -17,6 +17,7 @@ from typing import Generic, TypeVar
 from bot.domain.ledger import Ref, RefKind
 from bot.domain.matching import History, Need, Offer, Weights, assign, best_for_need
 from bot.domain.schedule import Period
+from bot.domain.tally import FinalResult
 
 T = TypeVar("T")
 
@@ -92,27 +93,12 @@ class Thanks:
 
 
 @dataclass(frozen=True)
-class AnswerTally:
-    voters: int
-    weight: float
-
-
-@dataclass(frozen=True)
-class PollTally:
-    """``poll.result`` as written at the close, its answers in the poll's order."""
-
-    voters: int
-    total_weight: float
-    answers: tuple[AnswerTally, ...]
-
-
-@dataclass(frozen=True)
 class ClosedPoll:
     ref: Ref
     question: str
     answers: tuple[str, ...]
     equal: bool  # one member, one vote
-    tally: PollTally | None
+    result: FinalResult | None  # as counted at the close
 
 
 @dataclass(frozen=True)
@@ -274,19 +260,21 @@ def assemble(news: News, weights: Weights, cap: int = CAP) -> Digest:
 
 def outcome(poll: ClosedPoll) -> Outcome:
     """The leading answers: by weight, or by head count when it is one member, one vote."""
-    tally = poll.tally
-    if tally is None or not tally.voters:
+    result = poll.result
+    if result is None or not result.voters:
         return Outcome(poll.ref, poll.question, (), 0, 0, None)
-    scores = [answer.voters if poll.equal else answer.weight for answer in tally.answers]
-    best = max(scores)
-    leading = [index for index, score in enumerate(scores) if score == best and score > 0]
+    leading = result.leading(by_heads=poll.equal)
+    first = leading[0] if leading else None
+    share = None
+    if first is not None and not poll.equal and result.total_weight:
+        share = result.answer_weights[first] / result.total_weight
     return Outcome(
         ref=poll.ref,
         question=poll.question,
         leading=tuple(poll.answers[index] for index in leading),
-        voters=tally.voters,
-        votes=tally.answers[leading[0]].voters if leading else 0,
-        share=None if poll.equal or not tally.total_weight else best / tally.total_weight,
+        voters=result.voters,
+        votes=0 if first is None else result.answer_voters[first],
+        share=share,
     )
 
 

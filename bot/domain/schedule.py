@@ -3,8 +3,10 @@ between its runs.
 
 Two departures from APScheduler 3's own reading, so that moderators get what crontab taught
 them: weekday numbers count from Sunday (0 or 7), as in crontab, not from Monday; and in the
-hour repeated when the clocks go back, a run happens once, not twice. Nothing here reads the
-clock: the time is always an argument, so tests move it instead of sleeping.
+hour repeated when the clocks go back, a run happens once, not twice. One difference from
+crontab stays, APScheduler's: with both a day of the month and a weekday, both must match
+(crontab runs when either does). Nothing here reads the clock: the time is always an
+argument, so tests move it instead of sleeping.
 """
 
 from __future__ import annotations

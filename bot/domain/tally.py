@@ -5,8 +5,9 @@ response on or before the close counts, by server timestamp (ties broken by even
 that the order events arrive in never changes the result); a redacted response is as if
 never sent, so the one before it counts again. The latest response is spoiled, and the
 voter has no vote, when it has no answers list, an empty one (which is how a member takes
-their vote back) or names an answer the poll does not have. Repeated answers count once;
-answers beyond the poll's ``max_selections`` are dropped.
+their vote back) or names an answer the poll does not have. Answers beyond the poll's
+``max_selections`` are dropped, as sent (the MSC cuts before anything else), then a repeated
+answer counts once.
 
 A voter's whole weight goes to each answer they chose: with several selections, an answer's
 weight says how much of the room supports it, not a share of a budget.
@@ -14,6 +15,7 @@ weight says how much of the room supports it, not a share of a budget.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -66,7 +68,7 @@ def _selection(
     """The answers a response counts for; empty when it is spoiled or takes the vote back."""
     if not answers or not all(isinstance(each, str) and each in known for each in answers):
         return ()
-    return tuple(dict.fromkeys(answers))[:max_selections]
+    return tuple(dict.fromkeys(answers[:max_selections]))
 
 
 @dataclass(frozen=True)
@@ -82,14 +84,6 @@ class Tally:
     answers: tuple[AnswerTotal, ...]  # in the poll's order
     voters: int
     total_weight: float  # of the voters, each counted once however many answers they chose
-
-    @property
-    def leaders(self) -> tuple[str, ...]:
-        """The answers with the greatest weight, ties all kept; none when nobody voted."""
-        if not self.voters or not self.answers:
-            return ()
-        best = max(each.weight for each in self.answers)
-        return tuple(each.answer_id for each in self.answers if each.weight == best)
 
 
 def tally(
@@ -128,3 +122,48 @@ def tally(
             )
         )
     return Tally(answers=tuple(totals), voters=len(counted), total_weight=total)
+
+
+@dataclass(frozen=True)
+class FinalResult:
+    """The count kept when a poll closes: what every later reader shows, never counted again."""
+
+    voters: int
+    total_weight: float
+    answer_voters: tuple[int, ...]
+    answer_weights: tuple[float, ...]
+
+    @classmethod
+    def of(cls, tally: Tally) -> FinalResult:
+        return cls(
+            tally.voters,
+            tally.total_weight,
+            tuple(each.voters for each in tally.answers),
+            tuple(each.weight for each in tally.answers),
+        )
+
+    def leading(self, *, by_heads: bool) -> tuple[int, ...]:
+        """Positions of the answers with the greatest weight (head count for one member, one
+        vote), ties all kept; none when nobody voted."""
+        scores = self.answer_voters if by_heads else self.answer_weights
+        best = max(scores, default=0)
+        return tuple(index for index, score in enumerate(scores) if score == best and score > 0)
+
+    def to_json(self) -> str:
+        answers = [
+            {"voters": voters, "weight": weight}
+            for voters, weight in zip(self.answer_voters, self.answer_weights, strict=True)
+        ]
+        return json.dumps(
+            {"voters": self.voters, "total_weight": self.total_weight, "answers": answers}
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> FinalResult:
+        data = json.loads(text)
+        return cls(
+            data["voters"],
+            data["total_weight"],
+            tuple(each["voters"] for each in data["answers"]),
+            tuple(each["weight"] for each in data["answers"]),
+        )

@@ -153,8 +153,12 @@ MESSAGES: Messages = {
         "en": "• mentorship matches you were part of: {count} (the other person keeps their record)",
     },
     "personal.item_polls_voted": {
-        "fr": "• sondages où vous avez voté : {count} (vos votes restent comptés, anonymement)",
-        "en": "• polls you voted in: {count} (your votes stay counted, anonymously)",
+        "fr": "• sondages clos où vous avez voté : {count} (vos votes restent comptés, anonymement)",
+        "en": "• closed polls you voted in: {count} (your votes stay counted, anonymously)",
+    },
+    "personal.item_open_votes": {
+        "fr": "• vos votes dans les sondages encore ouverts : {count} (retirés ; vous pourrez voter à nouveau)",
+        "en": "• your votes in polls still open: {count} (taken back; you may vote again)",
     },
     "personal.item_polls_opened": {
         "fr": "• sondages que vous avez ouverts : {count} (ils restent au salon, sans leur auteur·ice)",

@@ -24,7 +24,7 @@ MESSAGES: Messages = {
     "param.poll_ref": {"fr": "sondage", "en": "poll"},
     "param.choices": {"fr": "réponses", "en": "answers"},
     "param.member_and_domain": {"fr": "membre] [domaine", "en": "member] [domain"},
-    "polls.verb.results": {"fr": "resultats", "en": "results"},
+    "polls.verb.results": {"fr": "résultats", "en": "results"},
     "polls.verb.close": {"fr": "fermer", "en": "close"},
     # --- reading !poll --------------------------------------------------------------------
     "polls.unknown_option": {
@@ -34,6 +34,10 @@ MESSAGES: Messages = {
     "polls.option_needs_value": {
         "fr": "L'option <code>{option}</code> attend une valeur juste après elle.",
         "en": "The option <code>{option}</code> needs a value right after it.",
+    },
+    "polls.missing_ref": {
+        "fr": "<code>{verb}</code> de quel sondage ? Donnez sa référence, comme <code>p2</code>.",
+        "en": "<code>{verb}</code> which poll? Give its reference, like <code>p2</code>.",
     },
     "polls.missing_question": {
         "fr": "Il manque la question, puis les réponses séparées par <code>|</code>.",
@@ -81,7 +85,7 @@ MESSAGES: Messages = {
         "en": "Poll <b>{ref}</b> is open: “{question}”. Vote on the poll below, or <code>{vote}</code>. Closes: {closes}.",
     },
     "polls.weights_rule": {
-        "fr": "Poids : 1 + {a}·log₂(1 + H){domain_term}, {most} au plus ; H = heures de contributions confirmées, comptées de moitié tous les {half_life} jours. Figés à l'ouverture ; <code>{weight}</code> explique le vôtre.",
+        "fr": "Poids : 1 + {a}·log₂(1 + H){domain_term}, {most} au plus ; H = heures de contributions confirmées, divisées par deux tous les {half_life} jours. Figés à l'ouverture ; <code>{weight}</code> explique le vôtre.",
         "en": "Weights: 1 + {a}·log₂(1 + H){domain_term}, {most} at most; H = hours of confirmed contributions, halved every {half_life} days. Frozen now; <code>{weight}</code> explains yours.",
     },
     "polls.weights_domain_term": {
@@ -160,8 +164,8 @@ MESSAGES: Messages = {
         "en": "<b>{number}. {answer}: {share}%</b> — weight {weight}, {voters} vote(s)",
     },
     "polls.result_totals": {
-        "fr": "{voters} votant·es, poids total {weight} ; les pourcentages sont des parts du poids.",
-        "en": "{voters} voter(s), total weight {weight}; percentages are shares of the weight.",
+        "fr": "{voters} votant·es, poids total {weight} ; chaque pourcentage est la part de ce poids qui a choisi la réponse.",
+        "en": "{voters} voter(s), total weight {weight}; each percentage is the share of that weight which chose the answer.",
     },
     "polls.result_equal": {
         "fr": "{voters} votant·es ; une personne, une voix.",
@@ -181,7 +185,7 @@ MESSAGES: Messages = {
     },
     # --- !weight --------------------------------------------------------------------------
     "polls.weight_title": {
-        "fr": "<b>Poids de {name} : {weight}</b>, si un sondage s'ouvrait maintenant",
+        "fr": "<b>{name} : poids {weight}</b>, si un sondage s'ouvrait maintenant",
         "en": "<b>{name}'s weight: {weight}</b>, were a poll to open now",
     },
     "polls.weight_base": {
@@ -189,7 +193,7 @@ MESSAGES: Messages = {
         "en": "• base: 1 (every voice counts)",
     },
     "polls.weight_engagement": {
-        "fr": "• engagement : {a} × log₂(1 + {hours} h) = {term} — {count} contribution(s) confirmée(s), comptées de moitié tous les {half_life} jours",
+        "fr": "• engagement : {a} × log₂(1 + {hours} h) = {term} — {count} contribution(s) confirmée(s), dont les heures sont divisées par deux tous les {half_life} jours",
         "en": "• engagement: {a} × log₂(1 + {hours} h) = {term} — {count} confirmed contribution(s), halved every {half_life} days",
     },
     "polls.weight_domain": {

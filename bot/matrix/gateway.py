@@ -512,7 +512,7 @@ class MatrixGateway:
         )
         return room_id
 
-    async def post(self, room_id: str, text: Text) -> str:
+    async def post(self, room_id: str, text: Text, txn_id: str) -> str:
         content = {
             "msgtype": "m.notice",
             "body": text.plain,
@@ -520,7 +520,7 @@ class MatrixGateway:
             "formatted_body": text.html,
             "m.mentions": {},
         }
-        return await self._send(room_id, "m.room.message", content)
+        return await self._send(room_id, "m.room.message", content, txn_id)
 
     async def send_poll(
         self,
@@ -562,9 +562,11 @@ class MatrixGateway:
             return None
         return PollHistory(tuple(responses), frozenset(listed))
 
-    async def _send(self, room_id: str, event_type: str, content: dict[str, Any]) -> str:
+    async def _send(
+        self, room_id: str, event_type: str, content: dict[str, Any], txn_id: str | None = None
+    ) -> str:
         sent = await self.client.room_send(
-            room_id, event_type, content, ignore_unverified_devices=True
+            room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
         )
         if not isinstance(sent, RoomSendResponse):
             raise DeliveryFailed(f"could not send to {room_id}: {sent}")

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.domain.digest import (
-    AnswerTally,
     Candidates,
     ClosedPoll,
     Counted,
@@ -22,13 +22,14 @@ from bot.domain.digest import (
     MatchNews,
     News,
     OpenPoll,
-    PollTally,
     Posted,
     Thanks,
 )
 from bot.domain.ledger import Ref, RefKind
 from bot.domain.matching import Offer
 from bot.domain.schedule import Period
+from bot.domain.tally import FinalResult
+from bot.i18n import Text
 from bot.store import members
 from bot.store.database import Params, Row, Transaction
 from bot.store.listings import Kind, ref_of
@@ -303,23 +304,13 @@ async def _matches(
 
 def _closed_poll(row: Row) -> ClosedPoll:
     """``result`` is the tally written at the close: voters, total weight, and per answer."""
-    tally = None
-    if row["result"] is not None:
-        result = json.loads(row["result"])
-        tally = PollTally(
-            voters=int(result["voters"]),
-            total_weight=float(result["total_weight"]),
-            answers=tuple(
-                AnswerTally(int(each["voters"]), float(each["weight"]))
-                for each in result["answers"]
-            ),
-        )
+    result = row["result"]
     return ClosedPoll(
         ref=Ref(RefKind.POLL, row["id"]),
         question=row["question"],
         answers=tuple(json.loads(row["answers"])),
         equal=bool(row["equal"]),
-        tally=tally,
+        result=None if result is None else FinalResult.from_json(result),
     )
 
 
@@ -350,6 +341,38 @@ async def claim(
         (room_id, _iso(period_end), _iso(at), int(late)),
     )
     return changed > 0
+
+
+async def set_text(tx: Transaction, room_id: str, period_end: datetime, text: Text) -> None:
+    """Keep what the claimed digest says, so it can be sent again as it was."""
+    await tx.execute(
+        "UPDATE digest_sent SET body = ?, html = ? WHERE room_id = ? AND period_end = ?",
+        (text.plain, text.html, room_id, _iso(period_end)),
+    )
+
+
+@dataclass(frozen=True)
+class Unsent:
+    """A digest claimed and written, whose sending was cut short."""
+
+    room_id: str
+    period_end: datetime
+    text: Text
+
+
+async def unsent(tx: Transaction) -> list[Unsent]:
+    rows = await tx.fetch_all(
+        "SELECT room_id, period_end, body, html FROM digest_sent"
+        " WHERE event_id IS NULL AND body IS NOT NULL ORDER BY period_end"
+    )
+    return [
+        Unsent(
+            row["room_id"],
+            datetime.fromisoformat(row["period_end"]),
+            Text(row["body"], row["html"]),
+        )
+        for row in rows
+    ]
 
 
 async def set_event(tx: Transaction, room_id: str, period_end: datetime, event_id: str) -> None:

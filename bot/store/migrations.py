@@ -152,13 +152,16 @@ MIGRATIONS: Sequence[str] = (
     CREATE INDEX poll_response_by_poll ON poll_response (poll_id, voter, sent_at);
     CREATE INDEX poll_response_by_voter ON poll_response (voter);
     """,
-    # 6: the weekly digest: one row per room and period, written when it is sent.
+    # 6: the weekly digest: one row per room and period, written with its text before it is
+    # sent, so a send cut short by a stop is finished at start-up (and never doubled).
     """
     CREATE TABLE digest_sent (
         room_id    TEXT NOT NULL,
         period_end TEXT NOT NULL,
         sent_at    TEXT NOT NULL,
         late       INTEGER NOT NULL,
+        body       TEXT,
+        html       TEXT,
         event_id   TEXT,
         PRIMARY KEY (room_id, period_end)
     ) WITHOUT ROWID;

@@ -48,8 +48,9 @@ class Footprint:
     recorded_for_others: int  # kept for the members they thanked, without the recorder
     confirmations_given: int  # kept and still counted, without the witness
     matches: int  # kept for the other side, without this one
-    polls_voted: int  # the votes kept and still counted, under a pseudonym
+    polls_voted: int  # closed polls: the votes kept and still counted, under a pseudonym
     polls_opened: int  # kept for the room, without their creator
+    open_votes: int  # polls still open where the vote is withdrawn
 
     @classmethod
     def of(cls, data: PersonalData) -> Footprint:
@@ -60,8 +61,9 @@ class Footprint:
             recorded_for_others=len(data.recorded_for_others),
             confirmations_given=len(data.confirmations_given),
             matches=len(data.matches),
-            polls_voted=len({each.poll_id for each in data.poll_responses}),
+            polls_voted=len({each.poll_id for each in data.poll_responses if not each.poll_open}),
             polls_opened=len(data.polls_opened),
+            open_votes=len({each.poll_id for each in data.poll_responses if each.poll_open}),
         )
 
 
@@ -120,7 +122,7 @@ async def forget(tx: Transaction, user_id: str, at: datetime) -> Footprint:
     paired = len(await matches.of_member(tx, user_id))
     await matches.forget_member(tx, user_id, at)
     opened = len(await polls.opened_by(tx, user_id))
-    voted = await polls.forget_member(tx, user_id)
+    votes = await polls.forget_member(tx, user_id)
     removed_listings = await listings.forget_member(tx, user_id)
     direct_room = await events.forget_direct_room(tx, user_id)
     await drop_forget_request(tx, user_id)
@@ -132,6 +134,7 @@ async def forget(tx: Transaction, user_id: str, at: datetime) -> Footprint:
         recorded_for_others=ledger.unattributed,
         confirmations_given=ledger.anonymised,
         matches=paired,
-        polls_voted=voted,
+        polls_voted=votes.kept,
         polls_opened=opened,
+        open_votes=votes.withdrawn,
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.domain.ledger import Ref, RefKind
-from bot.domain.tally import Response, Tally
+from bot.domain.tally import FinalResult, Response
 from bot.store.database import Row, Transaction
 
 _SELECT = """
@@ -17,44 +17,6 @@ _SELECT = """
            opened_at, closes_at, closed_at, start_event, end_event, result
     FROM poll
 """
-
-
-@dataclass(frozen=True)
-class FinalResult:
-    """The tally kept when a poll closes, so a digest never needs to count again."""
-
-    voters: int
-    total_weight: float
-    answer_voters: tuple[int, ...]
-    answer_weights: tuple[float, ...]
-
-    @classmethod
-    def of(cls, tally: Tally) -> FinalResult:
-        return cls(
-            tally.voters,
-            tally.total_weight,
-            tuple(each.voters for each in tally.answers),
-            tuple(each.weight for each in tally.answers),
-        )
-
-    def to_json(self) -> str:
-        answers = [
-            {"voters": voters, "weight": weight}
-            for voters, weight in zip(self.answer_voters, self.answer_weights, strict=True)
-        ]
-        return json.dumps(
-            {"voters": self.voters, "total_weight": self.total_weight, "answers": answers}
-        )
-
-    @classmethod
-    def from_json(cls, text: str) -> FinalResult:
-        data = json.loads(text)
-        return cls(
-            data["voters"],
-            data["total_weight"],
-            tuple(each["voters"] for each in data["answers"]),
-            tuple(each["weight"] for each in data["answers"]),
-        )
 
 
 @dataclass(frozen=True)
@@ -141,8 +103,8 @@ async def open_poll(tx: Transaction, new: NewPoll, weights: Mapping[str, float])
             new.secret,
             new.equal,
             new.domain,
-            new.opened_at.isoformat(),
-            new.closes_at.isoformat(),
+            _utc(new.opened_at),
+            _utc(new.closes_at),
         ),
     )
     await tx.executemany(
@@ -193,7 +155,7 @@ async def close(tx: Transaction, poll_id: int, at: datetime, result: FinalResult
     """Close the poll with its final result; False if it was closed already (closing is once)."""
     changed = await tx.execute(
         "UPDATE poll SET closed_at = ?, result = ? WHERE id = ? AND closed_at IS NULL",
-        (at.isoformat(), result.to_json(), poll_id),
+        (_utc(at), result.to_json(), poll_id),
     )
     return changed == 1
 
@@ -240,7 +202,7 @@ async def record_response(
             poll_id,
             voter,
             None if answers is None else json.dumps(list(answers)),
-            sent_at.astimezone(UTC).isoformat(),  # compared as text: one offset for all
+            _utc(sent_at),
             typed,
         ),
     )
@@ -292,9 +254,14 @@ async def latest_responses(tx: Transaction, poll_id: int, until: datetime) -> li
             WHERE poll_id = ? AND redacted = 0 AND sent_at <= ?
         ) WHERE recency = 1
         """,
-        (poll_id, until.astimezone(UTC).isoformat()),
+        (poll_id, _utc(until)),
     )
     return [_response(row) for row in rows]
+
+
+def _utc(moment: datetime) -> str:
+    """Times are compared as text in SQL: one offset for all, or the order would lie."""
+    return moment.astimezone(UTC).isoformat()
 
 
 def _response(row: Row) -> Response:
@@ -307,22 +274,34 @@ def _response(row: Row) -> Response:
     )
 
 
-async def voted_in(tx: Transaction, voter: str) -> int:
-    """How many polls a member has answered: what forgetting them anonymises."""
-    value = await tx.fetch_value(
-        "SELECT count(DISTINCT poll_id) FROM poll_response WHERE voter = ?", (voter,)
+@dataclass(frozen=True)
+class ForgottenVotes:
+    kept: int  # closed polls whose result still counts the vote, under a pseudonym
+    withdrawn: int  # open polls where the vote is gone (the member may vote again)
+
+
+_OPEN = "SELECT id FROM poll WHERE closed_at IS NULL"
+
+
+async def forget_member(tx: Transaction, member: str) -> ForgottenVotes:
+    """Past votes stay counted under a pseudonym nobody can trace back; votes in polls still
+    open are withdrawn, or the member, a stranger now, could vote a second time."""
+    counts = await tx.fetch_one(
+        f"SELECT count(DISTINCT CASE WHEN poll_id NOT IN ({_OPEN}) THEN poll_id END) AS kept,"
+        f" count(DISTINCT CASE WHEN poll_id IN ({_OPEN}) THEN poll_id END) AS withdrawn"
+        " FROM poll_response WHERE voter = ?",
+        (member,),
     )
-    return int(value)
-
-
-async def forget_member(tx: Transaction, member: str) -> int:
-    """Votes stay counted under a pseudonym nobody can trace back; returns the polls touched."""
-    touched = await voted_in(tx, member)
+    assert counts is not None
+    for table, column in (("poll_response", "voter"), ("poll_weight", "member")):
+        await tx.execute(
+            f"DELETE FROM {table} WHERE {column} = ? AND poll_id IN ({_OPEN})", (member,)
+        )
     pseudonym = f"forgotten:{secrets.token_hex(8)}"
     await tx.execute("UPDATE poll_response SET voter = ? WHERE voter = ?", (pseudonym, member))
     await tx.execute("UPDATE poll_weight SET member = ? WHERE member = ?", (pseudonym, member))
     await tx.execute("UPDATE poll SET creator = NULL WHERE creator = ?", (member,))
-    return touched
+    return ForgottenVotes(counts["kept"], counts["withdrawn"])
 
 
 # --- a member's part, and the community's whole, for !mydata, !forget me and the export --
@@ -337,6 +316,7 @@ class SentResponse:
     answers: tuple[str, ...] | None  # the answer ids as sent; None: the event had no list
     sent_at: datetime
     redacted: bool
+    poll_open: bool
 
     @property
     def poll_ref(self) -> Ref:
@@ -362,7 +342,9 @@ async def opened_by(tx: Transaction, creator: str) -> list[Poll]:
 async def responses_of(tx: Transaction, voter: str) -> list[SentResponse]:
     """Every response a member sent, to any poll, newest first."""
     rows = await tx.fetch_all(
-        "SELECT poll_id, event_id, answers, sent_at, redacted FROM poll_response"
+        "SELECT poll_id, event_id, poll_response.answers, sent_at, redacted,"
+        " poll.closed_at IS NULL AS poll_open"
+        " FROM poll_response JOIN poll ON poll.id = poll_id"
         " WHERE voter = ? ORDER BY sent_at DESC, event_id DESC",
         (voter,),
     )
@@ -373,6 +355,7 @@ async def responses_of(tx: Transaction, voter: str) -> list[SentResponse]:
             answers=None if row["answers"] is None else tuple(json.loads(row["answers"])),
             sent_at=datetime.fromisoformat(row["sent_at"]),
             redacted=bool(row["redacted"]),
+            poll_open=bool(row["poll_open"]),
         )
         for row in rows
     ]

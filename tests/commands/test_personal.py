@@ -357,7 +357,7 @@ async def test_forget_first_says_what_would_go_then_erases_it_on_confirmation(
         "Pour confirmer, tapez !oublie moi confirmer dans les 15 minutes ; sans cela, "
         "rien n'est effacé. Pour garder une copie avant : !mesdonnees.",
     ]
-    assert await everything_about(fr, ALICE) == Footprint(3, 3, True, 1, 2, 1, 0, 0)  # all there
+    assert await everything_about(fr, ALICE) == Footprint(3, 3, True, 1, 2, 1, 0, 0, 0)  # all there
 
     fr.clock.advance(timedelta(minutes=15))
     assert await lines(fr, "!oublie moi confirmer") == [
@@ -378,7 +378,7 @@ async def test_forget_first_says_what_would_go_then_erases_it_on_confirmation(
         thanked = await contributions.get(tx, 4)
         bobs = await contributions.get(tx, 5)
         [match] = await matches.of_member(tx, BOB)
-    assert Footprint.of(data) == Footprint(0, 0, False, 0, 0, 0, 0, 0)
+    assert Footprint.of(data) == Footprint(0, 0, False, 0, 0, 0, 0, 0, 0)
     assert (data.member, data.forget_requested_at) == (None, None)
     assert thanked is not None
     assert (thanked.member, thanked.recorded_by, thanked.confirmations) == (CHLOE, None, 1)
@@ -431,7 +431,7 @@ async def test_a_late_confirmation_erases_nothing_and_drops_the_request(fr: Harn
         "Votre demande a expiré (elle vaut 15 minutes) ; rien n'a été effacé. "
         "Pour recommencer : !oublie moi."
     ]
-    assert await everything_about(fr, ALICE) == Footprint(1, 0, False, 0, 0, 0, 0, 0)
+    assert await everything_about(fr, ALICE) == Footprint(1, 0, False, 0, 0, 0, 0, 0, 0)
     assert (await lines(fr, "!oublie moi confirmer"))[0].startswith("Il n'y a rien à confirmer")
 
 
@@ -450,14 +450,14 @@ async def test_confirming_without_asking_first_is_explained(fr: Harness) -> None
     assert await lines(fr, "!oublie moi confirmer") == [
         "Il n'y a rien à confirmer : tapez d'abord !oublie moi pour voir ce qui serait effacé."
     ]
-    assert await everything_about(fr, ALICE) == Footprint(1, 0, False, 0, 0, 0, 0, 0)
+    assert await everything_about(fr, ALICE) == Footprint(1, 0, False, 0, 0, 0, 0, 0, 0)
 
 
 async def test_one_members_request_cannot_be_confirmed_by_another(en: Harness) -> None:
     await send(en, "!offer sewing", ALICE)
     await send(en, "!forget me", ALICE)
     assert (await lines(en, "!forget me confirm", BOB))[0].startswith("There is nothing to")
-    assert await everything_about(en, ALICE) == Footprint(1, 0, False, 0, 0, 0, 0, 0)
+    assert await everything_about(en, ALICE) == Footprint(1, 0, False, 0, 0, 0, 0, 0, 0)
 
 
 @pytest.mark.parametrize(
@@ -615,9 +615,13 @@ async def test_mydata_holds_the_polls_i_opened_my_votes_and_my_frozen_weights(
     assert [(r["poll"], r["answers"]) for r in bobs["poll_responses"]] == [("p1", ["2"])]
 
 
-async def test_forget_keeps_my_votes_counted_and_my_polls_for_the_room(fr: Harness) -> None:
+async def test_forget_keeps_my_closed_votes_counted_and_my_polls_for_the_room(
+    fr: Harness,
+) -> None:
     await alice_opens_a_poll(fr, "!sondage Repeindre la cour ? | oui | non")
-    results = await lines(fr, "!sondage resultats p1", BOB)
+    fr.clock.advance(timedelta(minutes=1))
+    await fr.send(fr.message("!sondage fermer p1", ALICE))
+    results = await lines(fr, "!sondage résultats p1", BOB)
     assert results[1:3] == [
         "1. oui : 67 % — poids 2, 1 voix",
         "2. non : 33 % — poids 1, 1 voix",
@@ -628,7 +632,7 @@ async def test_forget_keeps_my_votes_counted_and_my_polls_for_the_room(fr: Harne
         "• offres et besoins, retirés compris : 0",
         "• contributions à votre nom, avec leurs confirmations : 1",
         "Resterait, sans votre nom, parce que d'autres s'y appuient :",
-        "• sondages où vous avez voté : 1 (vos votes restent comptés, anonymement)",
+        "• sondages clos où vous avez voté : 1 (vos votes restent comptés, anonymement)",
         "• sondages que vous avez ouverts : 1 (ils restent au salon, sans leur auteur·ice)",
         "Pour confirmer, tapez !oublie moi confirmer dans les 15 minutes ; sans cela, "
         "rien n'est effacé. Pour garder une copie avant : !mesdonnees.",
@@ -639,33 +643,38 @@ async def test_forget_keeps_my_votes_counted_and_my_polls_for_the_room(fr: Harne
         "• offres et besoins, retirés compris : 0",
         "• contributions à votre nom, avec leurs confirmations : 1",
         "Reste, sans votre nom :",
-        "• sondages où vous avez voté : 1 (vos votes restent comptés, anonymement)",
+        "• sondages clos où vous avez voté : 1 (vos votes restent comptés, anonymement)",
         "• sondages que vous avez ouverts : 1 (ils restent au salon, sans leur auteur·ice)",
         "Si vous utilisez de nouveau une commande, vous repartez de zéro.",
     ]
     # Her weighted vote still counts; nothing links the poll or the vote to her any more.
-    assert await lines(fr, "!sondage resultats p1", BOB) == results
+    assert await lines(fr, "!sondage résultats p1", BOB) == results
     async with fr.database.transaction() as tx:
         data = await personal.gather(tx, ALICE)
-    assert Footprint.of(data) == Footprint(0, 0, False, 0, 0, 0, 0, 0)
+    assert Footprint.of(data) == Footprint(0, 0, False, 0, 0, 0, 0, 0, 0)
 
 
-async def test_forget_in_english_for_someone_who_only_voted(en: Harness) -> None:
+async def test_forget_withdraws_votes_in_open_polls_so_nobody_votes_twice(en: Harness) -> None:
     await alice_opens_a_poll(en)
     assert await lines(en, "!forget me", BOB) == [
         "Here is what I would erase, Bob, if you confirm:",
         "• your member record (display name, first seen)",
         "• offers and needs, withdrawn ones included: 0",
         "• contributions in your name, with their confirmations: 0",
+        "• your votes in polls still open: 1 (taken back; you may vote again)",
         "Would stay, without your name, because others rely on it:",
         "• your confirmations of others' contributions: 1 (they still count)",
-        "• polls you voted in: 1 (your votes stay counted, anonymously)",
         "To confirm, type !forget me confirm within 15 minutes; otherwise nothing is erased. "
         "To keep a copy first: !mydata.",
     ]
-    assert (await lines(en, "!forget me confirm", BOB))[4:7] == [
-        "Stays, without your name:",
-        "• your confirmations of others' contributions: 1 (they still count)",
-        "• polls you voted in: 1 (your votes stay counted, anonymously)",
-    ]
-    assert await everything_about(en, BOB) == Footprint(0, 0, False, 0, 0, 0, 0, 0)
+    assert (await lines(en, "!forget me confirm", BOB))[4] == (
+        "• your votes in polls still open: 1 (taken back; you may vote again)"
+    )
+    assert (await lines(en, "!poll results p1"))[-2] == (
+        "1 voter(s), total weight 2; each percentage is the share of that weight which chose "
+        "the answer."
+    )
+    await send(en, "!vote p1 2", BOB)  # a stranger now, with one vote like anyone
+    assert (await lines(en, "!poll results p1"))[-2].startswith("2 voter(s), total weight 3;")
+    # Only the new vote is his: the old vote and its frozen weight are gone.
+    assert await everything_about(en, BOB) == Footprint(0, 0, False, 0, 0, 0, 0, 0, 1)

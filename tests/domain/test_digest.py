@@ -13,7 +13,6 @@ import pytest
 
 from bot.digest import render
 from bot.domain.digest import (
-    AnswerTally,
     Candidates,
     ClosedPoll,
     Counted,
@@ -22,7 +21,6 @@ from bot.domain.digest import (
     MatchNews,
     News,
     OpenPoll,
-    PollTally,
     Posted,
     Thanks,
     assemble,
@@ -32,6 +30,7 @@ from bot.domain.digest import (
 from bot.domain.ledger import Ref, RefKind
 from bot.domain.matching import History, Offer, Weights
 from bot.domain.schedule import Period
+from bot.domain.tally import FinalResult
 from bot.i18n import Catalogue
 from bot.i18n.types import Language
 
@@ -273,12 +272,13 @@ def test_no_offer_no_pair_section() -> None:
 
 
 def poll(equal: bool, *answers: tuple[int, float]) -> ClosedPoll:
-    tally = PollTally(
+    result = FinalResult(
         voters=sum(voters for voters, _ in answers),
         total_weight=sum(weight for _, weight in answers),
-        answers=tuple(AnswerTally(voters, weight) for voters, weight in answers),
+        answer_voters=tuple(voters for voters, _ in answers),
+        answer_weights=tuple(weight for _, weight in answers),
     )
-    return ClosedPoll(Ref(RefKind.POLL, 4), "Paint?", ("Red", "Blue", "Green"), equal, tally)
+    return ClosedPoll(Ref(RefKind.POLL, 4), "Paint?", ("Red", "Blue", "Green"), equal, result)
 
 
 def test_a_weighted_poll_is_led_by_weight_not_head_count() -> None:
@@ -358,7 +358,7 @@ def test_hostile_names_skills_questions_and_work_are_escaped(language: Language)
         work=(DomainWork(HOSTILE, 1, 60),),
         thanks=counted([Thanks(HOSTILE, HOSTILE, HOSTILE, None)]),
         closed_polls=counted(
-            [ClosedPoll(Ref(RefKind.POLL, 1), HOSTILE, (HOSTILE,), True, poll(True, (1, 1)).tally)]
+            [ClosedPoll(Ref(RefKind.POLL, 1), HOSTILE, (HOSTILE,), True, poll(True, (1, 1)).result)]
         ),
         open_polls=counted([OpenPoll(Ref(RefKind.POLL, 2), HOSTILE, END)]),
     )

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.tally import AnswerTotal, Response, Tally, ballots, tally
+from bot.domain.tally import AnswerTotal, FinalResult, Response, Tally, ballots, tally
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 ANSWERS = ("1", "2", "3")
@@ -79,11 +79,11 @@ def test_a_spoiled_or_empty_latest_response_leaves_no_vote(spoiled: list[str] | 
     assert found == {}
 
 
-def test_repeats_count_once_and_extra_selections_are_dropped() -> None:
+def test_extra_selections_are_dropped_as_sent_then_repeats_count_once() -> None:
     found = ballots(
         [response(ALICE, ["2", "2", "1", "3"], 0), response(BOB, ["3", "1", "3"], 0)], ANSWERS, 2
     )
-    assert found == {ALICE: ("2", "1"), BOB: ("3", "1")}
+    assert found == {ALICE: ("2",), BOB: ("3", "1")}
 
 
 def test_responses_after_the_close_are_ignored_and_at_the_close_count() -> None:
@@ -154,10 +154,10 @@ def model(
         if not answers or any(answer not in answer_ids for answer in answers):
             continue
         distinct: list[str] = []
-        for answer in answers:
+        for answer in answers[:max_selections]:  # as sent, then each answer once
             if answer not in distinct:
                 distinct.append(answer)
-        result[voter] = tuple(distinct[:max_selections])
+        result[voter] = tuple(distinct)
     return result
 
 
@@ -186,7 +186,7 @@ def test_a_later_response_replaces_the_voters_earlier_ones(
     before = ballots(responses, ANSWERS, max_selections)
     later = Response("$later", voter, tuple(answers), at(21))
     after = ballots([*responses, later], ANSWERS, max_selections)
-    assert after[voter] == tuple(dict.fromkeys(answers))[:max_selections]
+    assert after[voter] == tuple(dict.fromkeys(answers[:max_selections]))
     assert {k: v for k, v in after.items() if k != voter} == {
         k: v for k, v in before.items() if k != voter
     }
@@ -252,12 +252,13 @@ def test_a_weighted_tally_with_several_selections() -> None:
         voters=4,
         total_weight=7.5,
     )
-    assert result.leaders == ("1",)
+    assert FinalResult.of(result).leading(by_heads=False) == (0,)
+    assert FinalResult.of(result).leading(by_heads=True) == (0, 1)
 
 
 def test_ties_keep_every_leader() -> None:
     result = tally({ALICE: ["1"], BOB: ["3"]}, ANSWERS, {ALICE: 2.0, BOB: 2.0})
-    assert result.leaders == ("1", "3")
+    assert FinalResult.of(result).leading(by_heads=False) == (0, 2)
     assert [each.share for each in result.answers] == [0.5, 0.0, 0.5]
 
 
@@ -265,7 +266,7 @@ def test_nobody_voted() -> None:
     result = tally({}, ANSWERS, {ALICE: 2.0})
     assert result.voters == 0
     assert result.total_weight == 0.0
-    assert result.leaders == ()
+    assert FinalResult.of(result).leading(by_heads=False) == ()
     assert all(each.share == 0.0 and each.weight == 0.0 for each in result.answers)
 
 
@@ -308,9 +309,11 @@ def test_the_total_weight_is_the_sum_of_the_counted_voters_weights(
     if chosen and all(len(answers) == 1 for answers in chosen.values()):
         assert math.isclose(sum(each.share for each in result.answers), 1.0)
     best = max((each.weight for each in result.answers), default=0.0)
-    assert result.leaders == tuple(
-        each.answer_id for each in result.answers if chosen and each.weight == best
+    kept = FinalResult.of(result)
+    assert kept.leading(by_heads=False) == tuple(
+        index for index, each in enumerate(result.answers) if chosen and each.weight == best
     )
+    assert FinalResult.from_json(kept.to_json()) == kept
 
 
 @given(chosen=ballot_maps, weight_of=weights, rng=st.randoms())

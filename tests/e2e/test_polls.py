@@ -167,7 +167,8 @@ async def test_clicked_typed_changed_and_redacted_votes_weigh_as_frozen_until_th
             "Poll p1 — “Lunch?” (still open)",
             "1. pizza: 60% — weight 3, 2 vote(s)",
             "2. soup: 40% — weight 2, 2 vote(s)",
-            "4 voter(s), total weight 5; percentages are shares of the weight.",
+            "4 voter(s), total weight 5; each percentage is the share of that weight "
+            "which chose the answer.",
             still_open,
         ]
 
@@ -183,7 +184,8 @@ async def test_clicked_typed_changed_and_redacted_votes_weigh_as_frozen_until_th
         counted = [
             "1. pizza: 40% — weight 2, 1 vote(s)",
             "2. soup: 60% — weight 3, 3 vote(s)",
-            "4 voter(s), total weight 5; percentages are shares of the weight.",
+            "4 voter(s), total weight 5; each percentage is the share of that weight "
+            "which chose the answer.",
         ]
         assert await ask(alice, room, "!poll results p1") == [
             "Poll p1 — “Lunch?” (still open)",
@@ -250,7 +252,8 @@ async def test_votes_sent_while_the_bot_is_down_count_and_a_poll_due_meanwhile_c
         "Result of poll p2 — “Paint it?”",
         "1. yes: 67% — weight 2, 2 vote(s)",
         "2. no: 33% — weight 1, 1 vote(s)",
-        "3 voter(s), total weight 3; percentages are shares of the weight.",
+        "3 voter(s), total weight 3; each percentage is the share of that weight "
+        "which chose the answer.",
     ]
     async with running(config):
         # Dan's typed vote is answered, and counts: he typed it before the deadline.
@@ -267,7 +270,8 @@ async def test_votes_sent_while_the_bot_is_down_count_and_a_poll_due_meanwhile_c
             "Poll p1 — “Which day?” (still open)",
             "1. tuesday: 0% — weight 0, 0 vote(s)",
             "2. thursday: 100% — weight 1, 1 vote(s)",
-            "1 voter(s), total weight 1; percentages are shares of the weight.",
+            "1 voter(s), total weight 1; each percentage is the share of that weight "
+            "which chose the answer.",
         ]
 
     async with running(config):
@@ -319,7 +323,8 @@ async def test_only_its_creator_or_a_moderator_closes_a_poll_and_a_secret_one_hi
             "1. books: 50% — weight 1, 1 vote(s)",
             "2. tools: 0% — weight 0, 0 vote(s)",
             "3. food: 50% — weight 1, 1 vote(s)",
-            "2 voter(s), total weight 2; percentages are shares of the weight.",
+            "2 voter(s), total weight 2; each percentage is the share of that weight "
+            "which chose the answer.",
         ]
         end = await poll_end(chloe, start)
         assert end.sender == bot
@@ -379,7 +384,8 @@ async def test_several_polls_open_at_once_in_one_room_each_count_their_own_votes
             "1. mon: 50% — weight 1, 1 vote(s)",
             "2. tue: 50% — weight 1, 1 vote(s)",
             "3. wed: 50% — weight 1, 1 vote(s)",
-            "2 voter(s), total weight 2; percentages are shares of the weight.",
+            "2 voter(s), total weight 2; each percentage is the share of that weight "
+            "which chose the answer.",
         ]
         await ask(chloe, room, "!vote p2 1,3")
         await ask(chloe, room, "!vote p3 2")
@@ -388,14 +394,16 @@ async def test_several_polls_open_at_once_in_one_room_each_count_their_own_votes
             "Poll p1 — “Colour?” (still open)",
             "1. red: 50% — weight 1, 1 vote(s)",
             "2. blue: 50% — weight 1, 1 vote(s)",
-            "2 voter(s), total weight 2; percentages are shares of the weight.",
+            "2 voter(s), total weight 2; each percentage is the share of that weight "
+            "which chose the answer.",
         ]
         assert (await ask(alice, room, "!poll results p2"))[:5] == [
             "Poll p2 — “Days?” (still open)",
             "1. mon: 67% — weight 2, 2 vote(s)",
             "2. tue: 33% — weight 1, 1 vote(s)",
             "3. wed: 67% — weight 2, 2 vote(s)",
-            "3 voter(s), total weight 3; percentages are shares of the weight.",
+            "3 voter(s), total weight 3; each percentage is the share of that weight "
+            "which chose the answer.",
         ]
         assert (await ask(alice, room, "!poll results p3"))[:4] == [
             "Poll p3 — “Host?” (still open)",
@@ -414,7 +422,8 @@ async def test_several_polls_open_at_once_in_one_room_each_count_their_own_votes
         assert (await ask(alice, elsewhere, "!poll results p4"))[1:4] == [
             "1. green: 0% — weight 0, 0 vote(s)",
             "2. grey: 100% — weight 1, 1 vote(s)",
-            "1 voter(s), total weight 1; percentages are shares of the weight.",
+            "1 voter(s), total weight 1; each percentage is the share of that weight "
+            "which chose the answer.",
         ]
         assert (await ask(chloe, room, "!poll results p1"))[1:3] == [
             "1. red: 50% — weight 1, 1 vote(s)",

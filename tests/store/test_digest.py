@@ -12,16 +12,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.digest import (
-    AnswerTally,
     Counted,
     DomainWork,
     MatchNews,
     News,
-    PollTally,
     Thanks,
 )
 from bot.domain.ledger import Ref, RefKind
 from bot.domain.schedule import Period, cron, due
+from bot.domain.tally import FinalResult
 from bot.store import contributions, digest, listings, matches, members, personal, skills
 from bot.store.database import Database, Transaction
 from bot.store.listings import Kind
@@ -198,9 +197,7 @@ async def test_polls_closed_in_the_period_and_still_open_anywhere(database: Data
     news = await read(database)
     assert [poll.ref.number for poll in news.closed_polls.items] == [closed]
     assert news.closed_polls.items[0].answers == ("Red", "Blue")
-    assert news.closed_polls.items[0].tally == PollTally(
-        3, 4.5, (AnswerTally(1, 2.5), AnswerTally(2, 2.0))
-    )
+    assert news.closed_polls.items[0].result == FinalResult(3, 4.5, (1, 2), (2.5, 2.0))
     assert [poll.ref.number for poll in news.open_polls.items] == [soon, later]
     assert news.open_polls.items[0].closes_at == END + timedelta(days=1)
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.tally import ballots
+from bot.domain.tally import FinalResult, ballots
 from bot.store import polls
 from bot.store.database import Database
-from bot.store.polls import FinalResult, NewPoll
+from bot.store.polls import NewPoll
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 ANSWERS = ("1", "2", "3")
