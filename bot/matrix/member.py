@@ -274,36 +274,36 @@ class MemberClient:
 
     async def _on_message(self, room: Any, event: Event) -> None:
         content = event.source.get("content", {})
-        self.seen.append(
-            Seen(
-                room_id=room.room_id,
-                event_id=event.event_id,
-                sender=event.sender,
-                body=content.get("body", ""),
-                html=content.get("formatted_body"),
-                content=content,
-                notice=isinstance(event, RoomMessageNotice),
-                encrypted=bool(getattr(event, "decrypted", False)),
-                timestamp=event.server_timestamp,
-            )
-        )
+        notice = isinstance(event, RoomMessageNotice)
+        self._note(room, event, content.get("body", ""), content.get("formatted_body"), notice)
 
     async def _on_poll_event(self, room: Any, event: UnknownEvent) -> None:
         """nio has no poll types: poll starts, responses and ends come as unknown events."""
-        if not event.type.startswith(_POLL_TYPE_PREFIXES):
-            return
-        content = event.source.get("content", {})
+        if event.type.startswith(_POLL_TYPE_PREFIXES):
+            content = event.source.get("content", {})
+            body = content.get("body") or content.get(_TEXT, "")
+            self._note(room, event, body, None, notice=False, event_type=event.type)
+
+    def _note(
+        self,
+        room: Any,
+        event: Event,
+        body: str,
+        html: str | None,
+        notice: bool,
+        event_type: str = "m.room.message",
+    ) -> None:
         self.seen.append(
             Seen(
                 room_id=room.room_id,
                 event_id=event.event_id,
                 sender=event.sender,
-                body=content.get("body") or content.get(_TEXT, ""),
-                html=None,
-                content=content,
-                notice=False,
+                body=body,
+                html=html,
+                content=event.source.get("content", {}),
+                notice=notice,
                 encrypted=bool(getattr(event, "decrypted", False)),
-                type=event.type,
+                type=event_type,
                 timestamp=event.server_timestamp,
             )
         )
