@@ -5,6 +5,7 @@ across restarts, and posts the weighted result in the poll's thread."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 from collections import Counter
@@ -508,3 +509,41 @@ async def test_polls_opened_and_closed_while_the_bot_is_down_are_posted_and_ende
     ends = Counter(seen.references for seen in bob.events_of(END, room))
     posted_twice = [question for question, posted in starts.items() if posted > 1]
     assert (posted_twice, sorted(ends.values())) == ([], [1] * polls)
+
+
+async def test_an_encrypted_room_polls_and_counts_votes_sent_while_the_bot_was_down(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Everything is encrypted: the poll, the clicks, and the clicks read back at start-up."""
+    alice = await world.member("alice")
+    bob = await world.member("bob")
+    chloe = await world.member("chloe")
+    members = [bob.user_id, chloe.user_id]
+    room = await alice.create_room("private", invite=[world.bot_user, *members], encrypted=True)
+    await bob.join(room)
+    await chloe.join(room)
+    bot = world.bot_user
+    config = world.config(rooms=[room])
+    async with running(config):
+        await alice.wait_membership(room, bot, "join")
+        await ask(alice, room, "!poll --closes 10m Garden or kitchen? | garden | kitchen")
+        start = await poll_start(bob, room, "Garden or kitchen?", bot)
+        assert start.encrypted
+        await bob.respond_to_poll(room, start.event_id, ["1"])
+    await chloe.respond_to_poll(room, start.event_id, ["2"])  # while the bot is down
+    await alice.respond_to_poll(room, start.event_id, ["2"])
+    for number in range(110):  # buried: only the poll's relations still lead to them
+        await bob.say(room, f"chatter {number}")
+    with caplog.at_level(logging.WARNING):
+        async with running(config):
+            await ask(alice, room, "!poll close p1")
+            result = await thread_result(bob, start)
+    assert "could not read all the responses" not in caplog.text
+    assert "with the responses already seen" not in caplog.text
+    assert result.encrypted
+    assert result.body.splitlines()[1:4] == [
+        "1. garden: 33% — weight 1, 1 vote(s)",
+        "2. kitchen: 67% — weight 2, 2 vote(s)",
+        "3 voter(s), total weight 3; each percentage is the share of that weight "
+        "which chose the answer.",
+    ]
