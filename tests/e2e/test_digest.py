@@ -77,3 +77,18 @@ async def test_a_digest_missed_while_down_appears_once_late(world: World) -> Non
     assert digest.replies_to is None
     assert "&lt;glazes&gt;" not in (digest.html or "")  # details are not in the digest
     assert "<h4>Community digest" in (digest.html or "")
+
+
+async def test_the_scheduled_run_posts_the_digest_on_time(world: World) -> None:
+    """The live path: APScheduler wakes the bot at the next minute (at most a minute's wait)."""
+    alice = await world.member("alice")
+    room = await alice.create_room("every minute", invite=[world.bot_user])
+    config = world.config(rooms=[room]).model_copy(
+        update={"digest": DigestConfig(schedule="* * * * *", timezone="Europe/Paris")}
+    )
+    async with running(config):
+        await alice.wait_membership(room, world.bot_user, "join")
+        await ask(alice, room, "!offer bread baking 3")
+        seen = await alice.wait_for(lambda seen: seen in digests(alice, world.bot_user), 75)
+    assert "This digest is late" not in seen.body
+    assert f"{localpart(alice)} offers bread baking (level 3) — o1" in seen.body
