@@ -13,9 +13,9 @@ from bot.app import Compagnon
 from bot.clock import SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.digest import preview_text
-from bot.export import Format, NoDatabase, export
+from bot.export import Format, export
 from bot.matrix.gateway import LoginFailed
-from bot.store.database import DatabaseTooNew
+from bot.store.database import DatabaseTooNew, NoDatabase
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.commands.matching import weights
 from bot.config import Config
 from bot.domain.contributions import NO_DOMAIN
 from bot.domain.digest import (
@@ -34,11 +33,11 @@ from bot.domain.digest import (
     assemble,
 )
 from bot.domain.ledger import format_minutes
+from bot.domain.matching import Weights
 from bot.domain.schedule import Period, digest_trigger, next_fire, period_ending
-from bot.export import NoDatabase
 from bot.i18n import Catalogue, Text
 from bot.store import digest as store
-from bot.store.database import Database, Transaction
+from bot.store.database import Database, Transaction, existing
 
 T = TypeVar("T")
 
@@ -53,7 +52,7 @@ async def compose(tx: Transaction, config: Config, period: Period, *, late: bool
         capacity=matching.mentor_capacity,
         per_level=matching.max_suggestions,
     )
-    digest = assemble(news, weights(matching))
+    digest = assemble(news, Weights.from_config(matching))
     zone = ZoneInfo(config.digest.timezone)
     return render(digest, Catalogue(config.bot.language), zone, late=late)
 
@@ -68,10 +67,7 @@ async def preview(tx: Transaction, config: Config, now: datetime) -> Text:
 
 def preview_text(config: Config, now: datetime) -> str:
     """``compagnon digest --preview``: the preview in plain text, from the configured file."""
-    path: Path = config.database.path
-    if not path.exists():
-        raise NoDatabase(f"no database at {path}: check database.path in the config")
-    return asyncio.run(_preview_from(path, config, now)).plain
+    return asyncio.run(_preview_from(existing(config.database.path), config, now)).plain
 
 
 async def _preview_from(path: Path, config: Config, now: datetime) -> Text:
@@ -92,6 +88,8 @@ def render(digest: Digest, t: Catalogue, zone: ZoneInfo, *, late: bool = False) 
     blocks = [_title(t, digest.period, zone)]
     if late:
         blocks.append(t("digest.late", when=t.moment(digest.period.end, zone)))
+    if digest.quiet:
+        return _stack([*blocks, t("digest.quiet")])
     sections = [
         _section(t, "newcomers", digest.newcomers, Text.escaped),
         _section(t, "offers", digest.offers, lambda offer: _posted(t, "digest.offer", offer)),
@@ -105,8 +103,7 @@ def render(digest: Digest, t: Catalogue, zone: ZoneInfo, *, late: bool = False) 
         _section(t, "closed_polls", digest.closed_polls, lambda outcome: _outcome(t, outcome)),
         _section(t, "open_polls", digest.open_polls, lambda poll: _open_poll(t, poll, zone)),
     ]
-    found = [section for section in sections if section is not None]
-    return _stack([*blocks, *(found or [t("digest.quiet")])])
+    return _stack([*blocks, *(section for section in sections if section is not None)])
 
 
 def _section(

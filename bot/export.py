@@ -23,7 +23,7 @@ from bot.domain.contributions import NO_DOMAIN
 from bot.domain.ledger import Ref, RefKind
 from bot.store import contributions, listings, members, polls, skills
 from bot.store.contributions import Confirmation, Contribution
-from bot.store.database import Database, Transaction
+from bot.store.database import Database, Transaction, existing
 from bot.store.listings import Listing
 from bot.store.matches import Match
 from bot.store.members import Member
@@ -34,10 +34,6 @@ from bot.store.skills import Skill
 DOCUMENT_VERSION = 1
 Format = Literal["json", "csv"]
 Record = dict[str, Any]
-
-
-class NoDatabase(Exception):
-    """There is nothing to export: the configured database file does not exist."""
 
 
 @dataclass(frozen=True)
@@ -67,10 +63,7 @@ async def read_ledger(tx: Transaction) -> Ledger:
 
 def export(config: Config, fmt: Format, at: datetime) -> str:
     """The configured database's whole ledger; never creates a database that is not there."""
-    path: Path = config.database.path
-    if not path.exists():
-        raise NoDatabase(f"no database at {path}: check database.path in the config")
-    ledger = asyncio.run(_read(path))
+    ledger = asyncio.run(_read(existing(config.database.path)))
     required = config.contributions.confirmations_required
     if fmt == "csv":
         return ledger_csv(ledger, required)

@@ -23,7 +23,6 @@ from bot.commands.contributions import (
 from bot.commands.dispatcher import Context
 from bot.commands.lookup import expect_ref
 from bot.commands.router import Answer, ArgReader, Denied, NotFound, Param, Router, Term, UsageError
-from bot.config import MatchingConfig
 from bot.domain.contributions import match_domain
 from bot.domain.ledger import MAX_DETAILS_LENGTH, Ref, RefKind
 from bot.domain.matching import History, Need, Offer, Pair, Weights, best_for_need, best_for_offer
@@ -134,19 +133,6 @@ async def match(ctx: Context, action: Action | None) -> Text | Answer:
     return await _STEPS[action.verb](ctx, found, action)
 
 
-def weights(config: MatchingConfig) -> Weights:
-    """The score's constants, as the community configured them."""
-    return Weights(
-        gap=config.weight_gap,
-        reciprocity=config.weight_reciprocity,
-        waiting=config.weight_waiting,
-        capacity=config.weight_capacity,
-        novelty=config.weight_novelty,
-        waiting_days_full=config.waiting_days_full,
-        mentor_capacity=config.mentor_capacity,
-    )
-
-
 def transmission_domain(domains: Sequence[str]) -> str:
     """Where a finished match counts: "transmission" when configured, else the first domain."""
     return match_domain(TRANSMISSION, domains) or domains[0]
@@ -213,7 +199,7 @@ async def _suggestions(ctx: Context) -> Text:
     )
     offers, needs, history = around.offers, around.needs, around.history
     ongoing = await matches.of_member(ctx.tx, me, open_only=True)
-    scoring = weights(config)
+    scoring = Weights.from_config(config)
     blocks: list[_Block] = []
     for listing in mine:
         if listing.kind == "need":

@@ -21,6 +21,8 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
+from bot.config import MatchingConfig
+
 Matrix = npt.NDArray[np.float64]
 
 # How well a gap of k levels fits: 1 or 2 is "halfway between the novice and the expert".
@@ -58,6 +60,19 @@ class Weights:
     novelty: float = 1.0
     waiting_days_full: float = 60.0  # a need this old earns the whole waiting bonus
     mentor_capacity: int = 2
+
+    @classmethod
+    def from_config(cls, config: MatchingConfig) -> Weights:
+        """The score's constants, as the community configured them."""
+        return cls(
+            gap=config.weight_gap,
+            reciprocity=config.weight_reciprocity,
+            waiting=config.weight_waiting,
+            capacity=config.weight_capacity,
+            novelty=config.weight_novelty,
+            waiting_days_full=config.waiting_days_full,
+            mentor_capacity=config.mentor_capacity,
+        )
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,17 @@ class DatabaseTooNew(Exception):
     """The file was written by a newer Compagnon; running older code on it could lose data."""
 
 
+class NoDatabase(Exception):
+    """The configured database file does not exist: a reader (export, preview) has nothing."""
+
+
+def existing(path: Path) -> Path:
+    """``path`` if the file is there; for commands that read and must not create one."""
+    if not path.exists():
+        raise NoDatabase(f"no database at {path}: check database.path in the config")
+    return path
+
+
 class Transaction:
     """The handle a repository receives: everything it does commits or rolls back together."""
 
