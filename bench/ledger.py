@@ -293,13 +293,15 @@ class RecordingTransport:
     ) -> str:
         raise NotImplementedError("no ledger command opens a poll")
 
-    async def end_poll(self, room_id: str, start_event: str, text: str) -> str:
+    async def end_poll(self, room_id: str, start_event: str, text: str, txn_id: str) -> str:
         raise NotImplementedError("no ledger command ends a poll")
 
     async def poll_history(self, room_id: str, start_event: str) -> PollHistory | None:
         raise NotImplementedError("no ledger command reads a poll")
 
-    async def post(self, room_id: str, text: Text, txn_id: str) -> str:
+    async def post(
+        self, room_id: str, text: Text, txn_id: str, thread_root: str | None = None
+    ) -> str:
         raise NotImplementedError("no ledger command posts a digest")
 
 

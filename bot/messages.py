@@ -1,5 +1,6 @@
 """What crosses the seam between the Matrix side and the command side: plain values only."""
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,6 +77,12 @@ class Reply:
     mentions: tuple[str, ...] = ()  # members to notify; nobody else is pinged
 
 
+def transaction_id(purpose: str, *parts: str) -> str:
+    """The same id for the same message, so that sending it again after a stop makes one."""
+    digest = hashlib.sha256(" ".join(parts).encode()).hexdigest()[:32]
+    return f"compagnon-{purpose}-{digest}"
+
+
 class Transport(Protocol):
     """What the command side needs from Matrix; the Matrix gateway and the test fake provide it."""
 
@@ -101,8 +108,10 @@ class Transport(Protocol):
         """Open a new private room with these members, post ``text`` in it; its room id."""
         ...
 
-    async def post(self, room_id: str, text: Text, txn_id: str) -> str:
-        """A notice of the bot's own, not a reply (the weekly digest); its event id.
+    async def post(
+        self, room_id: str, text: Text, txn_id: str, thread_root: str | None = None
+    ) -> str:
+        """A notice of the bot's own, not a reply (a digest, a poll's result in its thread).
 
         Posting twice with one ``txn_id`` makes one message: the homeserver remembers it.
         """
@@ -119,7 +128,7 @@ class Transport(Protocol):
         """Post a native poll whose answer ids are their numbers; its event id."""
         ...
 
-    async def end_poll(self, room_id: str, start_event: str, text: str) -> str:
+    async def end_poll(self, room_id: str, start_event: str, text: str, txn_id: str) -> str:
         """End the bot's poll (clients accept an end from the poll's sender only)."""
         ...
 

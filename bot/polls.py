@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.domain.tally import FinalResult, Tally, ballots, tally
 from bot.i18n import Catalogue, Text
-from bot.messages import IncomingPollResponse, PollHistory, Reply, Transport
+from bot.messages import IncomingPollResponse, Transport, transaction_id
 from bot.store import polls
 from bot.store.database import Database, Transaction
 from bot.store.polls import Poll
@@ -45,12 +45,26 @@ async def keep(tx: Transaction, found: Poll, response: IncomingPollResponse) -> 
     )
 
 
-async def reconcile(tx: Transaction, found: Poll, history: PollHistory) -> None:
-    """Bring the poll's responses in line with the homeserver's list: clicks made while the
-    bot was away are added, clicks taken back meanwhile (no longer listed) are withdrawn."""
-    for response in history.responses:
-        await keep(tx, found, response)
-    await polls.withdraw_unlisted_clicks(tx, found.id, sorted(history.listed))
+async def refresh(database: Database, transport: Transport, found: Poll) -> bool:
+    """Bring an open poll's responses in line with the homeserver's list: clicks made while
+    the bot was away are added, clicks taken back meanwhile (no longer listed) withdrawn.
+
+    False when the list could not be read whole: a partial one would withdraw real votes.
+    """
+    assert found.start_event is not None
+    async with database.transaction() as tx:
+        mark = await polls.response_mark(tx)
+    history = await transport.poll_history(found.room_id, found.start_event)
+    if history is None:
+        return False
+    async with database.transaction() as tx:
+        current = await polls.get(tx, found.id)
+        if current is None or not current.is_open:
+            return True  # closed meanwhile: its result stands as announced
+        for response in history.responses:
+            await keep(tx, found, response)
+        await polls.withdraw_unlisted_clicks(tx, found.id, sorted(history.listed), mark)
+    return True
 
 
 async def current_tally(tx: Transaction, found: Poll, until: datetime) -> Tally:
@@ -109,44 +123,54 @@ async def close_poll(
     clock: Clock,
     t: Catalogue,
     poll_id: int,
-) -> None:
-    """Count every response the homeserver holds, close once, end the native poll, post the result.
+    *,
+    unread_history_ok: bool,
+) -> bool:
+    """Count every response the homeserver holds, close once, end the native poll, post the
+    result; False when the responses could not be read and the close should wait.
 
     Responses after the deadline do not count, even when the bot closes late (it was down).
     """
     async with database.transaction() as tx:
         found = await polls.get(tx, poll_id)
     if found is None or not found.is_open or found.start_event is None:
-        return
-    history = await transport.poll_history(found.room_id, found.start_event)
-    if history is None:
+        return True
+    if not await refresh(database, transport, found):
+        if not unread_history_ok:
+            return False
         log.warning("closing %s with the responses already seen", found.ref)
     until = min(clock.now(), found.closes_at)
     async with database.transaction() as tx:
-        if history is not None:
-            await reconcile(tx, found, history)
         result = FinalResult.of(await current_tally(tx, found, until))
         if not await polls.close(tx, found.id, until, result):
-            return  # closed meanwhile by someone else (the scheduler, a moderator)
+            return True  # closed meanwhile by someone else (the scheduler, a moderator)
         closed = await polls.get(tx, found.id)
     assert closed is not None
     await announce_result(database, transport, config, t, closed)
+    return True
 
 
 async def announce_result(
     database: Database, transport: Transport, config: Config, t: Catalogue, closed: Poll
 ) -> None:
-    """The end event clients need, and the weighted result in the poll's thread."""
+    """The end event clients need, and the weighted result in the poll's thread; each with
+    its own transaction id, so announcing again after a stop makes no second message."""
     assert closed.start_event is not None
     assert closed.result is not None
     text = render_result(t, config, closed, closed.result)
+    ids = (closed.room_id, closed.start_event)
     try:
-        end_event = await transport.end_poll(closed.room_id, closed.start_event, text.plain)
+        end_event = await transport.end_poll(
+            closed.room_id, closed.start_event, text.plain, transaction_id("poll-end", *ids)
+        )
+        await transport.post(
+            closed.room_id,
+            text,
+            transaction_id("poll-result", *ids),
+            thread_root=closed.start_event,
+        )
     except Exception:
-        log.exception("could not end %s in %s", closed.ref, closed.room_id)
+        log.exception("could not announce the end of %s in %s", closed.ref, closed.room_id)
         return
     async with database.transaction() as tx:
         await polls.set_end_event(tx, closed.id, end_event)
-    await transport.send_reply(
-        Reply(closed.room_id, text, closed.start_event, thread_root=closed.start_event)
-    )

@@ -6,10 +6,10 @@ database, so work missed while the bot was down is done once at start-up.
 
 from __future__ import annotations
 
-import hashlib
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ParamSpec
 from zoneinfo import ZoneInfo
 
@@ -22,13 +22,15 @@ from bot.config import Config
 from bot.digest import compose
 from bot.domain.schedule import digest_trigger, due
 from bot.i18n import Catalogue, Text
-from bot.messages import Transport
+from bot.messages import Transport, transaction_id
 from bot.store import digest, events, polls
 from bot.store.database import Database
 from bot.store.polls import Poll
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
+WAIT_FOR_VOTES = timedelta(hours=1)  # how long a close waits for an unreadable vote list
+RETRY_CLOSE_AFTER = timedelta(minutes=2)
 
 
 class Scheduler:
@@ -47,6 +49,7 @@ class Scheduler:
         self._digest_schedule = digest_trigger(config.digest)
         self._unposted: list[Poll] = []
         self._unannounced: list[Poll] = []
+        self._running: set[asyncio.Task[object]] = set()
 
     async def start(self) -> None:
         """Catch up on what came due while the bot was down, then wake at each deadline."""
@@ -58,7 +61,7 @@ class Scheduler:
                 self.close_poll_at(poll.id, poll.closes_at)
         await self.send_digests()  # a run missed while the bot was down goes out now, late
         self._jobs.add_job(
-            _logged("sending the digest", self.send_digests),
+            self._tracked("sending the digest", self.send_digests),
             self._digest_schedule,
             id="digest",
             replace_existing=True,
@@ -68,15 +71,22 @@ class Scheduler:
         self._jobs.start()
 
     async def stop(self) -> None:
-        if self._jobs.running:
-            self._jobs.shutdown(wait=False)
+        """No new job starts; those running finish (30 s at most), then the scheduler goes."""
+        if not self._jobs.running:
+            return
+        self._jobs.pause()
+        if self._running:
+            await asyncio.wait(set(self._running), timeout=30)
+        self._jobs.shutdown(wait=False)
 
     async def send_digests(self) -> None:
         """Each digest room gets the digest it is owed, once; one failing room stops no other.
 
         A digest claimed but not known to be sent (the bot stopped in between) is sent again
-        with the same transaction id: the homeserver makes one message of the two.
+        with the same transaction id: the homeserver makes one message of the two. Polls past
+        their deadline are closed first, so the digest tells them as closed.
         """
+        await self.close_overdue_polls()
         async with self._database.transaction() as tx:
             cut_short = await digest.unsent(tx)
         for unsent in cut_short:
@@ -115,9 +125,9 @@ class Scheduler:
 
     async def _post_digest(self, room_id: str, period_end: datetime, text: Text) -> None:
         """Send a claimed digest; a room that refuses it gives the claim back for next time."""
-        key = hashlib.sha256(f"{room_id} {period_end.isoformat()}".encode()).hexdigest()[:32]
+        txn_id = transaction_id("digest", room_id, period_end.isoformat())
         try:
-            event_id = await self._transport.post(room_id, text, txn_id=f"compagnon-digest-{key}")
+            event_id = await self._transport.post(room_id, text, txn_id)
         except Exception:
             async with self._database.transaction() as tx:
                 await digest.release(tx, room_id, period_end)
@@ -127,7 +137,7 @@ class Scheduler:
 
     def close_poll_at(self, poll_id: int, when: datetime) -> None:
         self._jobs.add_job(
-            _logged(f"closing p{poll_id}", self.close_poll),
+            self._tracked(f"closing p{poll_id}", self.close_poll),
             DateTrigger(run_date=when),
             args=(poll_id,),
             name=f"close p{poll_id}",
@@ -137,9 +147,37 @@ class Scheduler:
         )
 
     async def close_poll(self, poll_id: int) -> None:
-        await lifecycle.close_poll(
-            self._database, self._transport, self._config, self._clock, self._t, poll_id
+        """At its deadline; if the homeserver cannot list the votes, a while later, and after
+        ``WAIT_FOR_VOTES`` with the votes already seen rather than never."""
+        async with self._database.transaction() as tx:
+            found = await polls.get(tx, poll_id)
+        if found is None:
+            return
+        now = self._clock.now()
+        closed = await lifecycle.close_poll(
+            self._database,
+            self._transport,
+            self._config,
+            self._clock,
+            self._t,
+            poll_id,
+            unread_history_ok=now - found.closes_at >= WAIT_FOR_VOTES,
         )
+        if not closed:
+            log.warning("the votes of %s could not be read; closing it later", found.ref)
+            self.close_poll_at(poll_id, now + RETRY_CLOSE_AFTER)
+
+    async def close_overdue_polls(self) -> None:
+        """Before a digest is composed, so a poll past its deadline is told as closed."""
+        async with self._database.transaction() as tx:
+            still_open = await polls.still_open(tx)
+        now = self._clock.now()
+        for poll in still_open:
+            if poll.start_event is not None and poll.closes_at <= now:
+                try:
+                    await self.close_poll(poll.id)
+                except Exception:  # one poll's trouble must not stop the others
+                    log.exception("could not close %s in %s", poll.ref, poll.room_id)
 
     async def recall(self) -> None:
         """Note what the previous run left half done, before any new command can start work
@@ -158,35 +196,32 @@ class Scheduler:
                 self._database, self._transport, self._config, self._t, poll
             )
         self._unposted, self._unannounced = [], []
+        await self.close_overdue_polls()
         async with self._database.transaction() as tx:
             still_open = await polls.still_open(tx)
-        now = self._clock.now()
         for poll in still_open:
             if poll.start_event is None:
                 continue  # a command is posting it right now
             try:
-                await self._catch_up(poll, now)
+                await lifecycle.refresh(self._database, self._transport, poll)
             except Exception:  # one poll's trouble must not keep the bot from starting
                 log.exception("could not catch up on %s in %s", poll.ref, poll.room_id)
 
-    async def _catch_up(self, poll: Poll, now: datetime) -> None:
-        assert poll.start_event is not None
-        if poll.closes_at <= now:
-            await self.close_poll(poll.id)
-            return
-        history = await self._transport.poll_history(poll.room_id, poll.start_event)
-        if history is not None:
-            async with self._database.transaction() as tx:
-                await lifecycle.reconcile(tx, poll, history)
+    def _tracked(
+        self, what: str, job: Callable[P, Awaitable[None]]
+    ) -> Callable[P, Awaitable[None]]:
+        """A job whose failure is logged with what it was doing, and that ``stop`` lets
+        finish (APScheduler would cancel it halfway, say between an end event and its note)."""
 
+        async def run(*args: P.args, **kwargs: P.kwargs) -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            self._running.add(task)
+            try:
+                await job(*args, **kwargs)
+            except Exception:
+                log.exception("scheduled work failed: %s", what)
+            finally:
+                self._running.discard(task)
 
-def _logged(what: str, job: Callable[P, Awaitable[None]]) -> Callable[P, Awaitable[None]]:
-    """A job whose failure is logged with what it was doing, never lost in the scheduler."""
-
-    async def run(*args: P.args, **kwargs: P.kwargs) -> None:
-        try:
-            await job(*args, **kwargs)
-        except Exception:
-            log.exception("scheduled work failed: %s", what)
-
-    return run
+        return run

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -46,6 +46,15 @@ class PostedPoll:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A notice of the bot's own: a digest, or a poll's result in its thread."""
+
+    room_id: str
+    text: Text
+    thread_root: str | None
+
+
+@dataclass(frozen=True)
 class EndedPoll:
     event_id: str
     room_id: str
@@ -76,9 +85,10 @@ class FakeTransport:
         self.members: dict[str, dict[str, str]] = {}
         self.polls: list[PostedPoll] = []
         self.ended: list[EndedPoll] = []
-        self.posted: list[tuple[str, Text]] = []
+        self.posted: list[Notice] = []
         self.history: dict[str, list[IncomingPollResponse]] = {}  # by poll event
         self.history_unreadable = False
+        self.while_reading_history: Callable[[], Awaitable[None]] | None = None
         self.refuse_polls = False
         self.refuse_posts: set[str] = set()  # rooms where the bot may not post
         self._transactions: dict[str, str] = {}
@@ -106,13 +116,20 @@ class FakeTransport:
         self.rooms.append(room)
         return room.room_id
 
-    async def post(self, room_id: str, text: Text, txn_id: str) -> str:
-        """As a homeserver does, a transaction id seen before gives the same event again."""
+    async def post(
+        self, room_id: str, text: Text, txn_id: str, thread_root: str | None = None
+    ) -> str:
         if room_id in self.refuse_posts:
             raise PermissionError(f"the bot may not post in {room_id}")
+        return self._once(
+            txn_id, lambda id_: self.posted.append(Notice(room_id, text, thread_root))
+        )
+
+    def _once(self, txn_id: str, record: Callable[[str], None]) -> str:
+        """As a homeserver does: a transaction id seen before gives the same event again."""
         if txn_id not in self._transactions:
-            self.posted.append((room_id, text))
-            self._transactions[txn_id] = f"$notice{next(self._ids)}"
+            self._transactions[txn_id] = f"$sent{next(self._ids)}"
+            record(self._transactions[txn_id])
         return self._transactions[txn_id]
 
     async def send_poll(
@@ -131,15 +148,18 @@ class FakeTransport:
         self.polls.append(poll)
         return poll.event_id
 
-    async def end_poll(self, room_id: str, start_event: str, text: str) -> str:
-        ended = EndedPoll(f"$end{next(self._ids)}", room_id, start_event, text)
-        self.ended.append(ended)
-        return ended.event_id
+    async def end_poll(self, room_id: str, start_event: str, text: str, txn_id: str) -> str:
+        return self._once(
+            txn_id,
+            lambda event_id: self.ended.append(EndedPoll(event_id, room_id, start_event, text)),
+        )
 
     async def poll_history(self, room_id: str, start_event: str) -> PollHistory | None:
         if self.history_unreadable:
             return None
-        found = tuple(self.history.get(start_event, []))
+        found = tuple(self.history.get(start_event, []))  # the list as it was when asked for
+        if self.while_reading_history is not None:
+            await self.while_reading_history()
         return PollHistory(found, frozenset(each.event_id for each in found))
 
 

@@ -9,8 +9,9 @@ import pytest
 from bot.config import Config, DigestConfig
 from bot.i18n import Text
 from bot.scheduler import Scheduler
-from bot.store import digest, events
+from bot.store import digest, events, polls
 from bot.store.database import Database
+from bot.store.polls import NewPoll
 from tests.commands.conftest import make_config
 from tests.fakes import FakeClock, FakeTransport
 
@@ -37,7 +38,7 @@ async def two_rooms(database: Database) -> Database:
 
 
 def posted_to(transport: FakeTransport, room: str) -> list[str]:
-    return [text.plain.splitlines()[0] for where, text in transport.posted if where == room]
+    return [each.text.plain.splitlines()[0] for each in transport.posted if each.room_id == room]
 
 
 async def test_a_run_sends_each_room_its_digest_once_even_after_a_restart(
@@ -51,7 +52,7 @@ async def test_a_run_sends_each_room_its_digest_once_even_after_a_restart(
     await restarted.send_digests()
     assert len(posted_to(transport, HALL)) == 1
     assert len(posted_to(transport, WORKSHOP)) == 1
-    assert "late" not in transport.posted[0][1].plain
+    assert "late" not in transport.posted[0].text.plain
 
 
 async def test_runs_missed_while_down_are_sent_once_late_covering_them_all(
@@ -62,7 +63,7 @@ async def test_runs_missed_while_down_are_sent_once_late_covering_them_all(
     clock.advance(timedelta(days=21, hours=5))  # three runs missed, back on a Monday afternoon
     for _ in range(2):  # a start-up, then another
         await Scheduler(config(), two_rooms, transport, clock).send_digests()
-    [on_time, late] = [text.plain for room, text in transport.posted if room == HALL]
+    [on_time, late] = [each.text.plain for each in transport.posted if each.room_id == HALL]
     assert "late" not in on_time
     assert "late" in late.lower()
     async with two_rooms.transaction() as tx:
@@ -138,3 +139,36 @@ async def test_a_digest_room_the_bot_does_not_serve_is_reported(
     await Scheduler(config(rooms=rooms), two_rooms, transport, clock).send_digests()
     assert "digest room !elsewhere:test is not a room the bot serves" in caplog.text
     assert len(posted_to(transport, HALL)) == 1
+
+
+async def test_a_poll_past_its_deadline_is_closed_before_the_digest_tells_of_it(
+    two_rooms: Database,
+) -> None:
+    clock, transport = FakeClock(MONDAY_NINE_PARIS), FakeTransport()
+    async with two_rooms.transaction() as tx:
+        opened = await polls.open_poll(
+            tx,
+            NewPoll(
+                HALL,
+                "@alice:test",
+                "Paint the door?",
+                ("yes", "no"),
+                1,
+                False,
+                False,
+                None,
+                MONDAY_NINE_PARIS - timedelta(days=3),
+                MONDAY_NINE_PARIS - timedelta(minutes=1),
+            ),
+            {},
+        )
+        await polls.set_start_event(tx, opened.id, "$start")
+    await Scheduler(config(), two_rooms, transport, clock).send_digests()
+    assert [each.start_event for each in transport.ended] == ["$start"]
+    [hall] = [
+        each.text.plain
+        for each in transport.posted
+        if each.room_id == HALL and not each.thread_root
+    ]
+    assert "Polls closed" in hall
+    assert "Paint the door?" in hall.split("Polls closed")[1]

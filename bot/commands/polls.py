@@ -25,6 +25,7 @@ from bot.commands.router import (
     Param,
     RestOfLine,
     Router,
+    Term,
     UsageError,
     Word,
 )
@@ -97,7 +98,7 @@ def read_request(text: str) -> PollRequest:
         flag = reader.word() or ""
         option = _FLAGS.get(normalise(flag))
         if option is None:
-            raise UsageError("polls.unknown_option", given=flag, options=_OPTIONS_SHOWN)
+            raise UsageError("polls.unknown_option", given=flag, options=Term("polls.options"))
         if option in _SWITCHES:
             switches.add(option)
             rest = reader.rest()
@@ -137,9 +138,6 @@ def read_request(text: str) -> PollRequest:
         domain=values.get("domain"),
         closes=values.get("closes"),
     )
-
-
-_OPTIONS_SHOWN = "--multi, --secret, --equal (--egal), --domain (--domaine) D, --closes (--fin) 3d"
 
 
 def closing_time(typed: str | None, now: datetime, config: Config) -> datetime:
@@ -393,7 +391,9 @@ async def _close(ctx: Context, found: Poll) -> Answer:
     t = ctx.t
 
     async def close_now() -> Text | None:
-        await lifecycle.close_poll(database, transport, config, clock, t, found.id)
+        await lifecycle.close_poll(
+            database, transport, config, clock, t, found.id, unread_history_ok=True
+        )
         return None
 
     return Answer(ctx.t("polls.closing", ref=str(found.ref)), follow_up=close_now)

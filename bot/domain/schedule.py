@@ -182,12 +182,12 @@ def due(trigger: Cron, last_end: datetime | None, now: datetime, since: datetime
     Only the latest run is owed, once: after runs missed while the bot was down, one late
     digest covers everything since the last one sent, so nothing is told twice or skipped.
     A room that was never sent one is owed none for runs before ``since`` (when it began to
-    be served).
+    be served); nor is a room served again after a gap, for the time it was not.
     """
     latest = previous_fire(trigger, now)
     if latest is None:
         return None
-    if last_end is None:
+    if last_end is None or last_end < since:
         if latest < since:
             return None
         start = period_ending(trigger, latest).start

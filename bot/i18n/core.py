@@ -103,5 +103,5 @@ MESSAGES: Messages = {
     "date.first_day": {"fr": "1er", "en": "1"},
     "date.day": {"fr": "{day} {month}", "en": "{day} {month}"},
     "date.day_year": {"fr": "{day} {month} {year}", "en": "{day} {month} {year}"},
-    "date.moment": {"fr": "{weekday} {day}, {time}", "en": "{weekday} {day}, {time}"},
+    "date.moment": {"fr": "{weekday} {day} à {time}", "en": "{weekday} {day} at {time}"},
 }

@@ -23,8 +23,8 @@ MESSAGES: Messages = {
         "en": "<h4>Community digest, {date}</h4>",
     },
     "digest.late": {
-        "fr": "<p><i>Ce bilan arrive en retard : il était prévu le {when}, mais je n'étais pas en service.</i></p>",
-        "en": "<p><i>This digest is late: it was due on {when}, but I was not running.</i></p>",
+        "fr": "<p><i>Ce bilan arrive en retard : il était prévu le {when}.</i></p>",
+        "en": "<p><i>This digest is late: it was due on {when}.</i></p>",
     },
     "digest.quiet": {
         "fr": "<p>Période calme : rien de nouveau à signaler.</p>",
@@ -77,7 +77,7 @@ MESSAGES: Messages = {
         "fr": "{mentor} pourrait accompagner {mentee} en <b>{skill}</b> ({offer} → {need})",
         "en": "{mentor} could mentor {mentee} in <b>{skill}</b> ({offer} → {need})",
     },
-    "digest.started.title": {"fr": "Binômes commencés", "en": "Matches started"},
+    "digest.started.title": {"fr": "Nouveaux binômes", "en": "Matches started"},
     "digest.started": {
         "fr": "{mentee} avec {mentor} en <b>{skill}</b> — {ref}",
         "en": "{mentee} with {mentor} in <b>{skill}</b> — {ref}",
@@ -111,20 +111,20 @@ MESSAGES: Messages = {
     },
     "digest.closed_polls.title": {"fr": "Sondages clos", "en": "Polls closed"},
     "digest.poll_weighted": {
-        "fr": "{ref} {question} → <b>{answer}</b> ({share} % du poids, {voters} votant·e(s))",
-        "en": "{ref} {question} → <b>{answer}</b> ({share}% of the weight, {voters} voter(s))",
+        "fr": "{ref} « {question} » → <b>{answer}</b> ({share} % du poids, {voters} votant·e(s))",
+        "en": "{ref} “{question}” → <b>{answer}</b> ({share}% of the weight, {voters} voter(s))",
     },
     "digest.poll_equal": {
-        "fr": "{ref} {question} → <b>{answer}</b> ({votes} voix sur {voters} votant·e(s))",
-        "en": "{ref} {question} → <b>{answer}</b> ({votes} of {voters} voter(s))",
+        "fr": "{ref} « {question} » → <b>{answer}</b> ({votes} voix sur {voters} votant·e(s))",
+        "en": "{ref} “{question}” → <b>{answer}</b> ({votes} of {voters} voter(s))",
     },
     "digest.poll_no_votes": {
-        "fr": "{ref} {question} : aucun vote",
-        "en": "{ref} {question}: no votes",
+        "fr": "{ref} « {question} » : aucun vote",
+        "en": "{ref} “{question}”: no votes",
     },
     "digest.open_polls.title": {"fr": "Sondages ouverts", "en": "Polls open"},
     "digest.open_poll": {
-        "fr": "{ref} {question} — jusqu'au {deadline}",
-        "en": "{ref} {question} — until {deadline}",
+        "fr": "{ref} « {question} » — jusqu'au {deadline}",
+        "en": "{ref} “{question}” — until {deadline}",
     },
 }

@@ -111,7 +111,7 @@ MESSAGES: Messages = {
     # --- voting ---------------------------------------------------------------------------
     "polls.not_found": {
         "fr": "Je ne trouve pas de sondage {ref}.",
-        "en": "I find no poll {ref}.",
+        "en": "I cannot find poll {ref}.",
     },
     "polls.vote_elsewhere": {
         "fr": "Le sondage {ref} vit dans un autre salon : votez-y.",
@@ -164,11 +164,11 @@ MESSAGES: Messages = {
         "en": "<b>{number}. {answer}: {share}%</b> — weight {weight}, {voters} vote(s)",
     },
     "polls.result_totals": {
-        "fr": "{voters} votant·es, poids total {weight} ; chaque pourcentage est la part de ce poids qui a choisi la réponse.",
+        "fr": "{voters} votant·e(s), poids total {weight} ; chaque pourcentage est la part de ce poids qui a choisi la réponse.",
         "en": "{voters} voter(s), total weight {weight}; each percentage is the share of that weight which chose the answer.",
     },
     "polls.result_equal": {
-        "fr": "{voters} votant·es ; une personne, une voix.",
+        "fr": "{voters} votant·e(s) ; une personne, une voix.",
         "en": "{voters} voter(s); one member, one vote.",
     },
     "polls.result_open": {
@@ -194,7 +194,7 @@ MESSAGES: Messages = {
     },
     "polls.weight_engagement": {
         "fr": "• engagement : {a} × log₂(1 + {hours} h) = {term} — {count} contribution(s) confirmée(s), dont les heures sont divisées par deux tous les {half_life} jours",
-        "en": "• engagement: {a} × log₂(1 + {hours} h) = {term} — {count} confirmed contribution(s), halved every {half_life} days",
+        "en": "• engagement: {a} × log₂(1 + {hours} h) = {term} — {count} confirmed contribution(s), their hours halved every {half_life} days",
     },
     "polls.weight_domain": {
         "fr": "• en {domain} : {b} × log₂(1 + {hours} h) = {term} — {count} contribution(s) dans ce domaine",

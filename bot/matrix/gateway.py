@@ -43,6 +43,7 @@ from nio import (
     WhoamiResponse,
 )
 from nio.api import RelationshipType
+from nio.exceptions import EncryptionError
 
 from bot.clock import Clock
 from bot.config import Config
@@ -512,14 +513,23 @@ class MatrixGateway:
         )
         return room_id
 
-    async def post(self, room_id: str, text: Text, txn_id: str) -> str:
-        content = {
+    async def post(
+        self, room_id: str, text: Text, txn_id: str, thread_root: str | None = None
+    ) -> str:
+        content: dict[str, Any] = {
             "msgtype": "m.notice",
             "body": text.plain,
             "format": "org.matrix.custom.html",
             "formatted_body": text.html,
             "m.mentions": {},
         }
+        if thread_root is not None:
+            content["m.relates_to"] = {
+                "rel_type": "m.thread",
+                "event_id": thread_root,
+                "is_falling_back": True,
+                "m.in_reply_to": {"event_id": thread_root},
+            }
         return await self._send(room_id, "m.room.message", content, txn_id)
 
     async def send_poll(
@@ -533,8 +543,9 @@ class MatrixGateway:
         content = polls.start_content(question, answers, max_selections, disclosed=disclosed)
         return await self._send(room_id, polls.START_TYPE, content)
 
-    async def end_poll(self, room_id: str, start_event: str, text: str) -> str:
-        return await self._send(room_id, polls.END_TYPE, polls.end_content(start_event, text))
+    async def end_poll(self, room_id: str, start_event: str, text: str, txn_id: str) -> str:
+        content = polls.end_content(start_event, text)
+        return await self._send(room_id, polls.END_TYPE, content, txn_id)
 
     async def poll_history(self, room_id: str, start_event: str) -> PollHistory | None:
         room = self.client.rooms.get(room_id)
@@ -548,7 +559,11 @@ class MatrixGateway:
             ):
                 if isinstance(event, MegolmEvent):
                     event.room_id = room_id
-                    event = self.client.decrypt_event(event)
+                    try:
+                        event = self.client.decrypt_event(event)
+                    except EncryptionError:  # no key for it: its vote stays as it was
+                        listed.add(event.event_id)
+                        continue
                 response = (
                     _poll_response(room_id, event) if isinstance(event, UnknownEvent) else None
                 )

@@ -220,12 +220,23 @@ async def redact_response(tx: Transaction, event_id: str) -> bool:
     return changed == 1
 
 
-async def withdraw_unlisted_clicks(tx: Transaction, poll_id: int, listed: Sequence[str]) -> int:
-    """Clicks the homeserver no longer lists were redacted, maybe while the bot was away."""
+async def response_mark(tx: Transaction) -> int:
+    """Where the kept responses end now: those kept later have a greater row id."""
+    return int(await tx.fetch_value("SELECT coalesce(max(rowid), 0) FROM poll_response"))
+
+
+async def withdraw_unlisted_clicks(
+    tx: Transaction, poll_id: int, listed: Sequence[str], mark: int
+) -> int:
+    """Clicks the homeserver no longer lists were redacted, maybe while the bot was away.
+
+    Only clicks kept before the list was asked for (``mark``): one that came by sync while
+    it was being read is simply not in it yet.
+    """
     return await tx.execute(
         "UPDATE poll_response SET redacted = 1 WHERE poll_id = ? AND typed = 0 AND redacted = 0"
-        " AND event_id NOT IN (SELECT value FROM json_each(?))",
-        (poll_id, json.dumps(list(listed))),
+        " AND rowid <= ? AND event_id NOT IN (SELECT value FROM json_each(?))",
+        (poll_id, mark, json.dumps(list(listed))),
     )
 
 

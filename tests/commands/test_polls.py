@@ -88,7 +88,7 @@ async def test_opening_posts_a_native_poll_and_says_how_weights_work(en: Harness
     reply = await en.answer("!poll --closes 3d Which evening? | Tuesday | <b>Thursday</b>")
     assert reply.splitlines() == [
         "Poll p1 is open: “Which evening?”. Vote on the poll below, or !vote p1 1. "
-        "Closes: Thursday 5 November 2026, 10:00.",
+        "Closes: Thursday 5 November 2026 at 10:00.",
         "Weights: 1 + 0.25·log₂(1 + H), 3 at most; H = hours of confirmed contributions, "
         "halved every 180 days. Frozen now; !weight explains yours.",
     ]
@@ -143,7 +143,7 @@ async def test_a_poll_the_room_refuses_is_cancelled_and_said_so(en: Harness) -> 
     assert replies[-1].text.plain == (
         "I could not post poll p1 in this room; it is cancelled. Please try again later."
     )
-    assert "I find no poll p1." in await en.answer("!vote p1 1")
+    assert "I cannot find poll p1." in await en.answer("!vote p1 1")
 
 
 # --- votes ----------------------------------------------------------------------------------
@@ -162,7 +162,7 @@ async def test_weights_are_frozen_when_the_poll_opens(en: Harness) -> None:
         "2. b: 34% — weight 1, 1 vote(s)",
         "2 voter(s), total weight 2.93; each percentage is the share of that weight which "
         "chose the answer.",
-        "Closes: Monday 9 November 2026, 10:00.",
+        "Closes: Monday 9 November 2026 at 10:00.",
     ]
 
 
@@ -228,7 +228,7 @@ async def test_secret_results_stay_hidden_until_the_close(en: Harness) -> None:
     await en.answer("!poll --secret --closes 1h Q | a | b")
     await en.answer("!vote p1 1", BOB)
     assert await en.answer("!poll results p1") == (
-        "The results of p1 stay hidden until the close (Monday 2 November 2026, 11:00). "
+        "The results of p1 stay hidden until the close (Monday 2 November 2026 at 11:00). "
         "Voters so far: 1."
     )
 
@@ -242,13 +242,15 @@ async def test_only_the_creator_or_a_moderator_closes(en: Harness) -> None:
         "Only whoever opened p1, or a moderator, can close it."
     )
     en.transport.levels[(ROOM, CHLOE)] = 100
-    replies = await en.send(en.message("!poll close p1", CHLOE))
-    assert replies[0].text.plain == "Closing poll p1; the weighted result follows in its thread."
+    [reply] = await en.send(en.message("!poll close p1", CHLOE))
+    assert reply.text.plain == "Closing poll p1; the weighted result follows in its thread."
     [ended] = en.transport.ended
     start = en.transport.polls[0].event_id
     assert ended.start_event == start
-    assert replies[1].thread_root == start
-    assert replies[1].text.plain.startswith("Result of poll p1 — “Q”")
+    [result] = en.transport.posted
+    assert (result.room_id, result.thread_root) == (ROOM, start)
+    assert result.text.plain.startswith("Result of poll p1 — “Q”")
+    assert ended.text == result.text.plain
     assert "Poll p1 is closed." in await en.answer("!poll close p1", BOB)
 
 
@@ -302,7 +304,7 @@ async def test_weight_is_explained_term_by_term(en: Harness) -> None:
         "Bob Martin's weight: 2.85, were a poll to open now",
         "• base: 1 (every voice counts)",
         "• engagement: 0.25 × log₂(1 + 12 h) = 0.93 — 1 confirmed contribution(s), "
-        "halved every 180 days",
+        "their hours halved every 180 days",
         "• in habitat: 0.25 × log₂(1 + 12 h) = 0.93 — 1 contribution(s) in this domain",
         "A contribution without hours counts as one hour. "
         "A poll freezes the weights when it opens.",
@@ -392,3 +394,37 @@ async def test_a_vote_typed_at_the_deadline_counts_as_a_click_would(en: Harness)
     assert "Vote recorded on p1" in await en.answer("!vote p1 1", BOB)
     en.clock.advance(timedelta(seconds=1))
     assert "Poll p1 is closed." in await en.answer("!vote p1 2", CHLOE)
+
+
+async def test_a_click_arriving_while_the_list_is_read_is_not_taken_for_a_withdrawn_one(
+    en: Harness,
+) -> None:
+    await en.answer("!poll --closes 1d Q | a | b")
+    start = en.transport.polls[0].event_id
+
+    async def click_now() -> None:
+        live = IncomingPollResponse("$live", ROOM, BOB, start, ("2",), en.clock.now())
+        await en.dispatcher.handle_poll_response(live)
+
+    en.transport.while_reading_history = click_now
+    scheduler = Scheduler(en.config, en.database, en.transport, en.clock)
+    await scheduler.recall()
+    await scheduler.catch_up_polls()
+    assert (await results(en))[2] == "2. b: 100% — weight 1, 1 vote(s)"
+
+
+async def test_the_scheduler_waits_for_a_readable_vote_list_but_not_forever(
+    en: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    scheduler = Scheduler(en.config, en.database, en.transport, en.clock)
+    await en.answer("!poll --closes 1h Q | a | b")
+    await en.answer("!vote p1 1", BOB)
+    en.transport.history_unreadable = True
+    en.clock.advance(timedelta(hours=1))
+    await scheduler.close_poll(1)
+    assert en.transport.ended == []
+    assert "the votes of p1 could not be read; closing it later" in caplog.text
+    en.clock.advance(timedelta(hours=1))
+    await scheduler.close_poll(1)
+    [ended] = en.transport.ended
+    assert "1. a: 100% — weight 1, 1 vote(s)" in ended.text

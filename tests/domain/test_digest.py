@@ -162,7 +162,7 @@ def test_each_section_in_reading_order_in_both_languages() -> None:
     english = plain(busy, "en", late=True)
     assert [line for line in english.splitlines() if line and not line.startswith("•")] == [
         "Community digest, 26 October to 2 November 2026",
-        "This digest is late: it was due on Monday 2 November 2026, 09:00, but I was not running.",
+        "This digest is late: it was due on Monday 2 November 2026 at 09:00.",
         "Welcome",
         "New offers",
         "New needs",
@@ -182,12 +182,12 @@ def test_each_section_in_reading_order_in_both_languages() -> None:
     assert "• habitat: 4h30 in 3 contribution(s)" in english
     assert "• no domain: 1 contribution(s)" in english
     assert "• Alice thanks Bob: fixed the door (1h30)" in english
-    assert "• p1 Dinner?: no votes" in english
-    assert "• p2 Lunch? — until Friday 6 November 2026, 18:00" in english
+    assert "• p1 “Dinner?”: no votes" in english
+    assert "• p2 “Lunch?” — until Friday 6 November 2026 at 18:00" in english
     french = plain(busy, "fr")
     assert "Bilan de la communauté, du 26 octobre au 2 novembre 2026" in french
     assert "• Chloé a accompagné (membre parti·e) en pottery — m1" in french
-    assert "• p2 Lunch? — jusqu'au vendredi 6 novembre 2026, 18:00" in french
+    assert "• p2 « Lunch? » — jusqu'au vendredi 6 novembre 2026 à 18:00" in french
     assert "en retard" not in french
 
 
@@ -286,7 +286,7 @@ def test_a_weighted_poll_is_led_by_weight_not_head_count() -> None:
     assert (found.leading, found.voters, found.votes) == (("Blue",), 8, 3)
     assert found.share == pytest.approx(0.6)
     text = plain(quiet_news(closed_polls=counted([poll(False, (5, 5.0), (3, 7.5), (0, 0.0))])))
-    assert text.splitlines()[-1] == "• p4 Paint? → Blue (60% of the weight, 8 voter(s))"
+    assert text.splitlines()[-1] == "• p4 “Paint?” → Blue (60% of the weight, 8 voter(s))"
 
 
 def test_an_equal_poll_is_led_by_head_count_and_ties_show_every_answer() -> None:
@@ -294,7 +294,7 @@ def test_an_equal_poll_is_led_by_head_count_and_ties_show_every_answer() -> None
     assert outcome(tied).leading == ("Red", "Blue")
     assert outcome(tied).share is None
     text = plain(quiet_news(closed_polls=counted([tied])), "fr")
-    assert text.splitlines()[-1] == "• p4 Paint? → Red / Blue (4 voix sur 9 votant·e(s))"
+    assert text.splitlines()[-1] == "• p4 « Paint? » → Red / Blue (4 voix sur 9 votant·e(s))"
 
 
 def test_a_poll_closed_without_votes_says_so() -> None:

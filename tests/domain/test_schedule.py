@@ -312,6 +312,14 @@ def test_a_room_never_sent_one_is_owed_the_last_period_if_served_by_then() -> No
     assert due(WEEKLY, None, MONDAY + timedelta(hours=3), MONDAY + SECOND) is None
 
 
+def test_a_room_served_again_after_a_gap_is_owed_nothing_for_the_gap() -> None:
+    months_ago = MONDAY - timedelta(weeks=16)
+    back = MONDAY - timedelta(days=2)  # the bot was invited back on Saturday
+    week = Period(MONDAY - timedelta(weeks=1), MONDAY)
+    assert due(WEEKLY, months_ago, MONDAY + SECOND, back) == Due(week, late=False)
+    assert due(WEEKLY, months_ago, MONDAY + SECOND, MONDAY + SECOND) is None
+
+
 def test_a_schedule_moved_earlier_waits_for_its_next_run() -> None:
     friday = cron("0 9 * * fri", PARIS)
     now = MONDAY + timedelta(days=2)

@@ -134,7 +134,7 @@ async def test_clicked_typed_changed_and_redacted_votes_weigh_as_frozen_until_th
             f"{localpart(alice)}'s weight: 2, were a poll to open now",
             "• base: 1 (every voice counts)",
             "• engagement: 0.25 × log₂(1 + 15 h) = 1 — 1 confirmed contribution(s), "
-            "halved every 180 days",
+            "their hours halved every 180 days",
             "A contribution without hours counts as one hour. "
             "A poll freezes the weights when it opens.",
         ]
