@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.domain.tally import FinalResult, ballots
-from bot.store import polls
-from bot.store.database import Database
+from bot.domain.weighting import WeightRule
+from bot.store import contributions, polls, weights
+from bot.store.database import Database, Transaction
 from bot.store.polls import NewPoll
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -110,3 +111,73 @@ async def test_a_response_seen_twice_is_kept_once(database: Database) -> None:
         assert await polls.record_response(tx, poll_id, "$r", "@b:test", ("1",), T0)
         assert not await polls.record_response(tx, poll_id, "$r", "@b:test", ("1",), T0)
         assert len(await polls.responses(tx, poll_id)) == 1
+
+
+ledger = st.lists(
+    st.tuples(
+        st.sampled_from(["@a:test", "@b:test", "@c:test"]),
+        st.none() | st.integers(1, 3000),  # minutes
+        st.sampled_from(["habitat", "soin"]),
+        st.integers(0, 400),  # days before the opening
+        st.booleans(),  # confirmed
+    ),
+    max_size=15,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(before=ledger, after=ledger, domain=st.sampled_from([None, "habitat"]))
+def test_frozen_weights_do_not_move_when_contributions_come_later(
+    before: list[tuple[str, int | None, str, int, bool]],
+    after: list[tuple[str, int | None, str, int, bool]],
+    domain: str | None,
+) -> None:
+    """What a poll froze is what the ledger said when it opened, whatever is recorded later."""
+
+    async def record(
+        tx: Transaction, entries: list[tuple[str, int | None, str, int, bool]]
+    ) -> None:
+        for member, minutes, where, days, confirmed in entries:
+            at = T0 - timedelta(days=days)
+            number = await contributions.add(
+                tx, member, minutes, where, "work", "@w:test", "!r", at
+            )
+            if confirmed:
+                await contributions.confirm(tx, number, "@w:test", at)
+
+    async def check() -> None:
+        database = await Database.open(":memory:")
+        try:
+            async with database.transaction() as tx:
+                await record(tx, before)
+                at_opening = await weights.community_weights(tx, 1, domain, T0, WeightRule())
+                opened = await polls.open_poll(
+                    tx,
+                    NewPoll(
+                        "!r",
+                        "@a:test",
+                        "Q",
+                        ("a", "b"),
+                        1,
+                        False,
+                        False,
+                        domain,
+                        T0,
+                        T0 + timedelta(days=7),
+                    ),
+                    at_opening,
+                )
+                await record(tx, after)
+                for number in range(1, len(before) + 1):  # late witnesses too
+                    await contributions.confirm(tx, number, "@late:test", T0)
+                frozen = await polls.frozen_weights(tx, opened.id)
+            assert frozen == {member: w for member, w in at_opening.items() if w != 1.0}
+            for member in ("@a:test", "@b:test", "@c:test"):
+                async with database.transaction() as tx:
+                    weight = await polls.frozen_weight(tx, opened.id, member)
+                assert weight == at_opening.get(member, 1.0)
+                assert 1.0 <= weight <= WeightRule().max_weight
+        finally:
+            await database.close()
+
+    asyncio.run(check())
