@@ -200,11 +200,11 @@ class PollText(Param):
     "poll",
     alias="sondage",
     params=(PollText("poll"),),
-    examples=(
+    examples=(  # options and words are understood in both languages: the examples mix them
         "Quel soir pour l'atelier ? | mardi | jeudi",
-        "--domain habitat --closes 3d Repeindre la cour ? | oui | non | plus tard",
-        "--multi --closes 2026-12-01 18:00 Quels ateliers en janvier ? | vélo | couture | code",
-        "results p2",
+        "--domain habitat --closes 3d Paint the yard? | yes | no | later",
+        "--multi --fin 2026-12-01 18:00 Quels ateliers en janvier ? | vélo | couture | code",
+        "résultats p2",
         "close p2",
     ),
 )
