@@ -15,6 +15,7 @@ from bot.commands.router import (
     EventContext,
     NotFound,
     Param,
+    RestOfLine,
     Router,
     UsageError,
 )
@@ -93,14 +94,8 @@ class ClaimText(Param):
 
 
 @dataclass(frozen=True)
-class ThanksText(Param):
+class ThanksText(RestOfLine):
     """``<member> [hours] [domain] : <what>``, kept whole: finding the member needs the room."""
-
-    def read(self, reader: ArgReader) -> str:
-        text = reader.rest()
-        if not text:
-            raise UsageError("contributions.missing_member")
-        return text
 
     def usage(self, t: Catalogue) -> str:
         return f"{Param('member').usage(t)} {_claim_usage(t, optional=True)}"
@@ -128,7 +123,7 @@ async def contribute(ctx: Context, claim: Claim) -> Answer:
 @router.command(
     "thanks",
     alias="merci",
-    params=(ThanksText("thanks"),),
+    params=(ThanksText("thanks", missing="contributions.missing_member"),),
     examples=(
         "@camille 2h habitat : fixed the door",
         "@sam : organised the repair café",

@@ -176,14 +176,8 @@ def _local(day: date, clock: str, zone: ZoneInfo) -> datetime:
 
 
 @dataclass(frozen=True)
-class PollText(Param):
+class PollText(RestOfLine):
     """Everything after ``!poll``: a sub-command (results, close) or a new poll."""
-
-    def read(self, reader: ArgReader) -> str:
-        text = reader.rest()
-        if not text:
-            raise UsageError("polls.missing_question")
-        return text
 
     def usage(self, t: Catalogue) -> str:
         question, answer, ref = (
@@ -199,7 +193,7 @@ class PollText(Param):
 @router.command(
     "poll",
     alias="sondage",
-    params=(PollText("poll"),),
+    params=(PollText("poll", missing="polls.missing_question"),),
     examples=(  # options and words are understood in both languages: the examples mix them
         "Quel soir pour l'atelier ? | mardi | jeudi",
         "--domain habitat --closes 3d Paint the yard? | yes | no | later",

@@ -104,11 +104,16 @@ class Word(Param):
 
 @dataclass(frozen=True)
 class RestOfLine(Param):
-    """Everything left on the line, as typed."""
+    """Everything left on the line, as typed; ``missing`` names a fuller error than the
+    generic "<name> is missing" for a command whose whole text is one thing."""
+
+    missing: str | None = None
 
     def read(self, reader: ArgReader) -> Any:
         text = reader.rest()
         if not text and not self.optional:
+            if self.missing is not None:
+                raise UsageError(self.missing)
             raise UsageError("error.missing_argument", name=Term(f"param.{self.name}"))
         return text or None
 
