@@ -276,27 +276,26 @@ class MatrixGateway:
         self._spawn(self._inbox.handle_redaction(redaction))
 
     async def _on_unknown(self, room: MatrixRoom, event: UnknownEvent) -> None:
-        """nio has no poll types: poll responses arrive here, in every room version."""
-        if self._inbox is None or not self._live or event.sender == self.user_id:
+        """nio has no poll types: poll responses arrive here, in every room version. A vote
+        counts however old (a poll may stay open for weeks): no grace applies."""
+        if self._inbox is None or not self._fresh(room, event, graced=False):
             return
-        joined_at = self._served.get(room.room_id)
-        if joined_at is None or _sent_at(event) < joined_at or not _is_member(room, event.sender):
+        if not _is_member(room, event.sender):
             return
         response = _poll_response(room.room_id, event)
         if response is not None:
             self._spawn(self._inbox.handle_poll_response(response))
 
-    def _fresh(self, room: MatrixRoom, event: Event) -> bool:
-        """Someone else's event, in a served room, after the bot joined, within the grace."""
+    def _fresh(self, room: MatrixRoom, event: Event, graced: bool = True) -> bool:
+        """Someone else's event, in a served room, after the bot joined (and, ``graced``,
+        within the offline grace)."""
         if not self._live or event.sender == self.user_id:
             return False
         joined_at = self._served.get(room.room_id)
-        if joined_at is None:
-            return False
         sent_at = _sent_at(event)
-        return (
-            sent_at >= joined_at and self._clock.now() - sent_at <= self._config.bot.offline_grace
-        )
+        if joined_at is None or sent_at < joined_at:
+            return False
+        return not graced or self._clock.now() - sent_at <= self._config.bot.offline_grace
 
     def _as_command_candidate(
         self, room: MatrixRoom, event: RoomMessageText
@@ -426,22 +425,12 @@ class MatrixGateway:
                 "event_id": reply.thread_root,
                 "is_falling_back": False,
             }
-        content = {
-            "msgtype": "m.notice",
-            "body": reply.text.plain,
-            "format": "org.matrix.custom.html",
-            "formatted_body": reply.text.html,
-            "m.relates_to": relation,
-            # Explicit mentions: names in the text alone never ping anyone.
-            "m.mentions": {"user_ids": list(reply.mentions)} if reply.mentions else {},
-        }
-        response = await self.client.room_send(
-            reply.room_id, "m.room.message", content, ignore_unverified_devices=True
-        )
-        if not isinstance(response, RoomSendResponse):
-            log.error("could not answer in %s: %s", reply.room_id, response)
+        content = _notice(reply.text, relation, reply.mentions)
+        try:
+            return await self._send(reply.room_id, "m.room.message", content)
+        except DeliveryFailed as error:
+            log.error("could not answer in %s: %s", reply.room_id, error)
             return ""
-        return str(response.event_id)
 
     async def power_level(self, room_id: str, user_id: str) -> float:
         room = self.client.rooms.get(room_id)
@@ -502,35 +491,21 @@ class MatrixGateway:
             raise DeliveryFailed(f"could not open a room with {', '.join(user_ids)}: {created}")
         room_id = str(created.room_id)
         await self._until_invited(room_id, user_ids)
-        await self._post(
-            room_id,
-            {
-                "msgtype": "m.notice",
-                "body": text.plain,
-                "format": "org.matrix.custom.html",
-                "formatted_body": text.html,
-            },
-        )
+        await self._post(room_id, _notice(text))
         return room_id
 
     async def post(
         self, room_id: str, text: Text, txn_id: str, thread_root: str | None = None
     ) -> str:
-        content: dict[str, Any] = {
-            "msgtype": "m.notice",
-            "body": text.plain,
-            "format": "org.matrix.custom.html",
-            "formatted_body": text.html,
-            "m.mentions": {},
-        }
+        relation = None
         if thread_root is not None:
-            content["m.relates_to"] = {
+            relation = {
                 "rel_type": "m.thread",
                 "event_id": thread_root,
                 "is_falling_back": True,
                 "m.in_reply_to": {"event_id": thread_root},
             }
-        return await self._send(room_id, "m.room.message", content, txn_id)
+        return await self._send(room_id, "m.room.message", _notice(text, relation), txn_id)
 
     async def send_poll(
         self,
@@ -656,6 +631,22 @@ def _mentioned(content: dict[str, Any]) -> tuple[str, ...]:
     if not isinstance(html, str):
         return ()
     return tuple(dict.fromkeys(unquote(user) for user in _PILL.findall(html)))
+
+
+def _notice(
+    text: Text, relation: dict[str, Any] | None = None, mentions: Sequence[str] = ()
+) -> dict[str, Any]:
+    """A notice in HTML and plain text; explicit mentions, so names in the text never ping."""
+    content: dict[str, Any] = {
+        "msgtype": "m.notice",
+        "body": text.plain,
+        "format": "org.matrix.custom.html",
+        "formatted_body": text.html,
+        "m.mentions": {"user_ids": list(mentions)} if mentions else {},
+    }
+    if relation is not None:
+        content["m.relates_to"] = relation
+    return content
 
 
 def _is_member(room: MatrixRoom, user_id: str) -> bool:

@@ -275,11 +275,17 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
+def _sent_answers(row: Row) -> tuple[str, ...] | None:
+    """A response's answer ids as sent; None when its event carried no answer list."""
+    answers = row["answers"]
+    return None if answers is None else tuple(json.loads(answers))
+
+
 def _response(row: Row) -> Response:
     return Response(
         event_id=row["event_id"],
         voter=row["voter"],
-        answers=None if row["answers"] is None else tuple(json.loads(row["answers"])),
+        answers=_sent_answers(row),
         sent_at=datetime.fromisoformat(row["sent_at"]),
         redacted=bool(row["redacted"]),
     )
@@ -363,7 +369,7 @@ async def responses_of(tx: Transaction, voter: str) -> list[SentResponse]:
         SentResponse(
             poll_id=row["poll_id"],
             event_id=row["event_id"],
-            answers=None if row["answers"] is None else tuple(json.loads(row["answers"])),
+            answers=_sent_answers(row),
             sent_at=datetime.fromisoformat(row["sent_at"]),
             redacted=bool(row["redacted"]),
             poll_open=bool(row["poll_open"]),
