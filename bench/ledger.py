@@ -290,6 +290,7 @@ class RecordingTransport:
         answers: Sequence[str],
         max_selections: int,
         disclosed: bool,
+        txn_id: str,
     ) -> str:
         raise NotImplementedError("no ledger command opens a poll")
 

@@ -13,9 +13,9 @@ from bot.app import Compagnon
 from bot.clock import SystemClock
 from bot.config import Config, ConfigError, load_config
 from bot.digest import preview_text
+from bot.errors import StartupError
 from bot.export import Format, export
-from bot.matrix.gateway import LoginFailed
-from bot.store.database import DatabaseTooNew, NoDatabase
+from bot.matrix.session import LoginFailed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         return _preview_digest(config)
     try:
         asyncio.run(_run_until_signalled(Compagnon(config)))
-    except (LoginFailed, DatabaseTooNew) as error:
+    except (LoginFailed, StartupError) as error:
         print(f"compagnon: {error}", file=sys.stderr)
         return 1
     return 0
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
 def _export(config: Config, fmt: Format, output: Path | None) -> int:
     try:
         text = export(config, fmt, SystemClock().now())
-    except (NoDatabase, DatabaseTooNew) as error:
+    except StartupError as error:
         print(f"compagnon: {error}", file=sys.stderr)
         return 1
     if output is None:
@@ -100,7 +100,7 @@ def _export(config: Config, fmt: Format, output: Path | None) -> int:
 def _preview_digest(config: Config) -> int:
     try:
         text = preview_text(config, SystemClock().now())
-    except (NoDatabase, DatabaseTooNew) as error:
+    except StartupError as error:
         print(f"compagnon: {error}", file=sys.stderr)
         return 1
     print(text)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
+from typing import Any
 
 from bot.clock import Clock, SystemClock
 from bot.commands import admin, contributions, digest, help, matching, offers, personal, polls
 from bot.commands.dispatcher import Dispatcher
 from bot.config import Config
+from bot.intake import Intake
 from bot.matrix.gateway import MatrixGateway
 from bot.scheduler import Scheduler
-from bot.store import events
+from bot.store import events, intake
 from bot.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -40,24 +42,32 @@ class Compagnon:
         self._stopping = asyncio.Event()
 
     async def run(self) -> None:
+        """Start, serve until ``stop``, stop. A ``stop`` during start-up (an unreachable
+        homeserver, a long catch-up) cancels it at once."""
         database = await Database.open(self.config.database.path)
         try:
-            await self._forget_stale_events(database)
-            gateway = MatrixGateway(self.config, database, self.clock)
-            scheduler = Scheduler(self.config, database, gateway, self.clock)
-            dispatcher = Dispatcher(ROUTERS, database, gateway, self.config, self.clock, scheduler)
+            await self._forget_stale(database)
+            gateway = MatrixGateway(self.config, self.clock)
+            transport = gateway.outbound
+            scheduler = Scheduler(self.config, database, transport, self.clock)
+            dispatcher = Dispatcher(
+                ROUTERS, database, transport, self.config, self.clock, scheduler
+            )
+            intake = Intake(database, dispatcher, self.clock)
             try:
                 await scheduler.recall()
-                await gateway.start(inbox=dispatcher)
+                if not await self._unless_stopped(gateway.start(inbox=intake)):
+                    return
                 log.info("serving %d room(s)", len(gateway.served_rooms))
                 sync = asyncio.create_task(gateway.run(), name="sync")
-                await scheduler.start()
-                self.ready.set()
-                await self._stopping.wait()
+                if await self._unless_stopped(scheduler.start()):
+                    self.ready.set()
+                    await self._stopping.wait()
                 sync.cancel()
                 await asyncio.gather(sync, return_exceptions=True)
             finally:
                 await scheduler.stop()
+                await intake.stop()
                 await gateway.stop()
         finally:
             await database.close()
@@ -66,11 +76,27 @@ class Compagnon:
     def stop(self) -> None:
         self._stopping.set()
 
-    async def _forget_stale_events(self, database: Database) -> None:
-        """Ids older than twice the grace period can never come back as commands."""
+    async def _unless_stopped(self, stage: Coroutine[Any, Any, None]) -> bool:
+        """Run a start-up stage; False if ``stop`` came first (the stage is cancelled)."""
+        work = asyncio.create_task(stage)
+        stopping = asyncio.create_task(self._stopping.wait())
+        await asyncio.wait((work, stopping), return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not work.done():
+            work.cancel()
+            await asyncio.gather(work, return_exceptions=True)
+            log.info("stopped during start-up")
+            return False
+        work.result()
+        return True
+
+    async def _forget_stale(self, database: Database) -> None:
+        """Ids older than twice the grace period can never come back as commands, and a
+        reply owed that long is to a room the bot can no longer answer in."""
         horizon = self.clock.now() - 2 * self.config.bot.offline_grace
         async with database.transaction() as tx:
             await events.forget_handled_before(tx, horizon)
+            await intake.forget_owed_before(tx, horizon)
 
 
 @asynccontextmanager

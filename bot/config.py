@@ -7,6 +7,7 @@ import tomllib
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -44,12 +45,27 @@ class Section(BaseModel):
 
 
 class MatrixConfig(Section):
-    homeserver: str = Field(pattern=r"^https?://\S+$")
+    homeserver: str
     user_id: str = Field(pattern=r"^@[^:\s]+:\S+$")
     password: str = ""
     access_token: str = ""
     device_name: str = "compagnon"
     store_path: Path = Path("data")
+
+    @field_validator("homeserver")
+    @classmethod
+    def _http_address(cls, url: str) -> str:
+        try:
+            parts = urlsplit(url)
+            usable = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+        except ValueError:  # a port that is not a number up to 65535, or a broken [IPv6] host
+            usable = False
+        if not usable or any(character.isspace() for character in url):
+            raise ValueError(
+                "expected http:// or https:// then a host name, without spaces, "
+                "such as https://matrix.example.org"
+            )
+        return url
 
     @model_validator(mode="after")
     def _some_credential(self) -> MatrixConfig:

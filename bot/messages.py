@@ -1,5 +1,6 @@
 """What crosses the seam between the Matrix side and the command side: plain values only."""
 
+import asyncio
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,6 +59,9 @@ class IncomingPollResponse:
     sent_at: datetime
 
 
+Incoming = IncomingMessage | IncomingReaction | IncomingRedaction | IncomingPollResponse
+
+
 @dataclass(frozen=True)
 class PollHistory:
     """What the homeserver lists as a poll's responses (a redacted one is no longer listed)."""
@@ -68,11 +72,15 @@ class PollHistory:
 
 @dataclass(frozen=True)
 class Reply:
-    """A notice answering one message: as a Matrix reply, inside its thread if it had one."""
+    """A notice answering one message: as a Matrix reply, inside its thread if it had one.
+
+    ``txn_id`` is made from the command, so that sending it again after a crash makes one.
+    """
 
     room_id: str
     text: Text
     in_reply_to: str
+    txn_id: str
     thread_root: str | None = None
     mentions: tuple[str, ...] = ()  # members to notify; nobody else is pinged
 
@@ -124,6 +132,7 @@ class Transport(Protocol):
         answers: Sequence[str],
         max_selections: int,
         disclosed: bool,
+        txn_id: str,
     ) -> str:
         """Post a native poll whose answer ids are their numbers; its event id."""
         ...
@@ -139,12 +148,21 @@ class Transport(Protocol):
 
 
 class Inbox(Protocol):
-    """What the Matrix side hands its events to: the dispatcher."""
+    """Where the Matrix side hands what it hears, and keeps which rooms it serves."""
 
-    async def handle(self, message: IncomingMessage) -> None: ...
+    async def receive(self, batch: Sequence[Incoming]) -> list[asyncio.Task[None]]:
+        """Write one sync's events down and start acting on them; returns the tasks. The
+        sync position may be saved once this returns."""
+        ...
 
-    async def handle_reaction(self, reaction: IncomingReaction) -> None: ...
+    async def served_rooms(self) -> dict[str, datetime]: ...
 
-    async def handle_redaction(self, redaction: IncomingRedaction) -> None: ...
+    async def serve(self, room_id: str) -> datetime:
+        """Note the room as served (the first join counts); since when it is."""
+        ...
 
-    async def handle_poll_response(self, response: IncomingPollResponse) -> None: ...
+    async def unserve(self, room_id: str) -> None: ...
+
+    async def direct_room_of(self, member: str) -> str | None: ...
+
+    async def remember_direct_room(self, member: str, room_id: str) -> None: ...

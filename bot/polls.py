@@ -24,10 +24,15 @@ log = logging.getLogger(__name__)
 
 
 async def publish(database: Database, transport: Transport, poll: Poll) -> bool:
-    """Post the native poll and note its event; a poll that cannot be posted is dropped."""
+    """Post the native poll and note its event; a poll that cannot be posted is dropped.
+
+    The transaction id is the poll's: posting again after a crash between the post and
+    its note gives back the first card, never a second one.
+    """
+    txn_id = transaction_id("poll-start", poll.room_id, str(poll.id), poll.opened_at.isoformat())
     try:
         event_id = await transport.send_poll(
-            poll.room_id, poll.question, poll.answers, poll.max_selections, not poll.secret
+            poll.room_id, poll.question, poll.answers, poll.max_selections, not poll.secret, txn_id
         )
     except Exception:
         log.exception("could not post %s in %s", poll.ref, poll.room_id)

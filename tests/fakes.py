@@ -92,11 +92,15 @@ class FakeTransport:
         self.refuse_polls = False
         self.refuse_posts: set[str] = set()  # rooms where the bot may not post
         self._transactions: dict[str, str] = {}
+        self._replies: dict[str, str] = {}
         self._ids = itertools.count(1)
 
     async def send_reply(self, reply: Reply) -> str:
-        self.sent.append(reply)
-        return f"$reply{next(self._ids)}"
+        """Replies are ``$reply<n>``, n counting from 1; one transaction id makes one."""
+        if reply.txn_id not in self._replies:
+            self.sent.append(reply)
+            self._replies[reply.txn_id] = f"$reply{len(self.sent)}"
+        return self._replies[reply.txn_id]
 
     async def power_level(self, room_id: str, user_id: str) -> float:
         return self.levels.get((room_id, user_id), 0.0)
@@ -139,14 +143,16 @@ class FakeTransport:
         answers: Sequence[str],
         max_selections: int,
         disclosed: bool,
+        txn_id: str,
     ) -> str:
         if self.refuse_polls:
             raise ConnectionError("the homeserver is unreachable")
-        poll = PostedPoll(
-            f"$poll{next(self._ids)}", room_id, question, tuple(answers), max_selections, disclosed
+        return self._once(
+            txn_id,
+            lambda event_id: self.polls.append(
+                PostedPoll(event_id, room_id, question, tuple(answers), max_selections, disclosed)
+            ),
         )
-        self.polls.append(poll)
-        return poll.event_id
 
     async def end_poll(self, room_id: str, start_event: str, text: str, txn_id: str) -> str:
         return self._once(

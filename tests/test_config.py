@@ -183,9 +183,36 @@ def test_every_bad_value_is_reported_at_once() -> None:
     assert "digest.timezone" in message
 
 
-def test_a_bad_homeserver_is_refused() -> None:
-    message = error_of(MINIMAL.replace("https://matrix.example.org", "matrix.example.org"))
-    assert "matrix.homeserver = 'matrix.example.org'" in message
+@pytest.mark.parametrize(
+    "homeserver",
+    [
+        "matrix.example.org",
+        "htp//nowhere",
+        "ftp://matrix.example.org",
+        "https://",
+        "https://:8448",
+        "https://matrix example.org",
+        "https://matrix.example.org ",
+        "https://matrix.example.org:99999",
+        "https://matrix.example.org:port",
+        "https://[::1",
+    ],
+)
+def test_a_homeserver_that_is_not_an_http_address_is_refused(homeserver: str) -> None:
+    message = error_of(MINIMAL.replace("https://matrix.example.org", homeserver))
+    assert message == (
+        f"matrix.homeserver = {homeserver!r}: expected http:// or https:// then a host name, "
+        "without spaces, such as https://matrix.example.org"
+    )
+
+
+@pytest.mark.parametrize(
+    "homeserver",
+    ["http://127.0.0.1:8008", "https://matrix.example.org/prefix/", "https://[::1]:8448"],
+)
+def test_a_homeserver_with_a_port_a_path_or_an_ip_is_accepted(homeserver: str) -> None:
+    config = parse(MINIMAL.replace("https://matrix.example.org", homeserver))
+    assert config.matrix.homeserver == homeserver
 
 
 def test_errors_about_the_matrix_section_never_show_the_password() -> None:
@@ -339,6 +366,18 @@ def test_check_config_refuses_a_bad_file_naming_the_key(
     assert "'de'" in captured.err
     assert "Traceback" not in captured.err
     assert "OK" not in captured.out
+
+
+@pytest.mark.usefixtures("no_credentials_in_environment")
+def test_check_config_refuses_a_malformed_homeserver(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "compagnon.toml"
+    path.write_text(MINIMAL.replace("https://matrix.example.org", "htp//nowhere"), encoding="utf-8")
+    assert main(["check-config", "--config", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert "matrix.homeserver = 'htp//nowhere': expected http:// or https://" in captured.err
+    assert "Traceback" not in captured.err
 
 
 @pytest.mark.usefixtures("no_credentials_in_environment")

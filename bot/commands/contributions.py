@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.commands.dispatcher import Context
@@ -33,7 +32,6 @@ from bot.i18n import Catalogue, Text
 from bot.messages import IncomingReaction, IncomingRedaction
 from bot.store import contributions
 from bot.store.contributions import Contribution
-from bot.store.database import Transaction
 
 router = Router()
 
@@ -117,7 +115,7 @@ async def contribute(ctx: Context, claim: Claim) -> Answer:
     domain = _domain(ctx, claim.domain, required=True)
     recorded = await record_work(ctx, ctx.message.sender, claim.minutes, domain, claim.what)
     headline = recorded_line(ctx.t, recorded)
-    return Answer(record_message(ctx, headline, recorded), remember=remember_record(recorded.id))
+    return Answer(record_message(ctx, headline, recorded), record_of=recorded.id)
 
 
 @router.command(
@@ -149,7 +147,7 @@ async def thanks(ctx: Context, thanks: str) -> Answer:
     return Answer(
         record_message(ctx, headline, recorded),
         mentions=(member,),
-        remember=remember_record(recorded.id),
+        record_of=recorded.id,
     )
 
 
@@ -261,13 +259,6 @@ def record_message(ctx: Context, headline: Text, recorded: Contribution) -> Text
 def recorded_line(t: Catalogue, recorded: Contribution) -> Text:
     """``Contribution c3 recorded: 2h in habitat — …``."""
     return t("contributions.recorded", ref=str(recorded.ref), summary=_summary(t, recorded))
-
-
-def remember_record(contribution_id: int) -> Callable[[Transaction, str], Awaitable[None]]:
-    async def remember(tx: Transaction, event_id: str) -> None:
-        await contributions.set_record_event(tx, contribution_id, event_id)
-
-    return remember
 
 
 def _status(ctx: Context, contribution: Contribution) -> Text:

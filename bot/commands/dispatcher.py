@@ -6,7 +6,7 @@ import difflib
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -31,9 +31,11 @@ from bot.messages import (
     IncomingRedaction,
     Reply,
     Transport,
+    transaction_id,
 )
-from bot.store import events, members
-from bot.store.database import Database, Transaction
+from bot.store import contributions, events, intake, members
+from bot.store.database import Database, Transaction, is_write_failure
+from bot.store.intake import OwedReply
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +97,14 @@ class Context:
         return self.prefix + command.spelled(self.t)
 
 
+@dataclass(frozen=True)
+class Answered:
+    """A reply committed as owed, and the network work to do once it is out."""
+
+    owed: OwedReply
+    follow_up: Callable[[], Awaitable[Text | None]] | None
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -118,37 +128,68 @@ class Dispatcher:
         self._t = Catalogue(config.bot.language)
         self._throttle = Throttle(config.bot.rate_limit.burst, config.bot.rate_limit.per_minute)
         self._started_at = clock.now()
+        self._abandoned: dict[str, str] = {}  # event id → room: claim at the next write
+
+    def is_command(self, body: str) -> bool:
+        """Whether a message is for the bot: the prefix, then a letter ("!!!" is not)."""
+        prefix = self._config.bot.command_prefix
+        return body.startswith(prefix) and body[len(prefix) : len(prefix) + 1].isalpha()
 
     async def handle(self, message: IncomingMessage) -> None:
-        """Answer one message if it is a command; never raises for anything a member typed."""
-        prefix = self._config.bot.command_prefix
-        if not message.body.startswith(prefix):
+        """Answer one message if it is a command; never raises for anything a member typed.
+
+        The reply is owed from the transaction that decided it until the homeserver takes
+        it, and sent with a transaction id made from the command: a crash in between makes
+        it go out at the next start, once.
+        """
+        if not self.is_command(message.body):
             return
+        prefix = self._config.bot.command_prefix
         name, _, arguments = message.body[len(prefix) :].partition(" ")
         name, _, more = name.partition("\n")
         arguments = f"{more} {arguments}" if more else arguments
-        if not name or not name[0].isalpha():
-            return  # "!!!" or "! hello": punctuation, not a command
-        verdict = self._throttle.check(message.sender, self._clock.monotonic())
-        if verdict is Verdict.SILENT:
-            return
-        if verdict is Verdict.WARN:
-            seconds = self._throttle.wait_seconds(message.sender)
-            await self._answer(
-                message, self._t("error.throttled", name=message.sender_name, seconds=seconds)
-            )
-            return
+        # The member's own send times, not the bot's clock: commands read back after a
+        # restart are spaced as they were typed, so a catch-up is not taken for a flood.
+        verdict = self._throttle.check(message.sender, message.sent_at.timestamp())
+        if verdict is not Verdict.ALLOW:
+            text = None
+            if verdict is Verdict.WARN:
+                seconds = self._throttle.wait_seconds(message.sender)
+                text = self._t("error.throttled", name=message.sender_name, seconds=seconds)
+            answer = await self._settle(message, text)
+        else:
+            answer = await self._answer_command(message, name, arguments)
+        if answer is not None:
+            await self._deliver(message, answer)
+
+    async def _answer_command(
+        self, message: IncomingMessage, name: str, arguments: str
+    ) -> Answered | None:
         ref = secrets.token_hex(3)
         try:
-            answer = await self._run(message, name, arguments)
-        except Exception:
+            return await self._run(message, name, arguments)
+        except Exception as error:
+            if is_write_failure(error):
+                log.error("ref %s: could not write to %s: %s", ref, self._database.path, error)
+                return await self._settle(message, self._t("error.unsaved"))
             log.exception(
                 "ref %s: command failed: %r in %s", ref, message.body[:200], message.room_id
             )
-            answer = Answer(self._t("error.internal", ref=ref))
-            await self._mark_handled(message)
-        if answer is not None:
-            await self._deliver(message, answer)
+            return await self._settle(message, self._t("error.internal", ref=ref))
+
+    async def pay_owed(self) -> None:
+        """Send the replies a previous run decided but could not send (at start-up)."""
+        async with self._database.transaction() as tx:
+            owed = await intake.owed(tx)
+        for reply in owed:
+            await self._pay(reply)
+
+    async def unsaved(self, messages: Sequence[IncomingMessage]) -> None:
+        """The intake could not write these down: say so, and that nothing was saved."""
+        for message in messages:
+            if self.is_command(message.body):
+                owed = self._owed(message, Answer(self._t("error.unsaved")))
+                await self._transport.send_reply(owed.reply)
 
     async def handle_reaction(self, reaction: IncomingReaction) -> None:
         """Reactions act silently (a ✅ confirms a contribution); each is applied once."""
@@ -185,34 +226,57 @@ class Dispatcher:
     ) -> None:
         try:
             async with self._database.transaction() as tx:
-                if not once or await events.claim(tx, event_id, room_id, self._clock.now()):
+                await self._settle_abandoned(tx)
+                if once:
+                    fresh = await events.claim(tx, event_id, room_id, self._clock.now())
+                else:
+                    await intake.settle(tx, event_id)
+                    fresh = True
+                if fresh:
                     await run(EventContext(tx, self._config, self._clock))
-        except Exception:
-            log.exception("could not apply %s in %s", event_id, room_id)
+        except Exception as error:
+            if is_write_failure(error):
+                log.error("could not write to %s: %s", self._database.path, error)
+            else:
+                log.exception("could not apply %s in %s", event_id, room_id)
+            self._abandoned[event_id] = room_id
 
-    async def _deliver(self, message: IncomingMessage, answer: Answer) -> None:
-        event_id = await self._answer(message, answer.text, answer.mentions)
+    async def _deliver(self, message: IncomingMessage, answer: Answered) -> None:
+        await self._pay(answer.owed)
+        if answer.follow_up is None:
+            return
         try:
-            if answer.remember is not None and event_id:
-                async with self._database.transaction() as tx:
-                    await answer.remember(tx, event_id)
-            if answer.follow_up is not None:
-                more = await answer.follow_up()
-                if more is not None:
-                    await self._answer(message, more)
+            more = await answer.follow_up()
+            if more is not None:
+                txn_id = transaction_id("follow-up", message.event_id)
+                follow_up = replace(answer.owed.reply, text=more, txn_id=txn_id, mentions=())
+                await self._transport.send_reply(follow_up)
         except Exception:
             log.exception("after answering %s in %s", message.event_id, message.room_id)
 
-    async def _run(self, message: IncomingMessage, name: str, arguments: str) -> Answer | None:
-        """The command's reply, or None when the event was already handled."""
+    async def _pay(self, owed: OwedReply) -> None:
+        """Send an owed reply; once the homeserver has it, it is no longer owed."""
+        event_id = await self._transport.send_reply(owed.reply)
+        if not event_id:
+            return  # not delivered: still owed, tried again at the next start
+        try:
+            async with self._database.transaction() as tx:
+                await intake.paid(tx, owed.reply.txn_id)
+                if owed.record_of is not None:
+                    await contributions.set_record_event(tx, owed.record_of, event_id)
+        except Exception:
+            log.exception("could not note the reply %s as sent", owed.reply.txn_id)
+
+    async def _run(self, message: IncomingMessage, name: str, arguments: str) -> Answered | None:
+        """The command's reply, owed in its transaction; None when it was handled already."""
         limit = self._config.bot.max_command_length
         if len(message.body) > limit:
-            return await self._refuse(
+            return await self._settle(
                 message, self._t("error.too_long", length=len(message.body), limit=limit)
             )
         command = self.index.find(name)
         if command is None:
-            return await self._refuse(message, self._unknown(name))
+            return await self._settle(message, self._unknown(name))
         prefix = self._config.bot.command_prefix
         try:
             values = command.parse(arguments)
@@ -220,6 +284,7 @@ class Dispatcher:
             if command.moderator_only and not moderator:
                 raise Denied("error.denied_moderators", command=prefix + command.spelled(self._t))
             async with self._database.transaction() as tx:
+                await self._settle_abandoned(tx)
                 if not await events.claim(tx, message.event_id, message.room_id, self._clock.now()):
                     return None
                 context = Context(
@@ -237,19 +302,53 @@ class Dispatcher:
                 )
                 await members.seen(tx, message.sender, message.sender_name, self._clock.now())
                 result = await command.handler(context, **values)
-            return result if isinstance(result, Answer) else Answer(result)
+                answer = result if isinstance(result, Answer) else Answer(result)
+                owed = self._owed(message, answer)
+                await intake.owe(tx, owed, self._clock.now())
+            return Answered(owed, answer.follow_up)
         except CommandError as error:
             # The transaction rolled back: a refused command changes nothing.
-            return await self._refuse(message, self._explain(command, error))
+            return await self._settle(message, self._explain(command, error))
 
-    async def _refuse(self, message: IncomingMessage, text: Text) -> Answer | None:
-        """An answer that changed nothing: still recorded, so a restart does not repeat it."""
-        return Answer(text) if await self._mark_handled(message) else None
+    async def _settle(self, message: IncomingMessage, text: Text | None) -> Answered | None:
+        """Claim a command that changes nothing, owing ``text`` if any; None when it had
+        been handled already (or there is nothing to say).
 
-    async def _mark_handled(self, message: IncomingMessage) -> bool:
-        """Record the event; False if it had been handled already."""
-        async with self._database.transaction() as tx:
-            return await events.claim(tx, message.event_id, message.room_id, self._clock.now())
+        If even that cannot be written (a full disk), the reply still goes out and the
+        command is claimed at the next write that succeeds: a member told "nothing was
+        saved" retries, and the first attempt must not come back to double it.
+        """
+        owed = None if text is None else self._owed(message, Answer(text))
+        try:
+            async with self._database.transaction() as tx:
+                await self._settle_abandoned(tx)
+                if not await events.claim(tx, message.event_id, message.room_id, self._clock.now()):
+                    return None
+                if owed is not None:
+                    await intake.owe(tx, owed, self._clock.now())
+        except Exception as error:
+            if not is_write_failure(error):
+                raise
+            log.error("could not write to %s: %s", self._database.path, error)
+            self._abandoned[message.event_id] = message.room_id
+        return None if owed is None else Answered(owed, None)
+
+    async def _settle_abandoned(self, tx: Transaction) -> None:
+        """Claim the events a failed write left behind, with the next write that works."""
+        for event_id, room_id in self._abandoned.items():
+            await events.claim(tx, event_id, room_id, self._clock.now())
+        self._abandoned.clear()
+
+    def _owed(self, message: IncomingMessage, answer: Answer) -> OwedReply:
+        reply = Reply(
+            room_id=message.room_id,
+            text=answer.text,
+            in_reply_to=message.event_id,
+            txn_id=transaction_id("reply", message.event_id),
+            thread_root=message.thread_root,
+            mentions=answer.mentions,
+        )
+        return OwedReply(reply, answer.record_of)
 
     def _unknown(self, name: str) -> Text:
         lines = [self._t("error.unknown_command", given=self._config.bot.command_prefix + name)]
@@ -292,10 +391,3 @@ class Dispatcher:
             return True
         level = await self._transport.power_level(message.room_id, message.sender)
         return level >= self._config.bot.moderator_power_level
-
-    async def _answer(
-        self, message: IncomingMessage, text: Text, mentions: tuple[str, ...] = ()
-    ) -> str:
-        return await self._transport.send_reply(
-            Reply(message.room_id, text, message.event_id, message.thread_root, mentions)
-        )

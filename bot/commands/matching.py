@@ -18,7 +18,6 @@ from bot.commands.contributions import (
     record_message,
     record_work,
     recorded_line,
-    remember_record,
 )
 from bot.commands.dispatcher import Context
 from bot.commands.lookup import expect_ref
@@ -573,7 +572,7 @@ async def _done(ctx: Context, found: Match, action: Action) -> Answer:
     return Answer(
         record_message(ctx, Text.join(lines), recorded),
         mentions=(other,),
-        remember=remember_record(recorded.id),
+        record_of=recorded.id,
     )
 
 

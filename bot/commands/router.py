@@ -122,15 +122,15 @@ class RestOfLine(Param):
 class Answer:
     """A reply with more to it than text.
 
-    ``mentions`` are pinged; ``remember`` stores the id of the sent reply (a record message
-    members can react to) in its own transaction; ``follow_up`` runs once the reply is out
+    ``mentions`` are pinged; ``record_of`` is the contribution this reply records (members
+    confirm it by reacting to the sent reply); ``follow_up`` runs once the reply is out
     (network work that must not hold the database) and may return a further reply, so a
     member learns what happened to that work too.
     """
 
     text: Text
     mentions: tuple[str, ...] = ()
-    remember: Callable[[Transaction, str], Awaitable[None]] | None = None
+    record_of: int | None = None
     follow_up: Callable[[], Awaitable[Text | None]] | None = None
 
 

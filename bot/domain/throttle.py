@@ -28,13 +28,15 @@ class Throttle:
         self._buckets: dict[str, _Bucket] = {}
 
     def check(self, key: str, now: float) -> Verdict:
+        """``now`` may step back (commands read back out of order): time only refills."""
         bucket = self._buckets.get(key)
         if bucket is None:
             if len(self._buckets) > self._PRUNE_ABOVE:
                 self._prune(now)
             bucket = self._buckets[key] = _Bucket(self._burst, now)
-        bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.updated) * self._rate)
-        bucket.updated = now
+        elapsed = max(0.0, now - bucket.updated)
+        bucket.tokens = min(self._burst, bucket.tokens + elapsed * self._rate)
+        bucket.updated = max(bucket.updated, now)
         if bucket.tokens >= 1:
             bucket.tokens -= 1
             bucket.warned = False

@@ -79,6 +79,10 @@ MESSAGES: Messages = {
         "fr": "Seul·es les modérateur·ices peuvent utiliser <code>{command}</code>.",
         "en": "Only moderators can use <code>{command}</code>.",
     },
+    "error.unsaved": {
+        "fr": "Je n'ai rien pu enregistrer (mon stockage refuse d'écrire) : rien n'a été enregistré. Réessayez dans un moment.",
+        "en": "I could not write anything down (my storage refuses writes): nothing was saved. Try again in a moment.",
+    },
     "error.internal": {
         "fr": "Quelque chose s'est mal passé de mon côté (réf. {ref}). Les modérateur·ices peuvent la retrouver dans mon journal.",
         "en": "Something went wrong on my side (ref {ref}). The moderators can find it in my log.",

@@ -1,20 +1,18 @@
-"""The bot's Matrix connection: login, sync, what to listen to, and how to answer.
+"""The bot's Matrix connection: session, sync loop, and which rooms it serves.
 
-It turns sync events into plain ``IncomingMessage`` values for the command side and
-sends its ``Reply`` values back; nothing else in the bot knows about nio.
+Each sync's events become plain values (``inbound``) handed to the intake, which writes
+them down before the sync position passing them is saved; what the command side sends
+goes through ``outbound``. Nothing else in the bot knows about nio.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 import random
-import re
-from collections.abc import Awaitable, Sequence
-from datetime import UTC, datetime
-from typing import Any
-from urllib.parse import unquote
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TypeVar
 
 from aiohttp import ClientError
 from nio import (
@@ -23,79 +21,52 @@ from nio import (
     Event,
     InviteMemberEvent,
     JoinError,
-    LoginResponse,
     MatrixRoom,
     MegolmEvent,
     ReactionEvent,
     RedactionEvent,
     RoomCreateEvent,
-    RoomCreateResponse,
     RoomMemberEvent,
     RoomMessagesResponse,
     RoomMessageText,
-    RoomPreset,
-    RoomSendResponse,
     SyncError,
     SyncResponse,
     UnknownEvent,
     UploadFilterResponse,
-    UploadResponse,
-    WhoamiResponse,
 )
-from nio.api import RelationshipType
-from nio.exceptions import EncryptionError
 
 from bot.clock import Clock
 from bot.config import Config
-from bot.domain.permissions import effective_power
-from bot.i18n import Text
-from bot.matrix import polls
-from bot.matrix.session import Session, SessionFile
-from bot.messages import (
-    Inbox,
-    IncomingMessage,
-    IncomingPollResponse,
-    IncomingReaction,
-    IncomingRedaction,
-    PollHistory,
-    Reply,
-)
-from bot.store import events
-from bot.store.database import Database
+from bot.matrix import inbound
+from bot.matrix.outbound import Outbound
+from bot.matrix.session import LoginFailed, Session, SessionFile, sign_in
+from bot.messages import Inbox, Incoming
 
 log = logging.getLogger(__name__)
 
 _MESSAGES_ONLY = {"types": ["m.room.message", "m.room.encrypted"]}
-_ENCRYPTED = {
-    "type": "m.room.encryption",
-    "state_key": "",
-    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
-}
 _LONG_POLL_MS = 30_000
 _HEAD_START_SECONDS = 0.25
-
-
-class LoginFailed(Exception):
-    """The homeserver refused the bot's credentials."""
+_UNREACHABLE = (ClientError, TimeoutError, OSError)
+T = TypeVar("T")
 
 
 class MatrixGateway:
-    """Owns the nio client; implements the command side's ``Transport``."""
+    """Owns the nio client: logs in, syncs, joins and leaves rooms; ``outbound`` sends."""
 
-    def __init__(self, config: Config, database: Database, clock: Clock) -> None:
+    def __init__(self, config: Config, clock: Clock) -> None:
         self._config = config
-        self._database = database
         self._clock = clock
         self._inbox: Inbox | None = None
         self._sessions = SessionFile(config.matrix.store_path)
         self._session: Session | None = None
         self._live = False
         self._served: dict[str, datetime] = {}
-        self._creators: dict[str, set[str]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._received: list[Incoming] = []  # what the sync under way brought
+        self._rooms_work: set[asyncio.Task[None]] = set()
         self._synced = asyncio.Condition()  # notified after each sync is processed
-        self._batch: list[asyncio.Task[None]] = []  # tasks spawned by the current sync
         self._sync_filter = ""
+        self._reachable = True
         config.matrix.store_path.mkdir(parents=True, exist_ok=True)
         self.client = AsyncClient(
             config.matrix.homeserver,
@@ -105,12 +76,11 @@ class MatrixGateway:
                 encryption_enabled=True,
                 store_sync_tokens=False,
                 max_limit_exceeded=10,  # each 429 is waited out for its retry_after_ms
-                max_timeouts=None,  # an unreachable homeserver is retried with backoff
-                backoff_factor=0.5,
-                max_timeout_retry_wait_time=30,
+                max_timeouts=0,  # an unreachable homeserver is retried here, and logged
                 request_timeout=_LONG_POLL_MS / 1000 + 30,
             ),
         )
+        self.outbound = Outbound(self.client, self._synced)
 
     @property
     def user_id(self) -> str:
@@ -133,20 +103,23 @@ class MatrixGateway:
     # --- start-up ---------------------------------------------------------
 
     async def start(self, inbox: Inbox) -> None:
-        """Log in or resume, catch up or skip history, and join the configured rooms."""
+        """Log in or resume, catch up or skip history, and join the configured rooms.
+
+        An unreachable homeserver is tried again and again, a line in the log each time;
+        cancelling (SIGTERM) stops the waiting at once.
+        """
         self._inbox = inbox
-        await self._login()
-        async with self._database.transaction() as tx:
-            for room_id in await events.served_rooms(tx):
-                self._served[room_id] = (
-                    await events.room_joined_at(tx, room_id) or self._clock.now()
-                )
-        await self._upload_sync_filter()
+        self.outbound.attach(inbox)
+        self._session = await self._patiently(
+            "logging in", lambda: sign_in(self.client, self._config.matrix, self._sessions)
+        )
+        log.info("logged in as %s (device %s)", self._session.user_id, self._session.device_id)
+        self._served = await inbox.served_rooms()
+        await self._patiently("uploading the sync filter", self._upload_sync_filter)
         self._register_callbacks()
-        resuming = self._session is not None and self._session.next_batch is not None
         # A first start ignores history; a restart answers what came in while it was down.
-        self._live = resuming
-        await self._sync_once(timeout_ms=0, full_state=True)
+        self._live = self._session.next_batch is not None
+        await self._patiently("the first sync", lambda: self._sync_once(0, full_state=True))
         self._live = True
         for room_id in self.client.rooms:
             if room_id not in self._served and self._configured(room_id):
@@ -154,32 +127,24 @@ class MatrixGateway:
         for room in self._config.bot.rooms:
             await self._join(room)
 
-    async def _login(self) -> None:
-        matrix = self._config.matrix
-        stored = self._sessions.load(matrix.user_id)
-        if matrix.access_token and (stored is None or stored.access_token != matrix.access_token):
-            self.client.access_token = matrix.access_token
-            whoami = await self.client.whoami()
-            if not isinstance(whoami, WhoamiResponse) or not whoami.device_id:
-                raise LoginFailed(f"the access token was refused: {whoami}")
-            stored = Session(matrix.user_id, whoami.device_id, matrix.access_token)
-        if stored is not None:
-            self.client.restore_login(stored.user_id, stored.device_id, stored.access_token)
-            if isinstance(await self.client.whoami(), WhoamiResponse):
-                self._session = stored
-            elif not matrix.password:
-                raise LoginFailed("the stored access token is no longer valid; set a password")
-        if self._session is None:
-            if stored is not None:
-                self.client.device_id = stored.device_id  # keep the device and its keys
-            response = await self.client.login(matrix.password, device_name=matrix.device_name)
-            if not isinstance(response, LoginResponse):
-                raise LoginFailed(f"password login failed: {response}")
-            self._session = Session(response.user_id, response.device_id, response.access_token)
-        self._sessions.save(self._session)
-        if self.client.should_upload_keys:
-            await self.client.keys_upload()
-        log.info("logged in as %s (device %s)", self._session.user_id, self._session.device_id)
+    async def _patiently(self, what: str, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Retry ``attempt`` while the homeserver cannot be reached, with growing delays."""
+        failures = 0
+        while True:
+            try:
+                return await attempt()
+            except (SyncFailed, *_UNREACHABLE) as error:
+                failures += 1
+                delay = _backoff(failures)
+                log.warning(
+                    "%s: %s unreachable (%s); try %d failed, next in %.0f s",
+                    what,
+                    self._config.matrix.homeserver,
+                    error or type(error).__name__,
+                    failures,
+                    delay,
+                )
+                await asyncio.sleep(delay)
 
     def _register_callbacks(self) -> None:
         self.client.add_event_callback(self._on_text, RoomMessageText)
@@ -193,21 +158,31 @@ class MatrixGateway:
     # --- the sync loop ----------------------------------------------------
 
     async def run(self) -> None:
-        """Sync until cancelled; a lost homeserver is retried with growing, jittered delays."""
+        """Sync until cancelled; losing the homeserver and finding it again are logged once
+        each, and it is tried again with growing, jittered delays."""
         failures = 0
         while True:
             try:
-                await self._sync_once(timeout_ms=_LONG_POLL_MS, full_state=False)
-                failures = 0
-            except (SyncFailed, ClientError, TimeoutError, OSError) as error:
+                await self._sync_once(_LONG_POLL_MS, full_state=False)
+            except (SyncFailed, *_UNREACHABLE) as error:
                 failures += 1
-                delay = min(60.0, 2.0 ** min(failures, 6)) * random.uniform(0.5, 1.0)
-                log.warning("sync failed (%s); retrying in %.1f s", error, delay)
-                await asyncio.sleep(delay)
+                if failures == 1:
+                    log.warning(
+                        "lost the homeserver %s (%s); trying again until it answers",
+                        self._config.matrix.homeserver,
+                        error or type(error).__name__,
+                    )
+                await asyncio.sleep(_backoff(failures))
+                continue
+            if failures:
+                log.info("the homeserver answers again, after %d failed sync(s)", failures)
+            failures = 0
 
     async def _sync_once(self, timeout_ms: int, full_state: bool) -> None:
+        """One sync; its events are written down (the intake) before its position is saved."""
         assert self._session is not None
-        self._batch = []
+        assert self._inbox is not None
+        self._received = []
         response = await self.client.sync(
             timeout=timeout_ms,
             sync_filter=self._sync_filter,
@@ -218,13 +193,15 @@ class MatrixGateway:
             raise SyncFailed(f"{response.status_code}: {response.message}")
         self._remember_creators(response)
         if self._live:
-            await self._fill_gaps(response)
-        if self._batch:
-            # A head start for the commands this sync brought, as a bot answering inline
-            # would have; bounded, so a slow command never holds the sync loop for long.
-            await asyncio.wait(self._batch, timeout=_HEAD_START_SECONDS)
+            self._received[:0] = await self._missed_messages(response)
+        started = await self._inbox.receive(self._received)
+        self._received = []
         self._session = self._session.at(response.next_batch)
         self._sessions.save(self._session)
+        if started:
+            # A head start for the commands this sync brought, as a bot answering inline
+            # would have; bounded, so a slow command never holds the sync loop for long.
+            await asyncio.wait(started, timeout=_HEAD_START_SECONDS)
         await self._exchange_keys()
         async with self._synced:
             self._synced.notify_all()
@@ -243,48 +220,34 @@ class MatrixGateway:
             await client.keys_claim(client.get_users_for_key_claiming())
 
     async def stop(self) -> None:
-        """Let in-flight commands finish, then close the connection."""
-        if self._tasks:
-            await asyncio.wait(self._tasks, timeout=30)
+        """Let joins and leaves under way finish, then close the connection."""
+        if self._rooms_work:
+            await asyncio.wait(set(self._rooms_work), timeout=10)
         await self.client.close()
 
     # --- what comes in ----------------------------------------------------
 
     async def _on_text(self, room: MatrixRoom, event: RoomMessageText) -> None:
-        message = self._as_command_candidate(room, event)
-        if message is not None and self._inbox is not None:
-            self._spawn(self._inbox.handle(message))
+        message = inbound.message(room, event) if self._fresh(room, event) else None
+        if message is not None:
+            self._received.append(message)
 
     async def _on_reaction(self, room: MatrixRoom, event: ReactionEvent) -> None:
-        if self._inbox is None or not self._fresh(room, event):
-            return
-        reaction = IncomingReaction(
-            event_id=event.event_id,
-            room_id=room.room_id,
-            sender=event.sender,
-            sender_name=room.user_name(event.sender) or event.sender,
-            target=event.reacts_to,
-            key=event.key,
-            sent_at=_sent_at(event),
-        )
-        self._spawn(self._inbox.handle_reaction(reaction))
+        if self._fresh(room, event):
+            self._received.append(inbound.reaction(room, event))
 
     async def _on_redaction(self, room: MatrixRoom, event: RedactionEvent) -> None:
-        if self._inbox is None or not self._fresh(room, event):
-            return
-        redaction = IncomingRedaction(event.event_id, room.room_id, event.sender, event.redacts)
-        self._spawn(self._inbox.handle_redaction(redaction))
+        if self._fresh(room, event):
+            self._received.append(inbound.redaction(room, event))
 
     async def _on_unknown(self, room: MatrixRoom, event: UnknownEvent) -> None:
-        """nio has no poll types: poll responses arrive here, in every room version. A vote
-        counts however old (a poll may stay open for weeks): no grace applies."""
-        if self._inbox is None or not self._fresh(room, event, graced=False):
+        """Poll responses arrive here, in every room version. A vote counts however old (a
+        poll may stay open for weeks): no grace applies."""
+        if not self._fresh(room, event, graced=False) or not inbound.is_member(room, event.sender):
             return
-        if not _is_member(room, event.sender):
-            return
-        response = _poll_response(room.room_id, event)
+        response = inbound.poll_response(room.room_id, event)
         if response is not None:
-            self._spawn(self._inbox.handle_poll_response(response))
+            self._received.append(response)
 
     def _fresh(self, room: MatrixRoom, event: Event, graced: bool = True) -> bool:
         """Someone else's event, in a served room, after the bot joined (and, ``graced``,
@@ -292,34 +255,15 @@ class MatrixGateway:
         if not self._live or event.sender == self.user_id:
             return False
         joined_at = self._served.get(room.room_id)
-        sent_at = _sent_at(event)
+        sent_at = inbound.sent_at(event)
         if joined_at is None or sent_at < joined_at:
             return False
         return not graced or self._clock.now() - sent_at <= self._config.bot.offline_grace
 
-    def _as_command_candidate(
-        self, room: MatrixRoom, event: RoomMessageText
-    ) -> IncomingMessage | None:
-        if not self._fresh(room, event):
-            return None
-        content: dict[str, Any] = event.source.get("content", {})
-        relation = content.get("m.relates_to") or {}
-        if relation.get("rel_type") == "m.replace":
-            return None  # an edit: the original was the command
-        thread_root = relation.get("event_id") if relation.get("rel_type") == "m.thread" else None
-        return IncomingMessage(
-            event_id=event.event_id,
-            room_id=room.room_id,
-            sender=event.sender,
-            sender_name=room.user_name(event.sender) or event.sender,
-            body=_without_reply_fallback(event.body),
-            sent_at=_sent_at(event),
-            thread_root=thread_root,
-            mentions=_mentioned(content),
-        )
-
-    async def _fill_gaps(self, response: SyncResponse) -> None:
-        """A limited timeline hides messages (a long outage, a busy room): fetch the fresh ones."""
+    async def _missed_messages(self, response: SyncResponse) -> list[Incoming]:
+        """A limited timeline hides messages (a long outage, a busy room): fetch the fresh
+        ones, oldest first, to come before what the sync itself brought."""
+        found: list[Incoming] = []
         for room_id, info in response.rooms.join.items():
             joined_at = self._served.get(room_id)
             if not info.timeline.limited or joined_at is None:
@@ -335,14 +279,17 @@ class MatrixGateway:
                     break
                 token = page.end
                 for event in page.chunk:
-                    if _sent_at(event) < horizon:
+                    if inbound.sent_at(event) < horizon:
                         token = None
                         break
                     if isinstance(event, RoomMessageText):
                         missed.append(event)
             room = self.client.rooms[room_id]
             for event in reversed(missed):
-                await self._on_text(room, event)
+                message = inbound.message(room, event) if self._fresh(room, event) else None
+                if message is not None:
+                    found.append(message)
+        return found
 
     async def _on_undecryptable(self, room: MatrixRoom, event: MegolmEvent) -> None:
         log.warning(
@@ -369,8 +316,8 @@ class MatrixGateway:
         if event.state_key == self.user_id and event.membership in ("leave", "ban"):
             log.info("no longer in %s (%s by %s)", room.room_id, event.membership, event.sender)
             self._served.pop(room.room_id, None)
-            async with self._database.transaction() as tx:
-                await events.forget_room(tx, room.room_id)
+            assert self._inbox is not None
+            await self._inbox.unserve(room.room_id)
 
     def _remember_creators(self, response: SyncResponse) -> None:
         """Room v12 creators have unlimited power but no power-levels entry: note who they are."""
@@ -379,7 +326,7 @@ class MatrixGateway:
                 if isinstance(event, RoomCreateEvent):
                     content = event.source.get("content", {})
                     extra = content.get("additional_creators") or []
-                    self._creators[room_id] = {event.sender, *(str(user) for user in extra)}
+                    self.outbound.creators[room_id] = {event.sender, *map(str, extra)}
 
     # --- rooms ------------------------------------------------------------
 
@@ -404,9 +351,8 @@ class MatrixGateway:
         await self._serve(response.room_id)
 
     async def _serve(self, room_id: str) -> None:
-        async with self._database.transaction() as tx:
-            await events.record_room_joined(tx, room_id, self._clock.now())
-            self._served[room_id] = await events.room_joined_at(tx, room_id) or self._clock.now()
+        assert self._inbox is not None
+        self._served[room_id] = await self._inbox.serve(room_id)
 
     async def _decline(self, room_id: str) -> None:
         await self.client.room_leave(room_id)
@@ -415,263 +361,17 @@ class MatrixGateway:
     def served_rooms(self) -> list[str]:
         return sorted(self._served)
 
-    # --- what goes out (the Transport) -----------------------------------
-
-    async def send_reply(self, reply: Reply) -> str:
-        relation: dict[str, Any] = {"m.in_reply_to": {"event_id": reply.in_reply_to}}
-        if reply.thread_root is not None:
-            relation |= {
-                "rel_type": "m.thread",
-                "event_id": reply.thread_root,
-                "is_falling_back": False,
-            }
-        content = _notice(reply.text, relation, reply.mentions)
-        try:
-            return await self._send(reply.room_id, "m.room.message", content)
-        except DeliveryFailed as error:
-            log.error("could not answer in %s: %s", reply.room_id, error)
-            return ""
-
-    async def power_level(self, room_id: str, user_id: str) -> float:
-        room = self.client.rooms.get(room_id)
-        if room is None:
-            return 0.0
-        return effective_power(
-            user_id,
-            room.room_version,
-            self._creators.get(room_id, set()),
-            room.power_levels.get_user_level(user_id),
-        )
-
-    def room_members(self, room_id: str) -> dict[str, str]:
-        room = self.client.rooms.get(room_id)
-        if room is None:
-            return {}
-        return {
-            user_id: room.user_name(user_id) or user_id
-            for user_id in room.users
-            if user_id != self.user_id and user_id not in room.invited_users
-        }
-
-    async def send_file_privately(
-        self, user_id: str, filename: str, data: bytes, text: str
-    ) -> None:
-        room_id = await self._direct_room(user_id)
-        room = self.client.rooms[room_id]
-        upload, keys = await self.client.upload(
-            io.BytesIO(data),
-            content_type="application/json",
-            filename=filename,
-            encrypt=room.encrypted,
-            filesize=len(data),
-        )
-        if not isinstance(upload, UploadResponse):
-            raise DeliveryFailed(f"could not upload {filename}: {upload}")
-        content: dict[str, Any] = {
-            "msgtype": "m.file",
-            "body": filename,
-            "filename": filename,
-            "info": {"mimetype": "application/json", "size": len(data)},
-        }
-        if keys is not None:
-            content["file"] = {**keys, "url": upload.content_uri, "mimetype": "application/json"}
-        else:
-            content["url"] = upload.content_uri
-        for message in ({"msgtype": "m.notice", "body": text}, content):
-            await self._post(room_id, message)
-
-    async def open_shared_room(self, user_ids: Sequence[str], name: str, text: Text) -> str:
-        created = await self.client.room_create(
-            name=name,
-            preset=RoomPreset.private_chat,
-            invite=list(user_ids),
-            initial_state=[_ENCRYPTED],
-        )
-        if not isinstance(created, RoomCreateResponse):
-            raise DeliveryFailed(f"could not open a room with {', '.join(user_ids)}: {created}")
-        room_id = str(created.room_id)
-        await self._until_invited(room_id, user_ids)
-        await self._post(room_id, _notice(text))
-        return room_id
-
-    async def post(
-        self, room_id: str, text: Text, txn_id: str, thread_root: str | None = None
-    ) -> str:
-        relation = None
-        if thread_root is not None:
-            relation = {
-                "rel_type": "m.thread",
-                "event_id": thread_root,
-                "is_falling_back": True,
-                "m.in_reply_to": {"event_id": thread_root},
-            }
-        return await self._send(room_id, "m.room.message", _notice(text, relation), txn_id)
-
-    async def send_poll(
-        self,
-        room_id: str,
-        question: str,
-        answers: Sequence[str],
-        max_selections: int,
-        disclosed: bool,
-    ) -> str:
-        content = polls.start_content(question, answers, max_selections, disclosed=disclosed)
-        return await self._send(room_id, polls.START_TYPE, content)
-
-    async def end_poll(self, room_id: str, start_event: str, text: str, txn_id: str) -> str:
-        content = polls.end_content(start_event, text)
-        return await self._send(room_id, polls.END_TYPE, content, txn_id)
-
-    async def poll_history(self, room_id: str, start_event: str) -> PollHistory | None:
-        room = self.client.rooms.get(room_id)
-        if room is None:
-            return None
-        responses: list[IncomingPollResponse] = []
-        listed: set[str] = set()
-        try:
-            async for event in self.client.room_get_event_relations(
-                room_id, start_event, RelationshipType.reference
-            ):
-                if isinstance(event, MegolmEvent):
-                    event.room_id = room_id
-                    try:
-                        event = self.client.decrypt_event(event)
-                    except EncryptionError:  # no key for it: its vote stays as it was
-                        listed.add(event.event_id)
-                        continue
-                response = (
-                    _poll_response(room_id, event) if isinstance(event, UnknownEvent) else None
-                )
-                if response is None:
-                    continue
-                listed.add(response.event_id)
-                if event.sender != self.user_id and _is_member(room, event.sender):
-                    responses.append(response)
-        except Exception:  # nio raises on some error pages: a partial list proves nothing
-            log.exception("could not read all the responses to %s in %s", start_event, room_id)
-            return None
-        return PollHistory(tuple(responses), frozenset(listed))
-
-    async def _send(
-        self, room_id: str, event_type: str, content: dict[str, Any], txn_id: str | None = None
-    ) -> str:
-        sent = await self.client.room_send(
-            room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
-        )
-        if not isinstance(sent, RoomSendResponse):
-            raise DeliveryFailed(f"could not send to {room_id}: {sent}")
-        return str(sent.event_id)
-
-    async def _post(self, room_id: str, content: dict[str, Any]) -> None:
-        await self._send(room_id, "m.room.message", content)
-
-    async def _direct_room(self, user_id: str) -> str:
-        """The encrypted room the bot shares with this member alone, created on first use."""
-        async with self._database.transaction() as tx:
-            known = await events.direct_room_of(tx, user_id)
-        room = self.client.rooms.get(known) if known else None
-        if room is not None and user_id in room.users:
-            return str(room.room_id)
-        created = await self.client.room_create(
-            is_direct=True,
-            preset=RoomPreset.trusted_private_chat,
-            invite=[user_id],
-            initial_state=[_ENCRYPTED],
-        )
-        if not isinstance(created, RoomCreateResponse):
-            raise DeliveryFailed(f"could not open a direct room with {user_id}: {created}")
-        async with self._database.transaction() as tx:
-            await events.remember_direct_room(tx, user_id, created.room_id)
-        room_id = str(created.room_id)
-        await self._until_invited(room_id, [user_id])
-        return room_id
-
-    async def _until_invited(self, room_id: str, user_ids: Sequence[str]) -> None:
-        """Keys go to the devices the bot knows in the room: wait until its sync saw the invites."""
-
-        def seen() -> bool:
-            room = self.client.rooms.get(room_id)
-            return room is not None and all(user_id in room.users for user_id in user_ids)
-
-        async with self._synced, asyncio.timeout(30):
-            await self._synced.wait_for(seen)
-
-    # --- tasks ------------------------------------------------------------
-
     def _spawn(self, work: Awaitable[None]) -> None:
-        """Run a handler beside the sync loop, keeping a reference until it ends."""
+        """Join or leave beside the sync loop, keeping a reference until it ends."""
         task: asyncio.Task[None] = asyncio.ensure_future(work)
-        self._tasks.add(task)
-        self._batch.append(task)
-        task.add_done_callback(self._finished)
-
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("background task failed", exc_info=task.exception())
+        self._rooms_work.add(task)
+        task.add_done_callback(self._rooms_work.discard)
 
 
 class SyncFailed(Exception):
     """The homeserver answered the sync with an error."""
 
 
-class DeliveryFailed(Exception):
-    """A private message or file could not be delivered."""
-
-
-_PILL = re.compile(r"""href=["']https://matrix\.to/#/(@[^"'?/]+)""")
-
-
-def _mentioned(content: dict[str, Any]) -> tuple[str, ...]:
-    """Members pinged in a message: intentional mentions, else pills in the HTML body."""
-    mentions = content.get("m.mentions")
-    if isinstance(mentions, dict) and isinstance(mentions.get("user_ids"), list):
-        return tuple(str(user) for user in mentions["user_ids"])
-    html = content.get("formatted_body")
-    if not isinstance(html, str):
-        return ()
-    return tuple(dict.fromkeys(unquote(user) for user in _PILL.findall(html)))
-
-
-def _notice(
-    text: Text, relation: dict[str, Any] | None = None, mentions: Sequence[str] = ()
-) -> dict[str, Any]:
-    """A notice in HTML and plain text; explicit mentions, so names in the text never ping."""
-    content: dict[str, Any] = {
-        "msgtype": "m.notice",
-        "body": text.plain,
-        "format": "org.matrix.custom.html",
-        "formatted_body": text.html,
-        "m.mentions": {"user_ids": list(mentions)} if mentions else {},
-    }
-    if relation is not None:
-        content["m.relates_to"] = relation
-    return content
-
-
-def _is_member(room: MatrixRoom, user_id: str) -> bool:
-    return user_id in room.users and user_id not in room.invited_users
-
-
-def _poll_response(room_id: str, event: UnknownEvent) -> IncomingPollResponse | None:
-    content = event.source.get("content", {})
-    parsed = polls.parse_response(event.type, content if isinstance(content, dict) else {})
-    if parsed is None:
-        return None
-    return IncomingPollResponse(
-        event.event_id, room_id, event.sender, parsed.poll_event, parsed.answers, _sent_at(event)
-    )
-
-
-def _sent_at(event: Event) -> datetime:
-    return datetime.fromtimestamp(event.server_timestamp / 1000, UTC)
-
-
-def _without_reply_fallback(body: str) -> str:
-    """Drop the quoted ``> <@user> …`` lines older clients put before a reply's text."""
-    if not body.startswith("> "):
-        return body
-    lines = body.split("\n")
-    while lines and lines[0].startswith(">"):
-        lines.pop(0)
-    return "\n".join(lines).lstrip("\n")
+def _backoff(failures: int) -> float:
+    """2, 4, 8 … 60 seconds, jittered so that many bots do not come back all at once."""
+    return min(60.0, 2.0 ** min(failures, 6)) * random.uniform(0.5, 1.0)

@@ -1,4 +1,5 @@
-"""What lets a restart resume where the bot stopped: device, token and sync position."""
+"""What lets a restart resume where the bot stopped: device, token and sync position, and
+the login that makes or resumes them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import json
 import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+
+from nio import AsyncClient, LoginResponse, WhoamiResponse
+
+from bot.config import MatrixConfig
 
 
 @dataclass(frozen=True)
@@ -39,3 +44,37 @@ class SessionFile:
         partial.write_text(json.dumps(asdict(session)), encoding="utf-8")
         os.chmod(partial, 0o600)
         partial.replace(self.path)
+
+
+class LoginFailed(Exception):
+    """The homeserver refused the bot's credentials."""
+
+
+async def sign_in(client: AsyncClient, matrix: MatrixConfig, sessions: SessionFile) -> Session:
+    """Resume the stored session if its token still works, else log in again on the same
+    device (keeping its keys); a configured access token wins over a stored one."""
+    stored = sessions.load(matrix.user_id)
+    if matrix.access_token and (stored is None or stored.access_token != matrix.access_token):
+        client.access_token = matrix.access_token
+        whoami = await client.whoami()
+        if not isinstance(whoami, WhoamiResponse) or not whoami.device_id:
+            raise LoginFailed(f"the access token was refused: {whoami}")
+        stored = Session(matrix.user_id, whoami.device_id, matrix.access_token)
+    session = None
+    if stored is not None:
+        client.restore_login(stored.user_id, stored.device_id, stored.access_token)
+        if isinstance(await client.whoami(), WhoamiResponse):
+            session = stored
+        elif not matrix.password:
+            raise LoginFailed("the stored access token is no longer valid; set a password")
+    if session is None:
+        if stored is not None:
+            client.device_id = stored.device_id  # keep the device and its keys
+        response = await client.login(matrix.password, device_name=matrix.device_name)
+        if not isinstance(response, LoginResponse):
+            raise LoginFailed(f"password login failed: {response}")
+        session = Session(response.user_id, response.device_id, response.access_token)
+    sessions.save(session)
+    if client.should_upload_keys:
+        await client.keys_upload()
+    return session

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from bot.store import intake
 from bot.store.database import Transaction
 
 
@@ -13,7 +14,9 @@ async def is_handled(tx: Transaction, event_id: str) -> bool:
 
 
 async def claim(tx: Transaction, event_id: str, room_id: str, at: datetime) -> bool:
-    """Record the event as handled; False if it already was. Rolled back with its transaction."""
+    """Record the event as handled, and off the intake; False if it already was. Rolled back
+    with its transaction."""
+    await intake.settle(tx, event_id)
     changed = await tx.execute(
         "INSERT INTO handled_event (event_id, room_id, handled_at) VALUES (?, ?, ?) "
         "ON CONFLICT DO NOTHING",

@@ -166,6 +166,29 @@ MIGRATIONS: Sequence[str] = (
         PRIMARY KEY (room_id, period_end)
     ) WITHOUT ROWID;
     """,
+    # 7: the durable intake. Every event the bot must act on is written down before the sync
+    # position passing it is saved, and every reply is owed, with its text, from the
+    # transaction that decided it until the homeserver took it: a crash loses neither.
+    """
+    CREATE TABLE intake (
+        seq         INTEGER PRIMARY KEY,
+        event_id    TEXT NOT NULL UNIQUE,
+        kind        TEXT NOT NULL,
+        payload     TEXT NOT NULL,
+        received_at TEXT NOT NULL
+    );
+    CREATE TABLE owed_reply (
+        txn_id      TEXT PRIMARY KEY,
+        room_id     TEXT NOT NULL,
+        in_reply_to TEXT NOT NULL,
+        thread_root TEXT,
+        body        TEXT NOT NULL,
+        html        TEXT NOT NULL,
+        mentions    TEXT NOT NULL,
+        record_of   INTEGER,
+        owed_since  TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

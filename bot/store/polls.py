@@ -160,6 +160,15 @@ async def close(tx: Transaction, poll_id: int, at: datetime, result: FinalResult
     return changed == 1
 
 
+async def bring_forward(tx: Transaction, poll_id: int, to: datetime) -> None:
+    """An early close (``!poll close``) is a deadline of now: what closes due polls at
+    start-up finishes it if the bot stops before it is done."""
+    await tx.execute(
+        "UPDATE poll SET closes_at = ? WHERE id = ? AND closed_at IS NULL AND closes_at > ?",
+        (_utc(to), poll_id, _utc(to)),
+    )
+
+
 async def withdraw_unpublished(tx: Transaction, poll_id: int) -> None:
     """A poll whose native event could not be posted never existed for the room."""
     await tx.execute("DELETE FROM poll WHERE id = ? AND start_event IS NULL", (poll_id,))

@@ -584,7 +584,7 @@ async def test_mydata_holds_the_polls_i_opened_my_votes_and_my_frozen_weights(
             "equal": False,
             "domain": None,
             "opened_at": "2026-11-02T09:00:00+00:00",
-            "closes_at": "2026-11-09T09:00:00+00:00",
+            "closes_at": "2026-11-02T09:01:00+00:00",  # closed early: due then
             "closed_at": "2026-11-02T09:01:00+00:00",
             "start_event": en.transport.polls[0].event_id,
             "end_event": en.transport.ended[0].event_id,

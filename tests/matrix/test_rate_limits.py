@@ -13,7 +13,6 @@ from bot.config import Config, DatabaseConfig, MatrixConfig
 from bot.i18n import Text
 from bot.matrix.gateway import MatrixGateway
 from bot.messages import Reply
-from bot.store.database import Database
 from tests.fakes import FakeClock
 
 
@@ -56,7 +55,6 @@ async def _gateway(homeserver: LimitedHomeserver, tmp_path: Path) -> AsyncIterat
     app = web.Application()
     app.router.add_put(r"/_matrix/client/v3/rooms/{room}/send/{type}/{txn}", homeserver.send)
     async with TestServer(app, host="127.0.0.1") as server:
-        database = await Database.open(tmp_path / "db.sqlite3")
         config = Config(
             matrix=MatrixConfig(
                 homeserver=str(server.make_url("")).rstrip("/"),
@@ -66,22 +64,21 @@ async def _gateway(homeserver: LimitedHomeserver, tmp_path: Path) -> AsyncIterat
             ),
             database=DatabaseConfig(path=tmp_path / "db.sqlite3"),
         )
-        gateway = MatrixGateway(config, database, FakeClock())
+        gateway = MatrixGateway(config, FakeClock())
         gateway.client.access_token = "token"
         try:
             yield gateway
         finally:
             await gateway.stop()
-            await database.close()
 
 
-REPLY = Reply("!room:test", Text("hi", "hi"), "$command")
+REPLY = Reply("!room:test", Text("hi", "hi"), "$command", "compagnon-reply-1")
 
 
 async def test_a_429_is_waited_out_for_its_retry_after(tmp_path: Path, sleeps: list[float]) -> None:
     homeserver = LimitedHomeserver(refusals=2)
     async for gateway in _gateway(homeserver, tmp_path):
-        assert await gateway.send_reply(REPLY) == "$sent"
+        assert await gateway.outbound.send_reply(REPLY) == "$sent"
     assert homeserver.requests == 3
     assert sleeps == [1.5, 1.5]
 
@@ -91,7 +88,7 @@ async def test_a_homeserver_that_keeps_refusing_is_not_hammered(
 ) -> None:
     homeserver = LimitedHomeserver(refusals=1000)
     async for gateway in _gateway(homeserver, tmp_path):
-        assert await gateway.send_reply(REPLY) == ""
+        assert await gateway.outbound.send_reply(REPLY) == ""
     assert homeserver.requests == 11
     assert sleeps == [1.5] * 10
     assert "could not answer in !room:test" in caplog.text

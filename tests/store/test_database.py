@@ -1,16 +1,29 @@
-"""The SQLite file: pragmas, migrations, transactions, and the events repository."""
+"""The SQLite file: start-up checks, pragmas, migrations, transactions, and the events
+repository."""
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.errors import StartupError
 from bot.store import events
-from bot.store.database import Database, DatabaseTooNew, schema_version
+from bot.store.database import (
+    Database,
+    DatabaseCorrupt,
+    DatabaseLost,
+    DatabaseNotWritable,
+    DatabaseTooNew,
+    NoDatabase,
+    is_write_failure,
+    schema_version,
+)
 from bot.store.migrations import LATEST_VERSION, MIGRATIONS
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -263,3 +276,265 @@ async def test_served_rooms_and_their_count(database: Database) -> None:
         await events.forget_room(tx, "!never-joined:test")
         assert sorted(await events.served_rooms(tx)) == rooms
         assert await events.count_rooms(tx) == 3
+
+
+# --- start-up checks ------------------------------------------------------------------------
+
+
+def mode_of(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def put(path: Path, content: bytes) -> None:
+    """A file already there when the bot starts: copied in, or left by accident."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+
+
+def content_of(path: Path) -> bytes | None:
+    return path.read_bytes() if path.exists() else None
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The common 022, under which files are world-readable unless created otherwise."""
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.parametrize(
+    "refusal", [DatabaseTooNew, NoDatabase, DatabaseNotWritable, DatabaseCorrupt, DatabaseLost]
+)
+def test_every_refusal_is_a_startup_error(refusal: type[Exception]) -> None:
+    assert issubclass(refusal, StartupError)
+
+
+async def test_the_database_knows_its_path(database: Database, path: Path) -> None:
+    assert database.path == path
+
+
+@pytest.mark.parametrize("under", ["sub", "."])
+async def test_a_folder_that_cannot_be_created_is_named(tmp_path: Path, under: str) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    path = blocker / under / "compagnon.sqlite3"  # not a folder, even for root
+
+    with pytest.raises(DatabaseNotWritable) as caught:
+        await Database.open(path)
+    message = str(caught.value)
+    assert f"data folder {path.parent} (" in message
+    assert message.endswith("check its owner and permissions")
+
+
+async def test_a_file_sqlite_cannot_open_is_refused(path: Path) -> None:
+    os.makedirs(path, mode=0o700)  # a folder where the file should be
+
+    with pytest.raises(DatabaseNotWritable) as caught:
+        await Database.open(path)
+    assert str(caught.value) == (
+        f"cannot write {path} (unable to open database file): "
+        f"check the owner and permissions of the file and of {path.parent}"
+    )
+
+
+async def test_a_file_that_is_not_a_database_is_refused_untouched(path: Path) -> None:
+    garbage = b"these are someone's notes, not a database\n" * 100
+    put(path, garbage)
+
+    with pytest.raises(DatabaseCorrupt) as caught:
+        await Database.open(path)
+    assert str(caught.value) == (
+        f"{path} is not a database or is damaged (file is not a database): restore it from a backup"
+    )
+    assert content_of(path) == garbage
+
+
+async def test_a_damaged_database_is_refused(path: Path) -> None:
+    path.parent.mkdir()
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, text TEXT)")
+        connection.executemany("INSERT INTO note (text) VALUES (?)", [("x" * 200,)] * 500)
+    connection.close()
+    with path.open("r+b") as file:
+        file.seek(5 * 4096)
+        file.write(b"\xff" * 4096)  # one page of the table overwritten
+
+    with pytest.raises(DatabaseCorrupt) as caught:
+        await Database.open(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path} is damaged (quick_check: ")
+    assert message.endswith("): restore it from a backup")
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(("content", "state"), [(None, "missing"), (b"", "empty")])
+async def test_a_database_lost_since_the_last_run_is_refused(
+    path: Path, content: bytes | None, state: str
+) -> None:
+    session = path.parent / "session.json"
+    if content is not None:
+        put(path, content)
+
+    with pytest.raises(DatabaseLost) as caught:
+        await Database.open(path, expected_by=session)
+    assert str(caught.value) == (
+        f"{path} is {state} but the bot has run before (see {session}): restore the "
+        "database from a backup, or remove session.json to start afresh"
+    )
+    assert content_of(path) == content
+
+
+async def test_an_expected_database_opens_with_its_data(path: Path) -> None:
+    first = await Database.open(path)
+    async with first.transaction() as tx:
+        await events.record_room_joined(tx, "!room:test", T0)
+    await first.close()
+
+    again = await Database.open(path, expected_by=path.parent / "session.json")
+    try:
+        async with again.transaction() as tx:
+            assert await events.served_rooms(tx) == ["!room:test"]
+    finally:
+        await again.close()
+
+
+async def test_an_empty_file_is_a_first_start_when_no_run_came_before(path: Path) -> None:
+    put(path, b"")
+    database = await Database.open(path)
+    try:
+        assert await version_of(database) == LATEST_VERSION
+    finally:
+        await database.close()
+
+
+@pytest.mark.usefixtures("usual_umask")
+async def test_a_new_database_is_private_with_its_wal_and_shm(
+    path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    database = await Database.open(path)
+    try:
+        async with database.transaction() as tx:
+            await events.record_room_joined(tx, "!room:test", T0)
+        assert mode_of(path.parent) == 0o700
+        for suffix in ("", "-wal", "-shm"):
+            assert mode_of(path.with_name(path.name + suffix)) == 0o600, suffix
+    finally:
+        await database.close()
+
+    with caplog.at_level(logging.WARNING):
+        await (await Database.open(path)).close()
+    assert caplog.records == []
+
+
+@pytest.mark.usefixtures("usual_umask")
+async def test_an_existing_folder_keeps_its_mode(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    await (await Database.open(shared / "compagnon.sqlite3")).close()
+    assert mode_of(shared) == 0o755
+
+
+async def test_a_database_others_can_read_is_warned_about(
+    path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    await (await Database.open(path)).close()
+    os.chmod(path, 0o640)
+
+    with caplog.at_level(logging.WARNING):
+        await (await Database.open(path)).close()
+    assert [record.getMessage() for record in caplog.records] == [
+        f"{path} can be read by other users (mode 640): chmod 600 it to keep members' data private"
+    ]
+
+
+# --- write failures -------------------------------------------------------------------------
+
+
+def raised_by(action: Callable[[], object]) -> BaseException:
+    with pytest.raises(sqlite3.Error) as caught:
+        action()
+    return caught.value
+
+
+async def test_a_full_disk_fails_the_write_and_leaves_the_database_usable(
+    database: Database,
+) -> None:
+    big_room = "!" + "x" * 100_000 + ":test"
+    async with database.transaction() as tx:
+        pages = int(await tx.fetch_value("PRAGMA page_count"))
+        await tx.execute(f"PRAGMA max_page_count = {pages}")  # SQLITE_FULL for real, past it
+
+    async def join_the_big_room() -> None:
+        async with database.transaction() as tx:
+            await events.record_room_joined(tx, "!small:test", T0)
+            await events.record_room_joined(tx, big_room, T0)
+
+    with pytest.raises(sqlite3.OperationalError, match="full") as caught:
+        await join_the_big_room()
+    assert is_write_failure(caught.value)
+
+    async with database.transaction() as tx:
+        assert await events.count_rooms(tx) == 0
+        await tx.execute(f"PRAGMA max_page_count = {pages * 1000}")
+    await join_the_big_room()
+    async with database.transaction() as tx:
+        assert await events.count_rooms(tx) == 2
+
+
+async def test_a_failed_commit_is_rolled_back(database: Database) -> None:
+    async with database.transaction() as tx:
+        await tx.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        await tx.execute(
+            "CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) "
+            "DEFERRABLE INITIALLY DEFERRED)"
+        )
+
+    async def join_with_an_orphan() -> None:
+        async with database.transaction() as tx:
+            await events.record_room_joined(tx, "!room:test", T0)
+            await tx.execute("INSERT INTO child (parent_id) VALUES (1)")  # refused at COMMIT
+
+    with pytest.raises(sqlite3.IntegrityError) as caught:
+        await join_with_an_orphan()
+    assert not is_write_failure(caught.value)
+
+    async with database.transaction() as tx:
+        assert await events.count_rooms(tx) == 0
+        await events.record_room_joined(tx, "!room:test", T0)
+    async with database.transaction() as tx:
+        assert await events.count_rooms(tx) == 1
+
+
+async def test_write_failures_are_told_from_bugs(database: Database, path: Path) -> None:
+    read_only = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    holder = sqlite3.connect(path, isolation_level=None)
+    impatient = sqlite3.connect(path, timeout=0, isolation_level=None)
+    closed = sqlite3.connect(path)
+    closed.close()
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        write_failures = [
+            raised_by(lambda: read_only.execute("DELETE FROM served_room")),
+            raised_by(lambda: impatient.execute("BEGIN IMMEDIATE")),
+            raised_by(lambda: sqlite3.connect(path.parent / "absent" / "x.sqlite3")),
+        ]
+        holder.execute("ROLLBACK")
+        bugs = [
+            raised_by(lambda: holder.execute("SELECT * FROM no_such_table")),
+            raised_by(lambda: closed.execute("SELECT 1")),  # raised by Python: no result code
+        ]
+    finally:
+        for connection in (read_only, holder, impatient):
+            connection.close()
+
+    assert [str(error) for error in write_failures] == [
+        "attempt to write a readonly database",
+        "database is locked",
+        "unable to open database file",
+    ]
+    assert all(is_write_failure(error) for error in write_failures)
+    assert not any(is_write_failure(error) for error in bugs)
+    assert not is_write_failure(RuntimeError("database or disk is full"))

@@ -1,0 +1,94 @@
+"""Events as they come off the wire, turned into the plain values the bot acts on.
+
+Pure functions of a room and an event, so every wire shape is tested from recorded events;
+whether an event is fresh enough to act on is the gateway's call, not theirs.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import unquote
+
+from nio import Event, MatrixRoom, ReactionEvent, RedactionEvent, RoomMessageText, UnknownEvent
+
+from bot.matrix import polls
+from bot.messages import IncomingMessage, IncomingPollResponse, IncomingReaction, IncomingRedaction
+
+_PILL = re.compile(r"""href=["']https://matrix\.to/#/(@[^"'?/]+)""")
+
+
+def message(room: MatrixRoom, event: RoomMessageText) -> IncomingMessage | None:
+    """A text message; None for an edit (the original was the command)."""
+    content: dict[str, Any] = event.source.get("content", {})
+    relation = content.get("m.relates_to") or {}
+    if relation.get("rel_type") == "m.replace":
+        return None
+    thread_root = relation.get("event_id") if relation.get("rel_type") == "m.thread" else None
+    return IncomingMessage(
+        event_id=event.event_id,
+        room_id=room.room_id,
+        sender=event.sender,
+        sender_name=room.user_name(event.sender) or event.sender,
+        body=_without_reply_fallback(event.body),
+        sent_at=sent_at(event),
+        thread_root=thread_root,
+        mentions=_mentioned(content),
+    )
+
+
+def reaction(room: MatrixRoom, event: ReactionEvent) -> IncomingReaction:
+    return IncomingReaction(
+        event_id=event.event_id,
+        room_id=room.room_id,
+        sender=event.sender,
+        sender_name=room.user_name(event.sender) or event.sender,
+        target=event.reacts_to,
+        key=event.key,
+        sent_at=sent_at(event),
+    )
+
+
+def redaction(room: MatrixRoom, event: RedactionEvent) -> IncomingRedaction:
+    return IncomingRedaction(event.event_id, room.room_id, event.sender, event.redacts)
+
+
+def poll_response(room_id: str, event: UnknownEvent) -> IncomingPollResponse | None:
+    """A click on a native poll (nio has no poll types: they arrive as unknown events)."""
+    content = event.source.get("content", {})
+    parsed = polls.parse_response(event.type, content if isinstance(content, dict) else {})
+    if parsed is None:
+        return None
+    return IncomingPollResponse(
+        event.event_id, room_id, event.sender, parsed.poll_event, parsed.answers, sent_at(event)
+    )
+
+
+def is_member(room: MatrixRoom, user_id: str) -> bool:
+    return user_id in room.users and user_id not in room.invited_users
+
+
+def sent_at(event: Event) -> datetime:
+    return datetime.fromtimestamp(event.server_timestamp / 1000, UTC)
+
+
+def _mentioned(content: dict[str, Any]) -> tuple[str, ...]:
+    """Members pinged in a message: intentional mentions, else pills in the HTML body."""
+    mentions = content.get("m.mentions")
+    if isinstance(mentions, dict) and isinstance(mentions.get("user_ids"), list):
+        return tuple(str(user) for user in mentions["user_ids"])
+    html = content.get("formatted_body")
+    if not isinstance(html, str):
+        return ()
+    return tuple(dict.fromkeys(unquote(user) for user in _PILL.findall(html)))
+
+
+def _without_reply_fallback(body: str) -> str:
+    """Drop the quoted ``> <@user> …`` lines older clients put before a reply's text."""
+    if not body.startswith("> "):
+        return body
+    lines = body.split("\n")
+    while lines and lines[0].startswith(">"):
+        lines.pop(0)
+    return "\n".join(lines).lstrip("\n")

@@ -1,0 +1,255 @@
+"""What the command side asks of Matrix: replies, posts, polls, files, rooms, and the few
+facts it reads (power, members, a poll's responses). Implements ``Transport``.
+
+Everything the bot sends of its own accord carries a transaction id made from what it is,
+so that sending it again after a crash makes one message, not two.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    MegolmEvent,
+    RoomCreateResponse,
+    RoomPreset,
+    RoomSendResponse,
+    UnknownEvent,
+    UploadResponse,
+)
+from nio.api import RelationshipType
+from nio.exceptions import EncryptionError
+
+from bot.domain.permissions import effective_power
+from bot.i18n import Text
+from bot.matrix import inbound, polls
+from bot.messages import Inbox, IncomingPollResponse, PollHistory, Reply
+
+log = logging.getLogger(__name__)
+
+ENCRYPTED = {
+    "type": "m.room.encryption",
+    "state_key": "",
+    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+}
+
+
+class DeliveryFailed(Exception):
+    """A message, file or room could not be delivered."""
+
+
+class Outbound:
+    """Sends through the gateway's client; ``synced`` is notified after each sync."""
+
+    def __init__(self, client: AsyncClient, synced: asyncio.Condition) -> None:
+        self._client = client
+        self._synced = synced
+        self._inbox: Inbox | None = None
+        self.creators: dict[str, set[str]] = {}  # room v12 creators, noted by the gateway
+
+    def attach(self, inbox: Inbox) -> None:
+        """Where direct rooms are kept: the intake, known once the bot starts."""
+        self._inbox = inbox
+
+    @property
+    def _user_id(self) -> str:
+        return str(self._client.user_id)
+
+    async def send_reply(self, reply: Reply) -> str:
+        relation: dict[str, Any] = {"m.in_reply_to": {"event_id": reply.in_reply_to}}
+        if reply.thread_root is not None:
+            relation |= {
+                "rel_type": "m.thread",
+                "event_id": reply.thread_root,
+                "is_falling_back": False,
+            }
+        content = notice(reply.text, relation, reply.mentions)
+        try:
+            return await self._send(reply.room_id, "m.room.message", content, reply.txn_id)
+        except DeliveryFailed as error:
+            log.error("could not answer in %s: %s", reply.room_id, error)
+            return ""
+
+    async def power_level(self, room_id: str, user_id: str) -> float:
+        room = self._client.rooms.get(room_id)
+        if room is None:
+            return 0.0
+        return effective_power(
+            user_id,
+            room.room_version,
+            self.creators.get(room_id, set()),
+            room.power_levels.get_user_level(user_id),
+        )
+
+    def room_members(self, room_id: str) -> dict[str, str]:
+        room = self._client.rooms.get(room_id)
+        if room is None:
+            return {}
+        return {
+            user_id: room.user_name(user_id) or user_id
+            for user_id in room.users
+            if user_id != self._user_id and user_id not in room.invited_users
+        }
+
+    async def send_file_privately(
+        self, user_id: str, filename: str, data: bytes, text: str
+    ) -> None:
+        room_id = await self._direct_room(user_id)
+        room = self._client.rooms[room_id]
+        upload, keys = await self._client.upload(
+            io.BytesIO(data),
+            content_type="application/json",
+            filename=filename,
+            encrypt=room.encrypted,
+            filesize=len(data),
+        )
+        if not isinstance(upload, UploadResponse):
+            raise DeliveryFailed(f"could not upload {filename}: {upload}")
+        content: dict[str, Any] = {
+            "msgtype": "m.file",
+            "body": filename,
+            "filename": filename,
+            "info": {"mimetype": "application/json", "size": len(data)},
+        }
+        if keys is not None:
+            content["file"] = {**keys, "url": upload.content_uri, "mimetype": "application/json"}
+        else:
+            content["url"] = upload.content_uri
+        for message in ({"msgtype": "m.notice", "body": text}, content):
+            await self._send(room_id, "m.room.message", message)
+
+    async def open_shared_room(self, user_ids: Sequence[str], name: str, text: Text) -> str:
+        created = await self._client.room_create(
+            name=name,
+            preset=RoomPreset.private_chat,
+            invite=list(user_ids),
+            initial_state=[ENCRYPTED],
+        )
+        if not isinstance(created, RoomCreateResponse):
+            raise DeliveryFailed(f"could not open a room with {', '.join(user_ids)}: {created}")
+        room_id = str(created.room_id)
+        await self._until_invited(room_id, user_ids)
+        await self._send(room_id, "m.room.message", notice(text))
+        return room_id
+
+    async def post(
+        self, room_id: str, text: Text, txn_id: str, thread_root: str | None = None
+    ) -> str:
+        relation = None
+        if thread_root is not None:
+            relation = {
+                "rel_type": "m.thread",
+                "event_id": thread_root,
+                "is_falling_back": True,
+                "m.in_reply_to": {"event_id": thread_root},
+            }
+        return await self._send(room_id, "m.room.message", notice(text, relation), txn_id)
+
+    async def send_poll(
+        self,
+        room_id: str,
+        question: str,
+        answers: Sequence[str],
+        max_selections: int,
+        disclosed: bool,
+        txn_id: str,
+    ) -> str:
+        content = polls.start_content(question, answers, max_selections, disclosed=disclosed)
+        return await self._send(room_id, polls.START_TYPE, content, txn_id)
+
+    async def end_poll(self, room_id: str, start_event: str, text: str, txn_id: str) -> str:
+        content = polls.end_content(start_event, text)
+        return await self._send(room_id, polls.END_TYPE, content, txn_id)
+
+    async def poll_history(self, room_id: str, start_event: str) -> PollHistory | None:
+        room = self._client.rooms.get(room_id)
+        if room is None:
+            return None
+        responses: list[IncomingPollResponse] = []
+        listed: set[str] = set()
+        try:
+            async for event in self._client.room_get_event_relations(
+                room_id, start_event, RelationshipType.reference
+            ):
+                if isinstance(event, MegolmEvent):
+                    event.room_id = room_id
+                    try:
+                        event = self._client.decrypt_event(event)
+                    except EncryptionError:  # no key for it: its vote stays as it was
+                        listed.add(event.event_id)
+                        continue
+                response = (
+                    inbound.poll_response(room_id, event)
+                    if isinstance(event, UnknownEvent)
+                    else None
+                )
+                if response is None:
+                    continue
+                listed.add(response.event_id)
+                if event.sender != self._user_id and inbound.is_member(room, event.sender):
+                    responses.append(response)
+        except Exception:  # nio raises on some error pages: a partial list proves nothing
+            log.exception("could not read all the responses to %s in %s", start_event, room_id)
+            return None
+        return PollHistory(tuple(responses), frozenset(listed))
+
+    async def _send(
+        self, room_id: str, event_type: str, content: dict[str, Any], txn_id: str | None = None
+    ) -> str:
+        sent = await self._client.room_send(
+            room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
+        )
+        if not isinstance(sent, RoomSendResponse):
+            raise DeliveryFailed(f"could not send to {room_id}: {sent}")
+        return str(sent.event_id)
+
+    async def _direct_room(self, user_id: str) -> str:
+        """The encrypted room the bot shares with this member alone, created on first use."""
+        assert self._inbox is not None, "attach() before sending"
+        known = await self._inbox.direct_room_of(user_id)
+        room = self._client.rooms.get(known) if known else None
+        if room is not None and user_id in room.users:
+            return str(room.room_id)
+        created = await self._client.room_create(
+            is_direct=True,
+            preset=RoomPreset.trusted_private_chat,
+            invite=[user_id],
+            initial_state=[ENCRYPTED],
+        )
+        if not isinstance(created, RoomCreateResponse):
+            raise DeliveryFailed(f"could not open a direct room with {user_id}: {created}")
+        room_id = str(created.room_id)
+        await self._inbox.remember_direct_room(user_id, room_id)
+        await self._until_invited(room_id, [user_id])
+        return room_id
+
+    async def _until_invited(self, room_id: str, user_ids: Sequence[str]) -> None:
+        """Keys go to the devices the bot knows in the room: wait until its sync saw the invites."""
+
+        def seen() -> bool:
+            room = self._client.rooms.get(room_id)
+            return room is not None and all(user_id in room.users for user_id in user_ids)
+
+        async with self._synced, asyncio.timeout(30):
+            await self._synced.wait_for(seen)
+
+
+def notice(
+    text: Text, relation: dict[str, Any] | None = None, mentions: Sequence[str] = ()
+) -> dict[str, Any]:
+    """A notice in HTML and plain text; explicit mentions, so names in the text never ping."""
+    content: dict[str, Any] = {
+        "msgtype": "m.notice",
+        "body": text.plain,
+        "format": "org.matrix.custom.html",
+        "formatted_body": text.html,
+        "m.mentions": {"user_ids": list(mentions)} if mentions else {},
+    }
+    if relation is not None:
+        content["m.relates_to"] = relation
+    return content
