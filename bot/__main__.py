@@ -15,7 +15,6 @@ from bot.config import Config, ConfigError, load_config
 from bot.digest import preview_text
 from bot.errors import StartupError
 from bot.export import Format, export
-from bot.matrix.session import LoginFailed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         return _preview_digest(config)
     try:
         asyncio.run(_run_until_signalled(Compagnon(config)))
-    except (LoginFailed, StartupError) as error:
+    except StartupError as error:
         print(f"compagnon: {error}", file=sys.stderr)
         return 1
     return 0

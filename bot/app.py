@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from bot.clock import Clock, SystemClock
@@ -14,6 +15,7 @@ from bot.commands.dispatcher import Dispatcher
 from bot.config import Config
 from bot.intake import Intake
 from bot.matrix.gateway import MatrixGateway
+from bot.matrix.session import SessionFile
 from bot.scheduler import Scheduler
 from bot.store import events, intake
 from bot.store.database import Database
@@ -39,12 +41,15 @@ class Compagnon:
         self.config = config
         self.clock: Clock = clock or SystemClock()
         self.ready = asyncio.Event()
+        self.database: Database | None = None  # while running: for fault-injection tests
         self._stopping = asyncio.Event()
 
     async def run(self) -> None:
         """Start, serve until ``stop``, stop. A ``stop`` during start-up (an unreachable
         homeserver, a long catch-up) cancels it at once."""
-        database = await Database.open(self.config.database.path)
+        database = self.database = await Database.open(
+            self.config.database.path, expected_by=self._evidence_of_a_past_run()
+        )
         try:
             await self._forget_stale(database)
             gateway = MatrixGateway(self.config, self.clock)
@@ -75,6 +80,12 @@ class Compagnon:
 
     def stop(self) -> None:
         self._stopping.set()
+
+    def _evidence_of_a_past_run(self) -> Path | None:
+        """The session file, if it holds a sync position: then the ledger cannot be new."""
+        sessions = SessionFile(self.config.matrix.store_path)
+        stored = sessions.load(self.config.matrix.user_id)
+        return sessions.path if stored is not None and stored.next_batch else None
 
     async def _unless_stopped(self, stage: Coroutine[Any, Any, None]) -> bool:
         """Run a start-up stage; False if ``stop`` came first (the stage is cancelled)."""

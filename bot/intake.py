@@ -80,12 +80,13 @@ class Intake:
         sync moves on: a member who retries must not find the first attempt done later.
         The first call first finishes what a previous run left (the rooms are known by then).
         """
+        started = []
         if not self._resumed:
             self._resumed = True
-            await self._resume()
+            started = await self._resume()
         wanted = [item for item in batch if self._wanted(item)]
         if not wanted:
-            return []
+            return started
         try:
             async with self._database.transaction() as tx:
                 new = await intake.receive(tx, [encode(item) for item in wanted], self._now())
@@ -95,10 +96,10 @@ class Intake:
             log.error("could not write to %s: %s", self._database.path, error)
             messages = [item for item in wanted if isinstance(item, IncomingMessage)]
             await self._dispatcher.unsaved(messages)
-            return []
-        return [self._spawn(decode(item)) for item in new]
+            return started
+        return started + [self._spawn(decode(item)) for item in new]
 
-    async def _resume(self) -> None:
+    async def _resume(self) -> list[asyncio.Task[None]]:
         """Send the replies owed, then act on what was written down but not done, in the
         order it came (ahead of anything newer: transactions take turns in order)."""
         await self._dispatcher.pay_owed()
@@ -106,8 +107,7 @@ class Intake:
             waiting = await intake.waiting(tx)
         if waiting:
             log.info("resuming %d event(s) received before the last stop", len(waiting))
-        for item in waiting:
-            self._spawn(decode(item))
+        return [self._spawn(decode(item)) for item in waiting]
 
     async def stop(self) -> None:
         """Let what is in flight finish (30 s at most)."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from nio import AsyncClient, LoginResponse, WhoamiResponse
 
 from bot.config import MatrixConfig
+from bot.errors import StartupError
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,14 @@ class SessionFile:
 
     def load(self, user_id: str) -> Session | None:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            session = Session(**json.loads(self.path.read_text(encoding="utf-8")))
         except FileNotFoundError:
             return None
-        session = Session(**data)
+        except (ValueError, TypeError) as error:
+            raise StartupError(
+                f"{self.path} is damaged ({error}): restore it from a backup, or remove it "
+                "to log in again as a new device"
+            ) from error
         return session if session.user_id == user_id else None
 
     def save(self, session: Session) -> None:
@@ -46,7 +51,7 @@ class SessionFile:
         partial.replace(self.path)
 
 
-class LoginFailed(Exception):
+class LoginFailed(StartupError):
     """The homeserver refused the bot's credentials."""
 
 
