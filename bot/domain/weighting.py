@@ -10,7 +10,8 @@ hours count most: with a = 0.25, 15 decayed hours give a weight of 2 and 255 giv
 ``explain`` gives one member's weight term by term, for telling them how it was reached;
 ``weigh_all`` gives a whole community's at once with numpy, for freezing the weights when
 a poll opens, at the cost of a few array operations rather than a Python call per
-contribution. Both follow the same rule, and agree to float rounding.
+contribution. Both follow the same rule, and agree to float rounding. numpy is imported by
+``weigh_all`` when a poll opens, not at start-up (see ``bot.domain.matching``).
 """
 
 from __future__ import annotations
@@ -19,14 +20,16 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from bot.config import PollsConfig
 
-Vector = npt.NDArray[np.float64]
-Indices = npt.NDArray[np.intp]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Vector = npt.NDArray[np.float64]
+    Indices = npt.NDArray[np.intp]
 
 DAY_SECONDS = 86_400.0
 MINUTES_PER_HOUR = 60.0
@@ -148,6 +151,8 @@ def weigh_all(
     it is in the poll's domain, ``age_days[i]`` how long ago it was recorded. The result's
     entry m is member m's weight: 1 for a member without contributions.
     """
+    import numpy as np
+
     hours = np.where(np.isnan(minutes), UNTIMED_HOURS, minutes / MINUTES_PER_HOUR)
     decayed = hours * np.exp2(-np.maximum(age_days, 0.0) / rule.half_life_days)
     engaged = np.bincount(member_index, weights=decayed, minlength=members)

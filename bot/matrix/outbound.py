@@ -28,7 +28,7 @@ from nio.exceptions import EncryptionError
 from bot.domain.permissions import effective_power
 from bot.i18n import Text
 from bot.matrix import inbound, polls
-from bot.messages import Inbox, IncomingPollResponse, PollHistory, Reply
+from bot.messages import Inbox, IncomingPollResponse, PollHistory, Reply, transaction_id
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ class Outbound:
             raise DeliveryFailed(f"could not open a room with {', '.join(user_ids)}: {created}")
         room_id = str(created.room_id)
         await self._until_invited(room_id, user_ids)
-        await self._send(room_id, "m.room.message", notice(text))
+        await self._send(room_id, "m.room.message", notice(text), transaction_id("intro", room_id))
         return room_id
 
     async def post(

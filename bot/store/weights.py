@@ -14,8 +14,6 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import numpy as np
-
 from bot.domain.weighting import (
     WeightExplanation,
     WeightRule,
@@ -41,6 +39,8 @@ async def community_weights(
     ``required``: the confirmations a contribution needs to count, at least 1 (the config's
     bound; contributions without any confirmation are not even read).
     """
+    import numpy as np  # here, not at start-up: see ``bot.domain.weighting``
+
     _check(required)
     columns = await tx.fetch_one(
         f"""
