@@ -67,7 +67,11 @@ class Compagnon:
                 sync = asyncio.create_task(gateway.run(), name="sync")
                 if await self._unless_stopped(scheduler.start()):
                     self.ready.set()
-                    await self._stopping.wait()
+                    stopping = asyncio.create_task(self._stopping.wait())
+                    await asyncio.wait((sync, stopping), return_when=asyncio.FIRST_COMPLETED)
+                    stopping.cancel()
+                    if sync.done():
+                        sync.result()  # a sync loop that died is raised: exit, be restarted
                 sync.cancel()
                 await asyncio.gather(sync, return_exceptions=True)
             finally:

@@ -12,7 +12,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from aiohttp import ClientError
 from nio import (
@@ -147,13 +147,16 @@ class MatrixGateway:
                 await asyncio.sleep(delay)
 
     def _register_callbacks(self) -> None:
-        self.client.add_event_callback(self._on_text, RoomMessageText)
-        self.client.add_event_callback(self._on_reaction, ReactionEvent)
-        self.client.add_event_callback(self._on_redaction, RedactionEvent)
-        self.client.add_event_callback(self._on_unknown, UnknownEvent)
-        self.client.add_event_callback(self._on_undecryptable, MegolmEvent)
-        self.client.add_event_callback(self._on_invite, InviteMemberEvent)
-        self.client.add_event_callback(self._on_membership, RoomMemberEvent)
+        for callback, kind in (
+            (self._on_text, RoomMessageText),
+            (self._on_reaction, ReactionEvent),
+            (self._on_redaction, RedactionEvent),
+            (self._on_unknown, UnknownEvent),
+            (self._on_undecryptable, MegolmEvent),
+            (self._on_invite, InviteMemberEvent),
+            (self._on_membership, RoomMemberEvent),
+        ):
+            self.client.add_event_callback(_guarded(callback), kind)
 
     # --- the sync loop ----------------------------------------------------
 
@@ -366,6 +369,21 @@ class MatrixGateway:
         task: asyncio.Task[None] = asyncio.ensure_future(work)
         self._rooms_work.add(task)
         task.add_done_callback(self._rooms_work.discard)
+
+
+def _guarded(
+    callback: Callable[[MatrixRoom, Any], Awaitable[None]],
+) -> Callable[[MatrixRoom, Any], Awaitable[None]]:
+    """One event the bot cannot read is logged and skipped: raised inside nio's sync, it
+    would stop every sync after it, the same event coming back each time."""
+
+    async def guarded(room: MatrixRoom, event: Any) -> None:
+        try:
+            await callback(room, event)
+        except Exception:
+            log.exception("could not read %s in %s", getattr(event, "event_id", "?"), room.room_id)
+
+    return guarded
 
 
 class SyncFailed(Exception):

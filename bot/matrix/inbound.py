@@ -16,13 +16,15 @@ from nio import Event, MatrixRoom, ReactionEvent, RedactionEvent, RoomMessageTex
 from bot.matrix import polls
 from bot.messages import IncomingMessage, IncomingPollResponse, IncomingReaction, IncomingRedaction
 
-_PILL = re.compile(r"""href=["']https://matrix\.to/#/(@[^"'?/]+)""")
+_PILL = re.compile(r"""href=["']https://matrix\.to/#/((?:@|%40)[^"'?/]+)""")
 
 
 def message(room: MatrixRoom, event: RoomMessageText) -> IncomingMessage | None:
     """A text message; None for an edit (the original was the command)."""
     content: dict[str, Any] = event.source.get("content", {})
-    relation = content.get("m.relates_to") or {}
+    relation = content.get("m.relates_to")
+    if not isinstance(relation, dict):
+        relation = {}  # absent, or malformed: a member's typo must not stop the sync
     if relation.get("rel_type") == "m.replace":
         return None
     thread_root = relation.get("event_id") if relation.get("rel_type") == "m.thread" else None
@@ -74,10 +76,12 @@ def sent_at(event: Event) -> datetime:
 
 
 def _mentioned(content: dict[str, Any]) -> tuple[str, ...]:
-    """Members pinged in a message: intentional mentions, else pills in the HTML body."""
+    """Members pinged in a message: intentional mentions when the client sent any (even
+    none), else pills in the HTML body (clients from before MSC3952)."""
     mentions = content.get("m.mentions")
-    if isinstance(mentions, dict) and isinstance(mentions.get("user_ids"), list):
-        return tuple(str(user) for user in mentions["user_ids"])
+    if isinstance(mentions, dict):
+        users = mentions.get("user_ids")
+        return tuple(str(user) for user in users) if isinstance(users, list) else ()
     html = content.get("formatted_body")
     if not isinstance(html, str):
         return ()
