@@ -62,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(arguments.config)
     except ConfigError as error:
-        print(f"{arguments.config}: invalid configuration:\n{error}", file=sys.stderr)
+        reasons = str(error)
+        separator = "\n" if "\n" in reasons else " "  # one mistake, one line
+        print(f"{arguments.config}: invalid configuration:{separator}{reasons}", file=sys.stderr)
         return 2
     if arguments.command == "check-config":
         print(f"{arguments.config}: OK")

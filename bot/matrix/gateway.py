@@ -12,6 +12,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from aiohttp import ClientError
@@ -37,6 +38,7 @@ from nio import (
 
 from bot.clock import Clock
 from bot.config import Config
+from bot.errors import StartupError
 from bot.matrix import inbound
 from bot.matrix.outbound import Outbound
 from bot.matrix.session import LoginFailed, Session, SessionFile, sign_in
@@ -67,7 +69,7 @@ class MatrixGateway:
         self._synced = asyncio.Condition()  # notified after each sync is processed
         self._sync_filter = ""
         self._reachable = True
-        config.matrix.store_path.mkdir(parents=True, exist_ok=True)
+        _private_folder(config.matrix.store_path)
         self.client = AsyncClient(
             config.matrix.homeserver,
             config.matrix.user_id,
@@ -388,6 +390,17 @@ def _guarded(
 
 class SyncFailed(Exception):
     """The homeserver answered the sync with an error."""
+
+
+def _private_folder(path: Path) -> None:
+    """The device keys and the session live here: the bot's user alone may read them."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise StartupError(
+            f"cannot create the store folder {path} ({error.strerror}): check its owner and "
+            "permissions"
+        ) from error
 
 
 def _backoff(failures: int) -> float:

@@ -36,6 +36,11 @@ class SessionFile:
             session = Session(**json.loads(self.path.read_text(encoding="utf-8")))
         except FileNotFoundError:
             return None
+        except OSError as error:
+            raise StartupError(
+                f"cannot read {self.path} ({error.strerror}): check the owner and permissions "
+                f"of {self.path.parent}"
+            ) from error
         except (ValueError, TypeError) as error:
             raise StartupError(
                 f"{self.path} is damaged ({error}): restore it from a backup, or remove it "
