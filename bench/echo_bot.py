@@ -33,6 +33,7 @@ async def serve(homeserver: str, user_id: str, password: str, room_id: str, stor
         await client.room_send(room.room_id, "m.room.message", content)
 
     client.add_event_callback(echo, RoomMessageText)
+    print("serving", flush=True)  # where Compagnon logs it: the bench's "ready"
     try:
         await client.sync_forever(timeout=30_000)
     finally:
