@@ -386,6 +386,19 @@ class Scene:
                 return
         raise RuntimeError(f"the bot never answered; its log ends with:\n{self.bot.tail()}")
 
+    async def count_offers(self, scenario: str, commands: Mapping[str, str], notes: str) -> Count:
+        """Once the bot has settled, how each ``!offer`` in ``commands`` fared."""
+        await self.settle(commands)
+        return count_offers(
+            scenario,
+            commands,
+            await self.events(),
+            self.bot_user,
+            recorded_offers(self.database),
+            self.bot.kills,
+            notes,
+        )
+
     async def settle(self, commands: Collection[str]) -> None:
         """Until every command has an answer, or none came for ``QUIET`` seconds after a
         probe was answered (the bot synced past them all: what it has not answered by then,
@@ -484,15 +497,8 @@ async def live_burst(
     finally:
         done.set()
         await asyncio.gather(*talkers)
-    await scene.settle(commands)
-    return count_offers(
-        "kill -9 in a live burst",
-        commands,
-        await scene.events(),
-        scene.bot_user,
-        recorded_offers(scene.database),
-        scene.bot.kills,
-        f"{len(scene.members)} members",
+    return await scene.count_offers(
+        "kill -9 in a live burst", commands, f"{len(scene.members)} members"
     )
 
 
@@ -524,14 +530,9 @@ async def catch_up(
         await scene.until(more, 180, "answers while catching up")
         await scene.bot.kill()
     await scene.bot.start()
-    await scene.settle(commands)
-    return count_offers(
+    return await scene.count_offers(
         "kill -9 while catching up",
         commands,
-        await scene.events(),
-        scene.bot_user,
-        recorded_offers(scene.database),
-        scene.bot.kills,
         f"backlog {backlog}, kill after {replies_before_kill} replies",
     )
 

@@ -89,7 +89,7 @@ class Intake:
             return started
         try:
             async with self._database.transaction() as tx:
-                new = await intake.receive(tx, [encode(item) for item in wanted], self._now())
+                new = await intake.receive(tx, [encode(item) for item in wanted], self._clock.now())
         except Exception as error:
             if not is_write_failure(error):
                 raise
@@ -141,24 +141,17 @@ class Intake:
         if not task.cancelled() and task.exception() is not None:
             log.error("acting on an event failed", exc_info=task.exception())
 
-    def _now(self) -> datetime:
-        return self._clock.now()
-
     # --- rooms: what the Matrix side keeps in the store ------------------
 
     async def served_rooms(self) -> dict[str, datetime]:
-        """Each room served, and since when: history before that is never a command."""
         async with self._database.transaction() as tx:
-            return {
-                room_id: await events.room_joined_at(tx, room_id) or self._now()
-                for room_id in await events.served_rooms(tx)
-            }
+            return await events.served_since(tx)
 
     async def serve(self, room_id: str) -> datetime:
         """The first join counts; returns when it was."""
         async with self._database.transaction() as tx:
-            await events.record_room_joined(tx, room_id, self._now())
-            return await events.room_joined_at(tx, room_id) or self._now()
+            await events.record_room_joined(tx, room_id, self._clock.now())
+            return await events.room_joined_at(tx, room_id) or self._clock.now()
 
     async def unserve(self, room_id: str) -> None:
         async with self._database.transaction() as tx:

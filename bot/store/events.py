@@ -59,6 +59,12 @@ async def count_rooms(tx: Transaction) -> int:
     return int(await tx.fetch_value("SELECT count(*) FROM served_room"))
 
 
+async def served_since(tx: Transaction) -> dict[str, datetime]:
+    """Each room served, and since when: history before that is never a command."""
+    rows = await tx.fetch_all("SELECT room_id, joined_at FROM served_room")
+    return {row[0]: datetime.fromisoformat(row[1]) for row in rows}
+
+
 async def served_rooms(tx: Transaction) -> list[str]:
     return [row[0] for row in await tx.fetch_all("SELECT room_id FROM served_room")]
 
