@@ -703,8 +703,8 @@ class Account:
 
 
 async def run_once(account: Account, directory: Path) -> tuple[Path, Path]:
-    """Start the bot, wait until it has synced once (session.json has a sync position), stop
-    it; the config and its database."""
+    """Start the bot, wait until it has synced once (its database has a sync position),
+    stop it; the config and its database."""
     store_path, database = directory / "bot", directory / "bot" / "compagnon.sqlite3"
     config = write_config(
         directory / "compagnon.toml",
@@ -718,7 +718,7 @@ async def run_once(account: Account, directory: Path) -> tuple[Path, Path]:
     try:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 60
-        while not _synced_once(store_path / "session.json"):
+        while not _synced_once(database):
             if loop.time() > deadline or not bot.running:
                 raise RuntimeError(f"the bot never synced; its log ends with:\n{bot.tail()}")
             await asyncio.sleep(0.2)
@@ -734,10 +734,12 @@ def _drop_journal(database: Path) -> None:
         Path(f"{database}{suffix}").unlink(missing_ok=True)
 
 
-def _synced_once(session: Path) -> bool:
+def _synced_once(database: Path) -> bool:
+    """The bot wrote a sync position down: it has run, and the file is its ledger."""
     try:
-        return bool(json.loads(session.read_text(encoding="utf-8")).get("next_batch"))
-    except (FileNotFoundError, ValueError):
+        with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+            return bool(db.execute("SELECT count(*) FROM sync_position").fetchone() == (1,))
+    except sqlite3.Error:
         return False
 
 

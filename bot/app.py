@@ -86,10 +86,10 @@ class Compagnon:
         self._stopping.set()
 
     def _evidence_of_a_past_run(self) -> Path | None:
-        """The session file, if it holds a sync position: then the ledger cannot be new."""
+        """The session file, if the bot has logged in before: then the ledger cannot be new
+        (it is opened, and made, before the first login)."""
         sessions = SessionFile(self.config.matrix.store_path)
-        stored = sessions.load(self.config.matrix.user_id)
-        return sessions.path if stored is not None and stored.next_batch else None
+        return sessions.path if sessions.load(self.config.matrix.user_id) else None
 
     async def _unless_stopped(self, stage: Coroutine[Any, Any, None]) -> bool:
         """Run a start-up stage; False if ``stop`` came first (the stage is cancelled)."""

@@ -1,11 +1,11 @@
 """The one door between what the Matrix side hears and what the bot does about it.
 
-Each sync's events are written down in one transaction before the sync position that
-passes them is saved; each is then handed to the dispatcher, whose transaction takes it
-off the intake with what it changed. A crash anywhere leaves either the event waiting here
-(done at the next start) or its effect committed with a reply owed (sent at the next
-start): never neither, never both. The rooms the bot serves and the direct rooms it shares
-are kept behind the same door, so the Matrix side never writes the store itself.
+Each sync's events are written down in one transaction with the sync position that passes
+them; each is then handed to the dispatcher, whose transaction takes it off the intake
+with what it changed. A crash anywhere leaves either the event waiting here (done at the
+next start) or its effect committed with a reply owed (sent at the next start): never
+neither, never both. The rooms the bot serves and the direct rooms it shares are kept
+behind the same door, so the Matrix side never writes the store itself.
 """
 
 from __future__ import annotations
@@ -72,24 +72,29 @@ class Intake:
         self._tasks: set[asyncio.Task[None]] = set()
         self._resumed = False
 
-    async def receive(self, batch: Sequence[Incoming]) -> list[asyncio.Task[None]]:
-        """Write one sync's events down, then act on the new ones; returns their tasks.
+    async def position(self) -> str | None:
+        async with self._database.transaction() as tx:
+            return await intake.position(tx)
 
-        The caller saves the sync position only after this returns. If nothing can be
-        written (a full disk), the commands are answered that nothing was saved, and the
-        sync moves on: a member who retries must not find the first attempt done later.
-        The first call first finishes what a previous run left (the rooms are known by then).
+    async def receive(self, batch: Sequence[Incoming], next_batch: str) -> list[asyncio.Task[None]]:
+        """Write one sync's events down with its position, then act on the new ones;
+        returns their tasks. The dispatcher's transaction also writes what it set aside.
+
+        If nothing can be written (a full disk), the commands are answered that nothing was
+        saved, and the sync moves on: a member who retries must not find the first attempt
+        done later. The first call first finishes what a previous run left (the rooms are
+        known by then).
         """
         started = []
         if not self._resumed:
             self._resumed = True
             started = await self._resume()
         wanted = [item for item in batch if self._wanted(item)]
-        if not wanted:
-            return started
         try:
-            async with self._database.transaction() as tx:
-                new = await intake.receive(tx, [encode(item) for item in wanted], self._clock.now())
+            async with self._dispatcher.transaction() as tx:
+                new = await intake.receive(
+                    tx, [encode(item) for item in wanted], self._clock.now(), next_batch
+                )
         except Exception as error:
             if not is_write_failure(error):
                 raise
@@ -110,9 +115,14 @@ class Intake:
         return [self._spawn(decode(item)) for item in waiting]
 
     async def stop(self) -> None:
-        """Let what is in flight finish (30 s at most)."""
+        """Let what is in flight finish (30 s at most), and write down what it sent."""
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=30)
+        try:
+            async with self._dispatcher.transaction():
+                pass
+        except Exception as error:  # sent again at the next start, made one by its id
+            log.error("could not write to %s: %s", self._database.path, error)
 
     def _wanted(self, item: Incoming) -> bool:
         """Chatter is not written down: only commands, reactions, redactions and votes."""

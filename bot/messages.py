@@ -150,9 +150,13 @@ class Transport(Protocol):
 class Inbox(Protocol):
     """Where the Matrix side hands what it hears, and keeps which rooms it serves."""
 
-    async def receive(self, batch: Sequence[Incoming]) -> list[asyncio.Task[None]]:
-        """Write one sync's events down and start acting on them; returns the tasks. The
-        sync position may be saved once this returns."""
+    async def position(self) -> str | None:
+        """Where the next sync starts, as written down with the last events."""
+        ...
+
+    async def receive(self, batch: Sequence[Incoming], next_batch: str) -> list[asyncio.Task[None]]:
+        """Write one sync's events down with its position, and start acting on them;
+        returns the tasks."""
         ...
 
     async def served_rooms(self) -> dict[str, datetime]: ...

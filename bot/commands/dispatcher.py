@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
@@ -129,6 +130,7 @@ class Dispatcher:
         self._throttle = Throttle(config.bot.rate_limit.burst, config.bot.rate_limit.per_minute)
         self._started_at = clock.now()
         self._abandoned: dict[str, str] = {}  # event id → room: claim at the next write
+        self._sent: dict[str, tuple[OwedReply, str]] = {}  # txn id → reply, its event id
 
     def is_command(self, body: str) -> bool:
         """Whether a message is for the bot: the prefix, then a letter ("!!!" is not)."""
@@ -225,8 +227,7 @@ class Dispatcher:
         once: bool,
     ) -> None:
         try:
-            async with self._database.transaction() as tx:
-                await self._settle_abandoned(tx)
+            async with self.transaction() as tx:
                 if once:
                     fresh = await events.claim(tx, event_id, room_id, self._clock.now())
                 else:
@@ -255,17 +256,12 @@ class Dispatcher:
             log.exception("after answering %s in %s", message.event_id, message.room_id)
 
     async def _pay(self, owed: OwedReply) -> None:
-        """Send an owed reply; once the homeserver has it, it is no longer owed."""
+        """Send an owed reply. That it went out is written with the next transaction (the
+        next sync's, a moment later, at the latest); a crash before that sends it again at
+        the next start, with the same transaction id, which the homeserver makes one."""
         event_id = await self._transport.send_reply(owed.reply)
-        if not event_id:
-            return  # not delivered: still owed, tried again at the next start
-        try:
-            async with self._database.transaction() as tx:
-                await intake.paid(tx, owed.reply.txn_id)
-                if owed.record_of is not None:
-                    await contributions.set_record_event(tx, owed.record_of, event_id)
-        except Exception:
-            log.exception("could not note the reply %s as sent", owed.reply.txn_id)
+        if event_id:  # else still owed, tried again at the next start
+            self._sent[owed.reply.txn_id] = (owed, event_id)
 
     async def _run(self, message: IncomingMessage, name: str, arguments: str) -> Answered | None:
         """The command's reply, owed in its transaction; None when it was handled already."""
@@ -283,8 +279,7 @@ class Dispatcher:
             moderator = await self._is_moderator(message)
             if command.moderator_only and not moderator:
                 raise Denied("error.denied_moderators", command=prefix + command.spelled(self._t))
-            async with self._database.transaction() as tx:
-                await self._settle_abandoned(tx)
+            async with self.transaction() as tx:
                 if not await events.claim(tx, message.event_id, message.room_id, self._clock.now()):
                     return None
                 context = Context(
@@ -315,13 +310,12 @@ class Dispatcher:
         been handled already (or there is nothing to say).
 
         If even that cannot be written (a full disk), the reply still goes out and the
-        command is claimed at the next write that succeeds: a member told "nothing was
-        saved" retries, and the first attempt must not come back to double it.
+        command is claimed with the next transaction that works: a member told
+        "nothing was saved" retries, and the first attempt must not come back to double it.
         """
         owed = None if text is None else self._owed(message, Answer(text))
         try:
-            async with self._database.transaction() as tx:
-                await self._settle_abandoned(tx)
+            async with self.transaction() as tx:
                 if not await events.claim(tx, message.event_id, message.room_id, self._clock.now()):
                     return None
                 if owed is not None:
@@ -333,11 +327,25 @@ class Dispatcher:
             self._abandoned[message.event_id] = message.room_id
         return None if owed is None else Answered(owed, None)
 
-    async def _settle_abandoned(self, tx: Transaction) -> None:
-        """Claim the events a failed write left behind, with the next write that works."""
-        for event_id, room_id in self._abandoned.items():
-            await events.claim(tx, event_id, room_id, self._clock.now())
-        self._abandoned.clear()
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """A store transaction that first writes what was set aside: the replies sent since
+        the last one (a transaction of their own would cost each command a third), and
+        commands a failed write left unclaimed. Kept until a transaction commits them;
+        writing them twice changes nothing."""
+        sent, abandoned = dict(self._sent), dict(self._abandoned)
+        async with self._database.transaction() as tx:
+            for owed, event_id in sent.values():
+                await intake.paid(tx, owed.reply.txn_id)
+                if owed.record_of is not None:
+                    await contributions.set_record_event(tx, owed.record_of, event_id)
+            for event_id, room_id in abandoned.items():
+                await events.claim(tx, event_id, room_id, self._clock.now())
+            yield tx
+        for txn_id in sent:
+            self._sent.pop(txn_id, None)
+        for event_id in abandoned:
+            self._abandoned.pop(event_id, None)
 
     def _owed(self, message: IncomingMessage, answer: Answer) -> OwedReply:
         reply = Reply(

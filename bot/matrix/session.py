@@ -1,11 +1,11 @@
-"""What lets a restart resume where the bot stopped: device, token and sync position, and
-the login that makes or resumes them."""
+"""Who the bot is across restarts, device and token, and the login that makes or resumes
+them. (The sync position lives in the database, with the events it passed.)"""
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from nio import AsyncClient, LoginResponse, WhoamiResponse
@@ -19,10 +19,7 @@ class Session:
     user_id: str
     device_id: str
     access_token: str
-    next_batch: str | None = None
-
-    def at(self, next_batch: str) -> Session:
-        return replace(self, next_batch=next_batch)
+    next_batch: str | None = None  # where older versions kept the sync position (now: SQLite)
 
 
 class SessionFile:

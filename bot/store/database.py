@@ -87,10 +87,9 @@ class Transaction:
         return cursor.rowcount
 
     async def insert(self, sql: str, params: Params = ()) -> int:
-        """Run an INSERT; returns the new row's id."""
-        cursor = await self._connection.execute(sql, params)
-        await cursor.close()
-        return cursor.lastrowid or 0
+        """Run an INSERT; returns the new row's id. One trip to the database thread."""
+        row = await self._connection.execute_insert(sql, params)
+        return int(row[0]) if row is not None and row[0] else 0
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await self._connection.executemany(sql, rows)
@@ -100,8 +99,8 @@ class Transaction:
             return await cursor.fetchone()
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._connection.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        """One trip to the database thread (a cursor would take three: run, fetch, close)."""
+        return list(await self._connection.execute_fetchall(sql, params))
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetch_one(sql, params)

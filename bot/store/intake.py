@@ -21,9 +21,23 @@ class Received:
     payload: str
 
 
-async def receive(tx: Transaction, batch: Sequence[Received], at: datetime) -> list[Received]:
-    """Write down what is new; an event already handled or already waiting is left out, so a
-    sync replayed after a crash never makes a command run twice."""
+async def position(tx: Transaction) -> str | None:
+    """Where the next sync starts; None before the first one (history is then ignored)."""
+    value = await tx.fetch_value("SELECT next_batch FROM sync_position")
+    return None if value is None else str(value)
+
+
+async def receive(
+    tx: Transaction, batch: Sequence[Received], at: datetime, next_batch: str
+) -> list[Received]:
+    """Write down what is new with the position passing it; an event already handled or
+    already waiting is left out, so a sync replayed after a crash never makes a command run
+    twice."""
+    await tx.execute(
+        "INSERT INTO sync_position (id, next_batch) VALUES (1, ?) "
+        "ON CONFLICT (id) DO UPDATE SET next_batch = excluded.next_batch",
+        (next_batch,),
+    )
     new = []
     for item in batch:
         changed = await tx.execute(

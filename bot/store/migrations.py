@@ -166,10 +166,15 @@ MIGRATIONS: Sequence[str] = (
         PRIMARY KEY (room_id, period_end)
     ) WITHOUT ROWID;
     """,
-    # 7: the durable intake. Every event the bot must act on is written down before the sync
-    # position passing it is saved, and every reply is owed, with its text, from the
-    # transaction that decided it until the homeserver took it: a crash loses neither.
+    # 7: the durable intake. Every event the bot must act on is written down in the same
+    # transaction as the sync position passing it, and every reply is owed, with its text,
+    # from the transaction that decided it until the homeserver took it: a crash loses
+    # neither.
     """
+    CREATE TABLE sync_position (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        next_batch TEXT NOT NULL
+    );
     CREATE TABLE intake (
         seq         INTEGER PRIMARY KEY,
         event_id    TEXT NOT NULL UNIQUE,

@@ -48,7 +48,8 @@ def last_reply_id(bot: Harness) -> str:
 
 
 async def stored(bot: Harness, number: int) -> Contribution | None:
-    async with bot.database.transaction() as tx:
+    """As the bot's next transaction sees it (the record message's id is written then)."""
+    async with bot.dispatcher.transaction() as tx:
         return await contributions.get(tx, number)
 
 

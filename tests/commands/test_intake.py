@@ -3,6 +3,7 @@ leaves is finished at the next start, once; a full disk is said, never silent.""
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 from bot.app import ROUTERS
@@ -24,9 +25,12 @@ async def offers_of(bot: Harness, member: str) -> int:
         return sum(each.kind == "offer" for each in await listings.of_member(tx, member))
 
 
+_positions = itertools.count(1)
+
+
 async def settle(door: Intake, batch: list[Incoming]) -> None:
     """Hand one sync's events over and wait until they are acted on."""
-    for task in await door.receive(batch):
+    for task in await door.receive(batch, f"s{next(_positions)}"):
         await task
 
 
@@ -54,7 +58,7 @@ async def test_a_crash_after_the_sync_is_written_down_is_finished_at_the_next_st
     bot = Harness(database, make_config("en", rate_limit={"burst": 100}))
     commands = [bot.message(f"!offer skill{n}") for n in range(5)]
     async with database.transaction() as tx:  # receive() committed, then the process died
-        await intake.receive(tx, [encode(each) for each in commands], bot.clock.now())
+        await intake.receive(tx, [encode(each) for each in commands], bot.clock.now(), "s0")
     assert bot.transport.sent == []
     await settle(restarted(bot), [])
     assert await offers_of(bot, ALICE) == 5
@@ -94,7 +98,7 @@ async def test_a_sync_read_again_after_a_crash_acts_on_nothing_twice(bot: Harnes
 
 async def test_chatter_is_not_written_down(bot: Harness) -> None:
     door = restarted(bot)
-    assert await door.receive([bot.message("hello all"), bot.message("!!!")]) == []
+    assert await door.receive([bot.message("hello all"), bot.message("!!!")], "s1") == []
     async with bot.database.transaction() as tx:
         assert await intake.waiting(tx) == []
 
@@ -144,3 +148,16 @@ async def test_a_full_disk_is_said_and_the_command_never_comes_back_to_double(
     async with database.transaction() as tx:
         assert await tx.fetch_value("SELECT count(*) FROM contribution") == 0
         assert await intake.waiting(tx) == []
+
+
+async def test_a_sent_reply_is_noted_with_the_next_sync_not_a_transaction_of_its_own(
+    bot: Harness,
+) -> None:
+    door = restarted(bot)
+    await settle(door, [bot.message("!offer welding")])
+    async with bot.database.transaction() as tx:  # sent, not yet noted: a crash resends it
+        assert len(await intake.owed(tx)) == 1
+    await settle(door, [])  # the sync the reply itself wakes
+    async with bot.database.transaction() as tx:
+        assert await intake.owed(tx) == []
+        assert await intake.position(tx) is not None
