@@ -95,8 +95,9 @@ class Transaction:
         await self._connection.executemany(sql, rows)
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._connection.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        """The row of a query that has one at most (by key, an aggregate, LIMIT 1)."""
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         """One trip to the database thread (a cursor would take three: run, fetch, close)."""
