@@ -41,7 +41,7 @@ from bot.config import Config
 from bot.errors import StartupError
 from bot.matrix import inbound
 from bot.matrix.outbound import Outbound
-from bot.matrix.session import LoginFailed, Session, SessionFile, sign_in
+from bot.matrix.session import LoginFailed, SessionFile, sign_in
 from bot.messages import Inbox, Incoming
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,6 @@ class MatrixGateway:
         self._clock = clock
         self._inbox: Inbox | None = None
         self._sessions = SessionFile(config.matrix.store_path)
-        self._session: Session | None = None
         self._position: str | None = None  # the sync position, as last written down
         self._live = False
         self._served: dict[str, datetime] = {}
@@ -113,15 +112,15 @@ class MatrixGateway:
         """
         self._inbox = inbox
         self.outbound.attach(inbox)
-        self._session = await self._patiently(
+        session = await self._patiently(
             "logging in", lambda: sign_in(self.client, self._config.matrix, self._sessions)
         )
-        log.info("logged in as %s (device %s)", self._session.user_id, self._session.device_id)
+        log.info("logged in as %s (device %s)", session.user_id, session.device_id)
         _skip_empty_saves(self.client)
         self._served = await inbox.served_rooms()
         await self._patiently("uploading the sync filter", self._upload_sync_filter)
         self._register_callbacks()
-        self._position = await inbox.position() or self._session.next_batch
+        self._position = await inbox.position() or session.next_batch
         # A first start ignores history; a restart answers what came in while it was down.
         self._live = self._position is not None
         await self._patiently("the first sync", lambda: self._sync_once(0, full_state=True))
