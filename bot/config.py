@@ -90,6 +90,7 @@ class BotConfig(Section):
     rooms: list[str] = []
     allowed_inviters: list[str] = []
     moderators: list[str] = []
+    moderation_room: str = ""
     moderator_power_level: int = 50
     offline_grace: Duration = timedelta(hours=24)
     max_command_length: int = Field(default=2000, ge=100, le=60000)
@@ -99,9 +100,13 @@ class BotConfig(Section):
     @classmethod
     def _room_ids_or_aliases(cls, rooms: list[str]) -> list[str]:
         for room in rooms:
-            if not (room.startswith("!") or (room.startswith("#") and ":" in room)):
-                raise ValueError(f"{room!r} is neither a room id (!…) nor an alias (#…:server)")
+            _room_id_or_alias(room)
         return rooms
+
+    @field_validator("moderation_room")
+    @classmethod
+    def _one_room_or_none(cls, room: str) -> str:
+        return room and _room_id_or_alias(room)
 
     @field_validator("allowed_inviters", "moderators")
     @classmethod
@@ -112,6 +117,12 @@ class BotConfig(Section):
                     f"{user!r} is neither a user id (@name:server) nor a domain (:server)"
                 )
         return users
+
+
+def _room_id_or_alias(room: str) -> str:
+    if not (room.startswith("!") or (room.startswith("#") and ":" in room)):
+        raise ValueError(f"{room!r} is neither a room id (!…) nor an alias (#…:server)")
+    return room
 
 
 class DatabaseConfig(Section):

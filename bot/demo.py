@@ -111,6 +111,7 @@ async def demo_world(directory: Path, language: Language) -> AsyncIterator[DemoW
             bot=BotConfig(
                 language=language,
                 rooms=[room_id],
+                moderation_room=room_id,  # the community's one room moderates it
                 allowed_inviters=[":localhost"],
                 rate_limit=RateLimitConfig(burst=30),  # a playground: try commands in a row
             ),

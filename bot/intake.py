@@ -26,6 +26,7 @@ from bot.messages import (
     IncomingPollResponse,
     IncomingReaction,
     IncomingRedaction,
+    ServedRoom,
 )
 from bot.store import events, intake
 from bot.store.database import Database, is_write_failure
@@ -153,14 +154,14 @@ class Intake:
 
     # --- rooms: what the Matrix side keeps in the store ------------------
 
-    async def served_rooms(self) -> dict[str, datetime]:
+    async def served_rooms(self) -> dict[str, ServedRoom]:
         async with self._database.transaction() as tx:
             return await events.served_since(tx)
 
-    async def serve(self, room_id: str) -> datetime:
+    async def serve(self, room_id: str, invited_by: str) -> datetime:
         """The first join counts; returns when it was."""
         async with self._database.transaction() as tx:
-            await events.record_room_joined(tx, room_id, self._clock.now())
+            await events.record_room_joined(tx, room_id, self._clock.now(), invited_by)
             return await events.room_joined_at(tx, room_id) or self._clock.now()
 
     async def unserve(self, room_id: str) -> None:

@@ -59,6 +59,12 @@ class IncomingPollResponse:
     sent_at: datetime
 
 
+@dataclass(frozen=True)
+class ServedRoom:
+    joined_at: datetime  # history from before is never a command
+    invited_by: str | None  # "": the config named it; None: joined before inviters were kept
+
+
 Incoming = IncomingMessage | IncomingReaction | IncomingRedaction | IncomingPollResponse
 
 
@@ -99,7 +105,8 @@ class Transport(Protocol):
         ...
 
     async def power_level(self, room_id: str, user_id: str) -> float:
-        """The member's power in the room; ``inf`` for the creators of a v12 room."""
+        """The member's power in the room (an id or an alias); ``inf`` for the creators of
+        a v12 room; 0 in a room the bot is not in."""
         ...
 
     def room_members(self, room_id: str) -> dict[str, str]:
@@ -159,9 +166,9 @@ class Inbox(Protocol):
         returns the tasks."""
         ...
 
-    async def served_rooms(self) -> dict[str, datetime]: ...
+    async def served_rooms(self) -> dict[str, ServedRoom]: ...
 
-    async def serve(self, room_id: str) -> datetime:
+    async def serve(self, room_id: str, invited_by: str) -> datetime:
         """Note the room as served (the first join counts); since when it is."""
         ...
 

@@ -23,6 +23,7 @@ from bot.commands.router import (
     UsageError,
 )
 from bot.config import Config
+from bot.domain.permissions import Standing
 from bot.domain.throttle import Throttle, Verdict
 from bot.i18n import Catalogue, Text
 from bot.messages import (
@@ -82,7 +83,7 @@ class Context:
     clock: Clock
     commands: CommandIndex
     started_at: datetime
-    is_moderator: bool
+    standing: Standing  # what the sender may moderate
     transport: Transport
     database: Database
     agenda: Agenda
@@ -276,8 +277,8 @@ class Dispatcher:
         prefix = self._config.bot.command_prefix
         try:
             values = command.parse(arguments)
-            moderator = await self._is_moderator(message)
-            if command.moderator_only and not moderator:
+            standing = await self._standing(message)
+            if command.moderator_only and not standing.community:
                 raise Denied("error.denied_moderators", command=prefix + command.spelled(self._t))
             async with self.transaction() as tx:
                 if not await events.claim(tx, message.event_id, message.room_id, self._clock.now()):
@@ -290,7 +291,7 @@ class Dispatcher:
                     self._clock,
                     self.index,
                     self._started_at,
-                    moderator,
+                    standing,
                     self._transport,
                     self._database,
                     self._agenda,
@@ -393,9 +394,14 @@ class Dispatcher:
             example=command.example_lines(self._t, prefix)[0],
         )
 
-    async def _is_moderator(self, message: IncomingMessage) -> bool:
-        listed = self._config.bot.moderators
-        if message.sender in listed:
-            return True
-        level = await self._transport.power_level(message.room_id, message.sender)
-        return level >= self._config.bot.moderator_power_level
+    async def _standing(self, message: IncomingMessage) -> Standing:
+        """The configured list and the moderation room make community moderators; power in
+        the room of the command reaches that room's records only."""
+        bot = self._config.bot
+        power = self._transport.power_level
+        community = message.sender in bot.moderators or bool(
+            bot.moderation_room
+            and await power(bot.moderation_room, message.sender) >= bot.moderator_power_level
+        )
+        here = await power(message.room_id, message.sender) >= bot.moderator_power_level
+        return Standing(community, message.room_id if here else None)

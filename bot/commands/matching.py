@@ -577,9 +577,10 @@ async def _done(ctx: Context, found: Match, action: Action) -> Answer:
 
 
 async def _cancel(ctx: Context, found: Match, action: Action) -> Text:
-    """Either side, or a moderator: the match ends and nothing is held against anyone."""
+    """Either side, or a community moderator (a match belongs to no one room): the match
+    ends and nothing is held against anyone."""
     me = ctx.message.sender
-    if me not in (found.mentee, found.mentor) and not ctx.is_moderator:
+    if me not in (found.mentee, found.mentor) and not ctx.standing.community:
         raise Denied("matching.not_party", ref=str(found.ref))
     if not found.is_open:
         raise _closed(found)

@@ -251,7 +251,7 @@ async def withdraw(ctx: Context, ref: str) -> Text:
     listing = await listings.get(ctx.tx, parsed.number)
     if listing is None or listing.kind != _KIND_OF_REF[parsed.kind]:
         raise NotFound("offers.no_such_ref", ref=str(parsed))
-    if listing.member != ctx.message.sender and not ctx.is_moderator:
+    if listing.member != ctx.message.sender and not ctx.standing.may_moderate(listing.room_id):
         raise Denied("offers.not_yours", ref=str(parsed), name=listing.member_name)
     if not listing.is_open:
         return ctx.t("offers.already_withdrawn", ref=str(parsed))

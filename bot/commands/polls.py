@@ -379,7 +379,7 @@ async def _results(ctx: Context, found: Poll) -> Text:
 async def _close(ctx: Context, found: Poll) -> Answer:
     if not found.is_open:
         raise Denied("polls.already_closed", ref=str(found.ref), results=_command(ctx, found))
-    if ctx.message.sender != found.creator and not ctx.is_moderator:
+    if ctx.message.sender != found.creator and not ctx.standing.may_moderate(found.room_id):
         raise Denied("polls.close_denied", ref=str(found.ref))
     await polls.bring_forward(ctx.tx, found.id, ctx.clock.now())
     database, transport, config, clock = ctx.database, ctx.transport, ctx.config, ctx.clock

@@ -79,6 +79,10 @@ MESSAGES: Messages = {
         "fr": "Seul·es les modérateur·ices peuvent utiliser <code>{command}</code>.",
         "en": "Only moderators can use <code>{command}</code>.",
     },
+    "rooms.leaving": {
+        "fr": "Je quitte ce salon : ma configuration ne le nomme plus, et qui m'y a invité ne peut plus m'inviter. Les modérateur·ices de la communauté peuvent m'y ramener.",
+        "en": "I am leaving this room: my configuration no longer names it, and whoever invited me here may no longer invite me. The community's moderators can bring me back.",
+    },
     "error.unsaved": {
         "fr": "Je n'ai rien pu enregistrer (mon stockage refuse d'écrire) : rien n'a été enregistré. Réessayez dans un moment.",
         "en": "I could not write anything down (my storage refuses writes): nothing was saved. Try again in a moment.",

@@ -39,10 +39,11 @@ from nio import (
 from bot.clock import Clock
 from bot.config import Config
 from bot.errors import StartupError
+from bot.i18n import Catalogue
 from bot.matrix import inbound
-from bot.matrix.outbound import Outbound
+from bot.matrix.outbound import DeliveryFailed, Outbound
 from bot.matrix.session import LoginFailed, SessionFile, sign_in
-from bot.messages import Inbox, Incoming
+from bot.messages import Inbox, Incoming, transaction_id
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ _LONG_POLL_MS = 30_000
 _HEAD_START_SECONDS = 0.25
 _UNREACHABLE = (ClientError, TimeoutError, OSError)
 T = TypeVar("T")
+BY_CONFIG = ""  # who brought the bot into a room the config names
 
 
 class MatrixGateway:
@@ -68,6 +70,7 @@ class MatrixGateway:
         self._rooms_work: set[asyncio.Task[None]] = set()
         self._synced = asyncio.Condition()  # notified after each sync is processed
         self._sync_filter = ""
+        self._t = Catalogue(config.bot.language)
         self._reachable = True
         _private_folder(config.matrix.store_path)
         self.client = AsyncClient(
@@ -119,7 +122,8 @@ class MatrixGateway:
         )
         log.info("logged in as %s (device %s)", session.user_id, session.device_id)
         _skip_empty_saves(self.client)
-        self._served = await inbox.served_rooms()
+        served = await inbox.served_rooms()
+        self._served = {room_id: room.joined_at for room_id, room in served.items()}
         await self._patiently("uploading the sync filter", self._upload_sync_filter)
         self._register_callbacks()
         self._position = await inbox.position() or session.next_batch
@@ -132,6 +136,9 @@ class MatrixGateway:
                 await self._serve(room_id)
         for room in self._config.bot.rooms:
             await self._join(room)
+        for room_id, kept in served.items():
+            if kept.invited_by is not None and not self._allowed(room_id, kept.invited_by):
+                await self._leave(room_id, kept.invited_by)
 
     async def _patiently(self, what: str, attempt: Callable[[], Awaitable[T]]) -> T:
         """Retry ``attempt`` while the homeserver cannot be reached, with growing delays."""
@@ -310,9 +317,10 @@ class MatrixGateway:
     async def _on_invite(self, room: MatrixRoom, event: InviteMemberEvent) -> None:
         if event.state_key != self.user_id or event.membership != "invite":
             return
-        if self._may_invite(event.sender) or self._configured(room.room_id):
+        if self._allowed(room.room_id, event.sender):
             log.info("invited to %s by %s: joining", room.room_id, event.sender)
-            self._spawn(self._join(room.room_id))
+            configured = self._configured(room.room_id)
+            self._spawn(self._join(room.room_id, BY_CONFIG if configured else event.sender))
         else:
             log.info(
                 "invited to %s by %s, who may not invite me: declining", room.room_id, event.sender
@@ -337,10 +345,12 @@ class MatrixGateway:
 
     # --- rooms ------------------------------------------------------------
 
-    def _may_invite(self, user_id: str) -> bool:
+    def _allowed(self, room_id: str, inviter: str) -> bool:
+        """The config names the room, or the one who invited the bot may (still) do so."""
         allowed = self._config.bot.allowed_inviters
-        return user_id in allowed or any(
-            entry.startswith(":") and user_id.endswith(entry) for entry in allowed
+        return self._configured(room_id) or any(
+            inviter == entry or (entry.startswith(":") and inviter.endswith(entry))
+            for entry in allowed
         )
 
     def _configured(self, room_id: str) -> bool:
@@ -350,16 +360,33 @@ class MatrixGateway:
             names.add(room.canonical_alias)
         return bool(names & set(self._config.bot.rooms))
 
-    async def _join(self, room: str) -> None:
+    async def _join(self, room: str, invited_by: str = BY_CONFIG) -> None:
         response = await self.client.join(room)
         if isinstance(response, JoinError):
             log.error("could not join %s: %s", room, response.message)
             return
-        await self._serve(response.room_id)
+        await self._serve(response.room_id, invited_by)
 
-    async def _serve(self, room_id: str) -> None:
+    async def _serve(self, room_id: str, invited_by: str = BY_CONFIG) -> None:
         assert self._inbox is not None
-        self._served[room_id] = await self._inbox.serve(room_id)
+        self._served[room_id] = await self._inbox.serve(room_id, invited_by)
+
+    async def _leave(self, room_id: str, inviter: str) -> None:
+        """A room the bot no longer serves by the config: say so, and go."""
+        assert self._inbox is not None
+        log.info(
+            "leaving %s: the config does not name it, and %s may not invite me",
+            room_id,
+            inviter or "nobody",
+        )
+        notice = self._t("rooms.leaving")
+        try:
+            await self.outbound.post(room_id, notice, transaction_id("leaving", room_id, inviter))
+        except DeliveryFailed as error:
+            log.warning("could not say goodbye in %s: %s", room_id, error)
+        await self.client.room_leave(room_id)
+        self._served.pop(room_id, None)
+        await self._inbox.unserve(room_id)
 
     async def _decline(self, room_id: str) -> None:
         await self.client.room_leave(room_id)

@@ -15,6 +15,7 @@ from typing import Any
 
 from nio import (
     AsyncClient,
+    MatrixRoom,
     MegolmEvent,
     RoomCreateResponse,
     RoomPreset,
@@ -76,7 +77,7 @@ class Outbound:
             return ""
 
     async def power_level(self, room_id: str, user_id: str) -> float:
-        room = self._client.rooms.get(room_id)
+        room = self._room(room_id)
         if room is None:
             return 0.0
         return effective_power(
@@ -85,6 +86,15 @@ class Outbound:
             self.creators.get(room_id, set()),
             room.power_levels.get_user_level(user_id),
         )
+
+    def _room(self, room: str) -> MatrixRoom | None:
+        """A room the bot is in, by id or by its canonical alias (the config takes both)."""
+        if room.startswith("#"):
+            return next(
+                (each for each in self._client.rooms.values() if each.canonical_alias == room),
+                None,
+            )
+        return self._client.rooms.get(room)
 
     def room_members(self, room_id: str) -> dict[str, str]:
         room = self._client.rooms.get(room_id)

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from bot.messages import ServedRoom
 from bot.store import intake
 from bot.store.database import Transaction
 
@@ -43,11 +44,15 @@ async def room_joined_at(tx: Transaction, room_id: str) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
-async def record_room_joined(tx: Transaction, room_id: str, at: datetime) -> None:
-    """The first join counts: history from before it is never treated as commands."""
+async def record_room_joined(
+    tx: Transaction, room_id: str, at: datetime, invited_by: str = ""
+) -> None:
+    """The first join counts: history from before it is never treated as commands.
+    ``invited_by`` is "" for a room joined because the config names it."""
     await tx.execute(
-        "INSERT INTO served_room (room_id, joined_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        (room_id, at.isoformat()),
+        "INSERT INTO served_room (room_id, joined_at, invited_by) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        (room_id, at.isoformat(), invited_by),
     )
 
 
@@ -59,10 +64,11 @@ async def count_rooms(tx: Transaction) -> int:
     return int(await tx.fetch_value("SELECT count(*) FROM served_room"))
 
 
-async def served_since(tx: Transaction) -> dict[str, datetime]:
-    """Each room served, and since when: history before that is never a command."""
-    rows = await tx.fetch_all("SELECT room_id, joined_at FROM served_room")
-    return {row[0]: datetime.fromisoformat(row[1]) for row in rows}
+async def served_since(tx: Transaction) -> dict[str, ServedRoom]:
+    """Each room served, since when (history before that is never a command), and who
+    brought the bot in."""
+    rows = await tx.fetch_all("SELECT room_id, joined_at, invited_by FROM served_room")
+    return {row[0]: ServedRoom(datetime.fromisoformat(row[1]), row[2]) for row in rows}
 
 
 async def served_rooms(tx: Transaction) -> list[str]:

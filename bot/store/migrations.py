@@ -169,12 +169,13 @@ MIGRATIONS: Sequence[str] = (
     # 7: the durable intake. Every event the bot must act on is written down in the same
     # transaction as the sync position passing it, and every reply is owed, with its text,
     # from the transaction that decided it until the homeserver took it: a crash loses
-    # neither.
+    # neither. Who invited the bot into a room, so it leaves when they may no longer.
     """
     CREATE TABLE sync_position (
         id         INTEGER PRIMARY KEY CHECK (id = 1),
         next_batch TEXT NOT NULL
     );
+    ALTER TABLE served_room ADD COLUMN invited_by TEXT;
     CREATE TABLE intake (
         seq         INTEGER PRIMARY KEY,
         event_id    TEXT NOT NULL UNIQUE,

@@ -108,16 +108,33 @@ async def test_status_is_for_moderators_only(bot_en: Harness) -> None:
     assert await bot_en.answer("!status", BOB) == "Only moderators can use !status."
 
 
+MODERATION = "!moderation:test"
+
+
 @pytest.mark.parametrize("level", [50, 100, math.inf])
-async def test_status_answers_moderators_by_power_level(bot_en: Harness, level: float) -> None:
-    bot_en.transport.levels[(ROOM, ALICE)] = level
-    text = await bot_en.answer("!status")
+async def test_status_answers_moderators_of_the_moderation_room(
+    database: Database, level: float
+) -> None:
+    bot = Harness(database, make_config("en", moderation_room=MODERATION))
+    bot.transport.levels[(MODERATION, ALICE)] = level
+    text = await bot.answer("!status")
     assert re.search(r"serving \d+ room\(s\) · database schema v\d+", text)
 
 
-async def test_below_the_moderator_level_is_not_enough(bot_en: Harness) -> None:
-    bot_en.transport.levels[(ROOM, ALICE)] = 49
-    assert await bot_en.answer("!status") == "Only moderators can use !status."
+async def test_below_the_moderator_level_is_not_enough(database: Database) -> None:
+    bot = Harness(database, make_config("en", moderation_room=MODERATION))
+    bot.transport.levels[(MODERATION, ALICE)] = 49
+    assert await bot.answer("!status") == "Only moderators can use !status."
+
+
+async def test_power_in_the_room_of_the_command_is_not_community_standing(
+    database: Database,
+) -> None:
+    """A member who is admin of a room of her own, with the bot in it, is no moderator of
+    the community: !status reads every room."""
+    bot = Harness(database, make_config("en", moderation_room=MODERATION))
+    bot.transport.levels[(ROOM, ALICE)] = 100
+    assert await bot.answer("!status") == "Only moderators can use !status."
 
 
 async def test_listed_moderators_need_no_power_level(database: Database) -> None:
@@ -125,10 +142,10 @@ async def test_listed_moderators_need_no_power_level(database: Database) -> None
     assert "Compagnon" in await bot.answer("!status", BOB)
 
 
-async def test_status_counts_rooms_and_answered_commands(bot_en: Harness) -> None:
+async def test_status_counts_rooms_and_answered_commands(database: Database) -> None:
+    bot_en = Harness(database, make_config("en", moderators=[ALICE]))
     async with bot_en.database.transaction() as tx:
         await events.record_room_joined(tx, ROOM, bot_en.clock.now())
-    bot_en.transport.levels[(ROOM, ALICE)] = 100
     await bot_en.answer("!help")
     bot_en.clock.advance(timedelta(hours=2))
     text = await bot_en.answer("!status")

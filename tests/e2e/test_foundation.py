@@ -68,7 +68,9 @@ async def test_works_in_an_encrypted_room(world: World) -> None:
     assert answer.body.startswith("!status")
 
 
-async def test_room_v12_creator_is_a_moderator_without_a_power_level_entry(world: World) -> None:
+async def test_room_v12_creator_of_the_moderation_room_moderates_without_a_level_entry(
+    world: World,
+) -> None:
     alice = await world.member("alice")
     bob = await world.member("bob")
     chloe = await world.member("chloe")
@@ -83,7 +85,7 @@ async def test_room_v12_creator_is_a_moderator_without_a_power_level_entry(world
     assert state.content["room_version"] == "12"
     levels = await alice.client.room_get_state_event(room, "m.room.power_levels")
     assert alice.user_id not in levels.content["users"]
-    async with running(world.config(rooms=[room])):
+    async with running(world.config(rooms=[room], moderation_room=room)):
         await alice.wait_membership(room, world.bot_user, "join")
         by_creator = await alice.answer_to(await alice.say(room, "!status"))
         by_member = await bob.answer_to(await bob.say(room, "!status"))

@@ -1,0 +1,59 @@
+"""Attacks by a member against a real Synapse: power in a room of her own, and a bot kept
+in a room after the right to bring it there was taken back."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from bot.app import running
+from tests.e2e.conftest import World
+
+pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.e2e]
+
+
+async def test_the_admin_of_a_room_of_her_own_moderates_nothing_of_the_community(
+    world: World,
+) -> None:
+    """Mallory may invite the bot, so she makes a room, brings it in, and is admin there."""
+    alice = await world.member("alice")
+    mallory = await world.member("mallory")
+    community = await alice.create_room("community", invite=[world.bot_user, mallory.user_id])
+    await mallory.join(community)
+    config = world.config(rooms=[community], allowed_inviters=[mallory.user_id])
+    async with running(config):
+        await alice.wait_membership(community, world.bot_user, "join")
+        await alice.answer_to(await alice.say(community, "!offer pottery"))
+        await alice.answer_to(await alice.say(community, "!poll Paint the yard? | yes | no"))
+        own = await mallory.create_room("mine", invite=[world.bot_user])
+        await mallory.wait_membership(own, world.bot_user, "join")
+        withdraw = await mallory.answer_to(await mallory.say(own, "!withdraw o1"))
+        close = await mallory.answer_to(await mallory.say(own, "!poll close p1"))
+        status = await mallory.answer_to(await mallory.say(own, "!status"))
+        preview = await mallory.answer_to(await mallory.say(own, "!digest preview"))
+    assert "only they or a moderator can withdraw it" in withdraw.body
+    assert close.body == "Only whoever opened p1, or a moderator, can close it."
+    assert status.body == "Only moderators can use !status."
+    assert preview.body.startswith("Only moderators")
+    with sqlite3.connect(config.database.path) as connection:
+        offer = connection.execute("SELECT withdrawn_at FROM listing WHERE id = 1").fetchone()
+        poll = connection.execute("SELECT closed_at FROM poll WHERE id = 1").fetchone()
+    assert offer == (None,)
+    assert poll == (None,)
+
+
+async def test_the_bot_leaves_a_room_whose_inviter_may_no_longer_invite_it(
+    world: World,
+) -> None:
+    mallory = await world.member("mallory")
+    own = await mallory.create_room("mine", invite=[world.bot_user])
+    async with running(world.config(allowed_inviters=[mallory.user_id])):
+        await mallory.wait_membership(own, world.bot_user, "join")
+        await mallory.answer_to(await mallory.say(own, "!help"))
+    async with running(world.config(allowed_inviters=[])):  # her right is taken back
+        await mallory.wait_membership(own, world.bot_user, "leave", timeout=30)
+    goodbye = [
+        seen for seen in mallory.seen if seen.sender == world.bot_user and "leaving" in seen.body
+    ]
+    assert len(goodbye) == 1
