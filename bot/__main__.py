@@ -21,7 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="compagnon", description="A Matrix bot for learning communities."
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log the bot's own debug details"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the bot")
     run.add_argument("--config", type=Path, required=True)
@@ -47,13 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
 
     logging.basicConfig(
-        level=logging.DEBUG if arguments.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    if not arguments.verbose:
-        logging.getLogger("nio").setLevel(logging.ERROR)  # olm chatter about peers' devices
-        logging.getLogger("peewee").setLevel(logging.WARNING)
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job added
+    # -v is the bot's own details only: nio's debug lines hold the access token, aiosqlite's
+    # every SQL parameter (members' text), at any verbosity that would be a leak.
+    logging.getLogger("bot").setLevel(logging.DEBUG if arguments.verbose else logging.INFO)
+    logging.getLogger("nio").setLevel(logging.ERROR)  # olm chatter about peers' devices
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)
+    logging.getLogger("peewee").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job added
 
     if arguments.command == "demo":
         from bot.demo import run_demo

@@ -122,8 +122,8 @@ class Intake:
         try:
             async with self._dispatcher.transaction():
                 pass
-        except Exception as error:  # sent again at the next start, made one by its id
-            log.error("could not write to %s: %s", self._database.path, error)
+        except Exception:  # sent again at the next start, made one by its id
+            log.exception("could not note the replies sent before stopping")
 
     def _wanted(self, item: Incoming) -> bool:
         """Chatter is not written down: only commands, reactions, redactions and votes."""

@@ -175,9 +175,8 @@ class Dispatcher:
             if is_write_failure(error):
                 log.error("ref %s: could not write to %s: %s", ref, self._database.path, error)
                 return await self._settle(message, self._t("error.unsaved"))
-            log.exception(
-                "ref %s: command failed: %r in %s", ref, message.body[:200], message.room_id
-            )
+            # The command's name, never what the member wrote: logs hold no member text.
+            log.exception("ref %s: %r failed in %s", ref, name[:40], message.room_id)
             return await self._settle(message, self._t("error.internal", ref=ref))
 
     async def pay_owed(self) -> None:

@@ -327,6 +327,8 @@ async def vote(ctx: Context, poll_ref: str, choices: str) -> Text:
     )
     if not chosen:
         return ctx.t("polls.unvoted", ref=str(found.ref))
+    if found.secret:  # the reply is public: it names no answer
+        return ctx.t("polls.voted_secret", ref=str(found.ref))
     weight = 1.0 if found.equal else await polls.frozen_weight(ctx.tx, found.id, ctx.message.sender)
     picked = Text.join(
         [

@@ -138,6 +138,10 @@ MESSAGES: Messages = {
         "fr": "Vote enregistré sur {ref} : {answers} (poids {weight}, figé à l'ouverture). Pour changer : <code>{again} …</code>",
         "en": "Vote recorded on {ref}: {answers} (weight {weight}, frozen at the opening). To change it: <code>{again} …</code>",
     },
+    "polls.voted_secret": {
+        "fr": "Vote enregistré sur {ref}. Le sondage est secret : je ne répète pas votre choix (cliquer sur le sondage le garde hors du fil du salon).",
+        "en": "Vote recorded on {ref}. The poll is secret: I do not repeat your choice (clicking the poll keeps it out of the room's timeline).",
+    },
     "polls.unvoted": {
         "fr": "Votre vote sur {ref} est retiré.",
         "en": "Your vote on {ref} is taken back.",

@@ -211,6 +211,9 @@ class Outbound:
     async def _send(
         self, room_id: str, event_type: str, content: dict[str, Any], txn_id: str | None = None
     ) -> str:
+        """Every event the bot sends says whom it means to ping, nobody by default: text a
+        member wrote (a poll's question, say) never makes it ping a room or a person."""
+        content.setdefault("m.mentions", {})
         sent = await self._client.room_send(
             room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
         )

@@ -181,8 +181,10 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         async with self._lock:
-            await self._connection.execute("BEGIN IMMEDIATE")
             try:
+                # Inside the try: a task cancelled while its BEGIN is queued (the sync loop,
+                # at a stop) still has it run on aiosqlite's thread, and must roll it back.
+                await self._connection.execute("BEGIN IMMEDIATE")
                 yield Transaction(self._connection)
                 await self._connection.execute("COMMIT")
             except BaseException:
@@ -190,8 +192,8 @@ class Database:
                 raise
 
     async def _roll_back(self) -> None:
-        """End the transaction, so the next one can begin, even after a failed COMMIT;
-        SQLite may have rolled back already (it does on SQLITE_FULL)."""
+        """End the transaction, so the next one can begin, even after a failed COMMIT or
+        BEGIN; SQLite may have rolled back already (it does on SQLITE_FULL)."""
         try:
             await self._connection.execute("ROLLBACK")
         except sqlite3.OperationalError:

@@ -428,3 +428,11 @@ async def test_the_scheduler_waits_for_a_readable_vote_list_but_not_forever(
     await scheduler.close_poll(1)
     [ended] = en.transport.ended
     assert "1. a: 100% — weight 1, 1 vote(s)" in ended.text
+
+
+async def test_a_vote_on_a_secret_poll_is_acknowledged_without_the_answer(en: Harness) -> None:
+    await en.answer("!poll --secret Who cooks? | Alice's soup | Bob's stew")
+    reply = await en.answer("!vote p1 2")
+    assert reply.startswith("Vote recorded on p1. The poll is secret")
+    assert "stew" not in reply
+    assert "2" not in reply.replace("p1", "")

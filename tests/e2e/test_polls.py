@@ -92,6 +92,7 @@ def start_content(question: str, answers: list[str], kind: str, most: int = 1) -
             "question": {TEXT: question},
             "answers": [{"id": str(n), TEXT: answer} for n, answer in enumerate(answers, 1)],
         },
+        "m.mentions": {},  # nobody pinged, whatever the question says
     }
 
 
@@ -204,6 +205,7 @@ async def test_clicked_typed_changed_and_redacted_votes_weigh_as_frozen_until_th
             END: {},
             TEXT: "\n".join(final),
             "body": "\n".join(final),
+            "m.mentions": {},
         }
         ended_at = datetime.fromtimestamp(end.timestamp / 1000, UTC)
         assert before + timedelta(seconds=20) <= ended_at < after + timedelta(seconds=25)

@@ -3,7 +3,12 @@ in a room after the right to bring it there was taken back."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
+import signal
 import sqlite3
+import sys
 
 import pytest
 
@@ -57,3 +62,58 @@ async def test_the_bot_leaves_a_room_whose_inviter_may_no_longer_invite_it(
         seen for seen in mallory.seen if seen.sender == world.bot_user and "leaving" in seen.body
     ]
     assert len(goodbye) == 1
+
+
+async def test_nothing_the_bot_sends_pings_a_room_whatever_a_member_wrote(world: World) -> None:
+    """``!poll @room …``: the card, its end and its result carry empty intentional
+    mentions, which clients honour over the text (Element's @room rule included)."""
+    alice = await world.member("alice")
+    room = await alice.create_room("pings", invite=[world.bot_user])
+    async with running(world.config(rooms=[room])):
+        await alice.wait_membership(room, world.bot_user, "join")
+        await alice.answer_to(await alice.say(room, "!poll @room are you there? | yes | no"))
+        card = await alice.wait_for(lambda seen: seen.type == "org.matrix.msc3381.poll.start")
+        await alice.answer_to(await alice.say(room, "!poll close p1"))
+        end = await alice.wait_for(lambda seen: seen.type == "org.matrix.msc3381.poll.end")
+    assert "@room" in card.content["org.matrix.msc1767.text"]
+    assert card.content["m.mentions"] == {}
+    assert end.content["m.mentions"] == {}
+
+
+async def test_the_log_holds_no_password_token_or_member_text_even_verbose(world: World) -> None:
+    alice = await world.member("alice")
+    room = await alice.create_room("logs", invite=[world.bot_user])
+    config = world.directory / "config.toml"
+    config.write_text(
+        f"""
+[matrix]
+homeserver = "{world.synapse.url}"
+user_id = "{world.bot_user}"
+store_path = "bot"
+[bot]
+language = "en"
+rooms = ["{room}"]
+""",
+        encoding="utf-8",
+    )
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "bot", "-v", "run", "--config", str(config)),
+        env={**os.environ, "COMPAGNON_PASSWORD": "bot-password"},
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await alice.wait_membership(room, world.bot_user, "join", timeout=30)
+        secret = "zanzibar-marquetry"
+        await alice.answer_to(await alice.say(room, f"!offer {secret} : my grandmother's way"))
+        await alice.answer_to(await alice.say(room, f"!contribute 2h nowhere : {secret}"))
+        process.send_signal(signal.SIGTERM)
+        _, log = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    session = json.loads((world.directory / "bot" / "session.json").read_text(encoding="utf-8"))
+    text = log.decode()
+    assert "logged in as" in text  # the log was read, and it is the verbose one
+    for leak in (session["access_token"], "bot-password", secret, "grandmother"):
+        assert leak not in text, leak
