@@ -311,7 +311,10 @@ _OPEN = "SELECT id FROM poll WHERE closed_at IS NULL"
 
 async def forget_member(tx: Transaction, member: str) -> ForgottenVotes:
     """Past votes stay counted under a pseudonym nobody can trace back; votes in polls still
-    open are withdrawn, or the member, a stranger now, could vote a second time."""
+    open are withdrawn, or the member, a stranger now, could vote a second time. A withdrawn
+    click is kept as an empty, taken-back response of the pseudonym's, by its event id, so
+    that reading the poll's clicks again at its close (they stay on the homeserver) never
+    brings it back under the member's id."""
     counts = await tx.fetch_one(
         f"SELECT count(DISTINCT CASE WHEN poll_id NOT IN ({_OPEN}) THEN poll_id END) AS kept,"
         f" count(DISTINCT CASE WHEN poll_id IN ({_OPEN}) THEN poll_id END) AS withdrawn"
@@ -319,10 +322,14 @@ async def forget_member(tx: Transaction, member: str) -> ForgottenVotes:
         (member,),
     )
     assert counts is not None
-    for table, column in (("poll_response", "voter"), ("poll_weight", "member")):
-        await tx.execute(
-            f"DELETE FROM {table} WHERE {column} = ? AND poll_id IN ({_OPEN})", (member,)
-        )
+    await tx.execute(
+        "UPDATE poll_response SET answers = NULL, redacted = 1"
+        f" WHERE voter = ? AND poll_id IN ({_OPEN})",
+        (member,),
+    )
+    await tx.execute(
+        f"DELETE FROM poll_weight WHERE member = ? AND poll_id IN ({_OPEN})", (member,)
+    )
     pseudonym = f"forgotten:{secrets.token_hex(8)}"
     await tx.execute("UPDATE poll_response SET voter = ? WHERE voter = ?", (pseudonym, member))
     await tx.execute("UPDATE poll_weight SET member = ? WHERE member = ?", (pseudonym, member))

@@ -436,3 +436,26 @@ async def test_a_vote_on_a_secret_poll_is_acknowledged_without_the_answer(en: Ha
     assert reply.startswith("Vote recorded on p1. The poll is secret")
     assert "stew" not in reply
     assert "2" not in reply.replace("p1", "")
+
+
+async def test_a_vote_forgotten_stays_forgotten_when_the_close_reads_the_clicks_again(
+    en: Harness,
+) -> None:
+    """Bob clicks, then erases himself: his click is still on the homeserver, and the close
+    reads every click again. It must neither count nor bring his id back."""
+    await en.answer("!poll Q | a | b")
+    await click(en, 1, ("2",), BOB, 10)
+    await click(en, 1, ("1",), CHLOE, 20)
+    await en.answer("!forget me", BOB)
+    await en.answer("!forget me confirm", BOB)
+    en.clock.advance(timedelta(minutes=1))
+    await en.answer("!poll close p1", ALICE)
+    [ended] = en.transport.ended
+    assert ended.text.splitlines()[1:3] == [
+        "1. a: 100% — weight 1, 1 vote(s)",
+        "2. b: 0% — weight 0, 0 vote(s)",
+    ]
+    async with en.database.transaction() as tx:
+        rows = await tx.fetch_all("SELECT voter, answers FROM poll_response")
+    assert BOB not in {row["voter"] for row in rows}
+    assert {row["answers"] for row in rows if row["voter"] != CHLOE} == {None}
