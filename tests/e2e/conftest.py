@@ -5,8 +5,13 @@ Nothing here skips: without Synapse installed, the session fixture fails, and so
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import os
+import signal
+import sys
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,3 +78,42 @@ async def world(synapse: LocalSynapse, tmp_path: Path) -> AsyncIterator[World]:
     yield world
     for member in world.members:
         await member.close()
+
+
+@asynccontextmanager
+async def command_line_bot(
+    world: World, room: str, *options: str
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """The bot as an operator runs it, ``python -m bot [options] run --config FILE``, in a
+    child process serving ``room``; killed at the block's end if it is still running."""
+    config = world.directory / "config.toml"
+    config.write_text(
+        f"""
+[matrix]
+homeserver = "{world.synapse.url}"
+user_id = "{world.bot_user}"
+store_path = "bot"
+[bot]
+language = "en"
+rooms = ["{room}"]
+""",
+        encoding="utf-8",
+    )
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "bot", *options, "run", "--config", str(config)),
+        env={**os.environ, "COMPAGNON_PASSWORD": "bot-password"},
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def stop_with_sigterm(process: asyncio.subprocess.Process) -> str:
+    """SIGTERM, as systemd stops it; what it logged."""
+    process.send_signal(signal.SIGTERM)
+    _, log = await asyncio.wait_for(process.communicate(), 30)
+    return log.decode()

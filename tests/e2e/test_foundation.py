@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import sys
 
 import pytest
 
 from bot.app import running
-from tests.e2e.conftest import World
+from tests.e2e.conftest import World, command_line_bot, stop_with_sigterm
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.e2e]
 
@@ -143,41 +140,13 @@ async def test_survives_a_homeserver_restart(world: World) -> None:
 async def test_the_command_line_bot_stops_cleanly_on_sigterm(world: World) -> None:
     alice = await world.member("alice")
     room = await alice.create_room("cli", invite=[world.bot_user])
-    config = world.directory / "config.toml"
-    config.write_text(
-        f"""
-[matrix]
-homeserver = "{world.synapse.url}"
-user_id = "{world.bot_user}"
-store_path = "bot"
-[bot]
-language = "en"
-rooms = ["{room}"]
-""",
-        encoding="utf-8",
-    )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--config",
-        str(config),
-        env={**os.environ, "COMPAGNON_PASSWORD": "bot-password"},
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
+    async with command_line_bot(world, room) as process:
         await alice.wait_membership(room, world.bot_user, "join", timeout=30)
         await alice.answer_to(await alice.say(room, "!help"))
-        process.send_signal(signal.SIGTERM)
-        _, log = await asyncio.wait_for(process.communicate(), 30)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        log = await stop_with_sigterm(process)
     assert process.returncode == 0
-    assert b"bot.app: stopped" in log
-    assert b"Traceback" not in log
+    assert "bot.app: stopped" in log
+    assert "Traceback" not in log
     assert (world.directory / "data" / "compagnon.sqlite3").exists()
 
 

@@ -3,17 +3,13 @@ in a room after the right to bring it there was taken back."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import signal
 import sqlite3
-import sys
 
 import pytest
 
 from bot.app import running
-from tests.e2e.conftest import World
+from tests.e2e.conftest import World, command_line_bot, stop_with_sigterm
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.e2e]
 
@@ -83,37 +79,13 @@ async def test_nothing_the_bot_sends_pings_a_room_whatever_a_member_wrote(world:
 async def test_the_log_holds_no_password_token_or_member_text_even_verbose(world: World) -> None:
     alice = await world.member("alice")
     room = await alice.create_room("logs", invite=[world.bot_user])
-    config = world.directory / "config.toml"
-    config.write_text(
-        f"""
-[matrix]
-homeserver = "{world.synapse.url}"
-user_id = "{world.bot_user}"
-store_path = "bot"
-[bot]
-language = "en"
-rooms = ["{room}"]
-""",
-        encoding="utf-8",
-    )
-    process = await asyncio.create_subprocess_exec(
-        *(sys.executable, "-m", "bot", "-v", "run", "--config", str(config)),
-        env={**os.environ, "COMPAGNON_PASSWORD": "bot-password"},
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
+    secret = "zanzibar-marquetry"
+    async with command_line_bot(world, room, "-v") as process:
         await alice.wait_membership(room, world.bot_user, "join", timeout=30)
-        secret = "zanzibar-marquetry"
         await alice.answer_to(await alice.say(room, f"!offer {secret} : my grandmother's way"))
         await alice.answer_to(await alice.say(room, f"!contribute 2h nowhere : {secret}"))
-        process.send_signal(signal.SIGTERM)
-        _, log = await asyncio.wait_for(process.communicate(), 30)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        text = await stop_with_sigterm(process)
     session = json.loads((world.directory / "bot" / "session.json").read_text(encoding="utf-8"))
-    text = log.decode()
     assert "logged in as" in text  # the log was read, and it is the verbose one
     for leak in (session["access_token"], "bot-password", secret, "grandmother"):
         assert leak not in text, leak
