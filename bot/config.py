@@ -51,6 +51,8 @@ class MatrixConfig(Section):
     access_token: str = ""
     device_name: str = "compagnon"
     store_path: Path = Path("data")
+    store_key: str = ""  # the secret the encryption store is pickled under
+    store_key_file: Path | None = None  # or a file holding it
 
     @field_validator("homeserver")
     @classmethod
@@ -74,6 +76,12 @@ class MatrixConfig(Section):
                 "password or access_token is required "
                 "(or the environment variable COMPAGNON_PASSWORD / COMPAGNON_ACCESS_TOKEN)"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _one_store_key(self) -> MatrixConfig:
+        if self.store_key and self.store_key_file is not None:
+            raise ValueError("give store_key or store_key_file, not both")
         return self
 
 
@@ -226,7 +234,7 @@ def _describe(error: ValidationError) -> str:
             lines.append(f"{where}: unknown key (see config.example.toml for the valid keys)")
         elif item["type"] == "missing":
             lines.append(f"{where}: required key is missing")
-        elif item["loc"][-1:] in (("password",), ("access_token",)):
+        elif item["loc"][-1:] in (("password",), ("access_token",), ("store_key",)):
             lines.append(f"{where}: {message}")  # never echo a secret
         elif isinstance(item.get("input"), dict):
             lines.append(f"{where}: {message}")  # about a whole section: no single value to show
@@ -236,13 +244,14 @@ def _describe(error: ValidationError) -> str:
 
 
 def parse_config(data: dict[str, object], environ: os._Environ[str] | dict[str, str]) -> Config:
-    """Validate raw TOML data; the environment's credentials win over the file's."""
+    """Validate raw TOML data; the environment's secrets win over the file's."""
     matrix = data.get("matrix")
     if isinstance(matrix, dict):
         matrix = dict(matrix)
         for key, variable in (
             ("password", "COMPAGNON_PASSWORD"),
             ("access_token", "COMPAGNON_ACCESS_TOKEN"),
+            ("store_key", "COMPAGNON_STORE_KEY"),
         ):
             if environ.get(variable):
                 matrix[key] = environ[variable]
@@ -267,10 +276,14 @@ def load_config(path: Path) -> Config:
 
 def _relative_to(config: Config, base: Path) -> Config:
     """Relative paths in the file mean relative to the file, not to wherever it was run from."""
+    key_file = config.matrix.store_key_file
     return config.model_copy(
         update={
             "matrix": config.matrix.model_copy(
-                update={"store_path": base / config.matrix.store_path}
+                update={
+                    "store_path": base / config.matrix.store_path,
+                    "store_key_file": None if key_file is None else base / key_file,
+                }
             ),
             "database": config.database.model_copy(update={"path": base / config.database.path}),
         }

@@ -35,6 +35,7 @@ from bot.domain.digest import (
 from bot.domain.ledger import format_minutes
 from bot.domain.matching import Weights
 from bot.domain.schedule import Period, digest_trigger, next_fire, period_ending
+from bot.domain.text import printable
 from bot.i18n import Catalogue, Text
 from bot.store import digest as store
 from bot.store.database import Database, Transaction, existing
@@ -66,8 +67,9 @@ async def preview(tx: Transaction, config: Config, now: datetime) -> Text:
 
 
 def preview_text(config: Config, now: datetime) -> str:
-    """``compagnon digest --preview``: the preview in plain text, from the configured file."""
-    return asyncio.run(_preview_from(existing(config.database.path), config, now)).plain
+    """``compagnon digest --preview``: the preview in plain text, from the configured file,
+    safe for a terminal whatever older records hold."""
+    return printable(asyncio.run(_preview_from(existing(config.database.path), config, now)).plain)
 
 
 async def _preview_from(path: Path, config: Config, now: datetime) -> Text:

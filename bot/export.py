@@ -21,6 +21,7 @@ from typing import Any, Literal
 from bot.config import Config
 from bot.domain.contributions import NO_DOMAIN
 from bot.domain.ledger import Ref, RefKind
+from bot.domain.text import is_invisible, printable
 from bot.store import contributions, listings, members, polls, skills
 from bot.store.contributions import Confirmation, Contribution
 from bot.store.database import Database, Transaction, existing
@@ -80,7 +81,17 @@ async def _read(path: Path) -> Ledger:
 
 
 def to_json(document: Record) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    """Indented JSON, controls and invisible characters written as ``\\u`` escapes: the
+    same data, but no terminal or editor showing the file is steered by it."""
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    return "".join(_json_char(char) for char in text) + "\n"
+
+
+def _json_char(char: str) -> str:
+    # Outside strings there is only ASCII layout: the indentation's line breaks stay.
+    if char == "\n" or not is_invisible(char):
+        return char
+    return json.dumps(char)[1:-1]  # the escape, without the quotes around it
 
 
 def ledger_document(ledger: Ledger, required: int, at: datetime) -> Record:
@@ -269,7 +280,7 @@ CSV_COLUMNS = (
     "withdrawn_at",
     "confirmations",
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t")  # a carriage return never gets this far
 
 
 def ledger_csv(ledger: Ledger, required: int) -> str:
@@ -320,5 +331,7 @@ def _contribution_row(contribution: Contribution, required: int) -> dict[str, st
 
 
 def _text_cell(text: str) -> str:
-    """What members typed, kept from running as a formula when a spreadsheet opens the file."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    """What members typed, without escape sequences (older records may hold them), kept
+    from running as a formula when a spreadsheet opens the file."""
+    cell = printable(text)
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell

@@ -106,9 +106,9 @@ class Intake:
         return started + [self._spawn(decode(item)) for item in new]
 
     async def _resume(self) -> list[asyncio.Task[None]]:
-        """Send the replies owed, then act on what was written down but not done, in the
+        """Keep what was promised, then act on what was written down but not done, in the
         order it came (ahead of anything newer: transactions take turns in order)."""
-        await self._dispatcher.pay_owed()
+        await self._dispatcher.keep_promises()
         async with self._database.transaction() as tx:
             waiting = await intake.waiting(tx)
         if waiting:

@@ -17,7 +17,7 @@ class IncomingMessage:
     event_id: str
     room_id: str
     sender: str
-    sender_name: str
+    sender_name: str  # as the room shows it: with the id when it could pass for another's
     body: str
     sent_at: datetime
     thread_root: str | None = None
@@ -39,7 +39,8 @@ class IncomingReaction:
 
 @dataclass(frozen=True)
 class IncomingRedaction:
-    """Someone removed one of their events (for us: usually a reaction)."""
+    """Someone removed an event (for us: usually a reaction); maybe not theirs, maybe not
+    of this room: the dispatcher judges what it may undo."""
 
     event_id: str
     room_id: str
@@ -110,13 +111,18 @@ class Transport(Protocol):
         ...
 
     def room_members(self, room_id: str) -> dict[str, str]:
-        """Joined members of the room and their display names."""
+        """Joined members of the room and their display names as they chose them (their id
+        when none): telling look-alikes apart is ``bot.domain.names``'s call."""
         ...
 
     async def send_file_privately(
         self, user_id: str, filename: str, data: bytes, text: str
     ) -> None:
         """Send a file to one member in a direct room with the bot (made if needed)."""
+        ...
+
+    async def leave_private_room(self, room_id: str) -> None:
+        """Empty the room of what the bot sent there, and leave it; nothing if left already."""
         ...
 
     async def open_shared_room(self, user_ids: Sequence[str], name: str, text: Text) -> str:

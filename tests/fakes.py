@@ -73,7 +73,7 @@ class SharedRoom:
 class FakeTransport:
     """Records every reply, private file and shared room; levels and members are set by the test.
 
-    ``refuse_rooms`` makes opening a room fail, as an unreachable homeserver would.
+    ``refuse_rooms`` makes opening or leaving a room fail, as an unreachable homeserver would.
     """
 
     def __init__(self) -> None:
@@ -81,6 +81,7 @@ class FakeTransport:
         self.files: list[PrivateFile] = []
         self.rooms: list[SharedRoom] = []
         self.refuse_rooms = False
+        self.left: list[str] = []  # private rooms emptied and left
         self.levels: dict[tuple[str, str], float] = {}
         self.members: dict[str, dict[str, str]] = {}
         self.polls: list[PostedPoll] = []
@@ -112,6 +113,11 @@ class FakeTransport:
         self, user_id: str, filename: str, data: bytes, text: str
     ) -> None:
         self.files.append(PrivateFile(user_id, filename, data, text))
+
+    async def leave_private_room(self, room_id: str) -> None:
+        if self.refuse_rooms:
+            raise ConnectionError("the homeserver is unreachable")
+        self.left.append(room_id)
 
     async def open_shared_room(self, user_ids: Sequence[str], name: str, text: Text) -> str:
         if self.refuse_rooms:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -107,3 +109,20 @@ def test_a_missing_database_is_an_error_not_a_new_file(
     assert main(["digest", "--config", str(path), "--preview"]) == 1
     assert "no database at" in capsys.readouterr().err
     assert not (tmp_path / "data").exists()
+
+
+def test_stored_escape_sequences_never_reach_the_terminal(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As stored before the bot cleaned what members type: clear the screen, retitle the
+    # terminal, reverse the line, go back to its start.
+    with closing(sqlite3.connect(config_file.parent / "data" / "compagnon.sqlite3")) as db, db:
+        db.execute(
+            "UPDATE member SET display_name = ? WHERE user_id = ?",
+            ("\x1b[2J\x1b]0;pwned\x07Bob\u202e", "@bob:test"),
+        )
+        db.execute("UPDATE contribution SET what = ?", ("do\x9b31mor\r\x00",))
+    assert main(["digest", "--config", str(config_file), "--preview"]) == 0
+    out = capsys.readouterr().out
+    assert {"\x1b", "\x07", "\x9b", "\u202e", "\r", "\x00"}.isdisjoint(out)
+    assert "• Bob thanks Alice <3: door (2h)" in out.splitlines()

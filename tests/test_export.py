@@ -6,6 +6,8 @@ import asyncio
 import csv
 import io
 import json
+import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -316,3 +318,38 @@ def test_csv_leaves_polls_to_the_json(
         "need",
         "contribution",
     }
+
+
+def store_directly(config_file: Path, sql: str, *values: str) -> None:
+    """Write as the bot did before it cleaned what members type: old data."""
+    with closing(sqlite3.connect(config_file.parent / "data" / "compagnon.sqlite3")) as db, db:
+        db.execute(sql, values)
+
+
+# Clears the screen, retitles the terminal, hides a link, reverses the line, returns the carriage.
+OLD_DATA = "\x1b[2J\x1b]0;pwned\x07\x1b]8;;https://evil.example\x1b\\\u202e\x9b31m\r"
+
+
+def test_csv_cells_carry_no_escape_sequence_and_never_a_formula(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store_directly(config_file, "UPDATE listing SET details = ? WHERE id = 1", OLD_DATA + "=1+1")
+    store_directly(config_file, "UPDATE member SET display_name = ?", "\r-2+3")
+    store_directly(
+        config_file, "UPDATE contribution SET what = ?, domain = ?", "\t@SUM(A1)", "+1\x00"
+    )
+    out = exported(capsys, "--config", str(config_file), "--format", "csv")
+    assert {"\x1b", "\x07", "\x9b", "\u202e", "\x00"}.isdisjoint(out)
+    assert "\r" not in out.replace("\r\n", "")
+    offer, door, *_ = csv.DictReader(io.StringIO(out))
+    assert (offer["details"], offer["member_name"]) == ("'=1+1", "'-2+3")
+    assert (door["details"], door["domain"]) == ("'\t@SUM(A1)", "'+1")
+
+
+def test_json_writes_control_and_invisible_characters_as_escapes(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store_directly(config_file, "UPDATE listing SET details = ? WHERE id = 1", OLD_DATA)
+    out = exported(capsys, "--config", str(config_file))
+    assert {"\x1b", "\x07", "\x9b", "\u202e", "\r"}.isdisjoint(out)
+    assert json.loads(out)["offers"][0]["details"] == OLD_DATA  # the same data, shown safely

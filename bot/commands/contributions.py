@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.commands.dispatcher import Context
-from bot.commands.lookup import expect_ref, find_member, mentioned_prefix
+from bot.commands.lookup import expect_ref, find_member, mentioned_prefix, shown_as
 from bot.commands.router import (
     Answer,
     ArgReader,
@@ -166,7 +166,7 @@ async def confirm(ctx: Context, ref: str) -> Text:
             "contributions.confirmation_recorded",
             name=name,
             ref=str(found.ref),
-            member=_member_name(ctx, found),
+            member=shown_as(ctx, found.member, found.member_name),
             summary=_summary(t, found),
         )
     else:
@@ -184,7 +184,8 @@ async def confirm_by_reaction(ctx: EventContext, reaction: IncomingReaction) -> 
     if not confirms(reaction.key):
         return
     found = await contributions.by_record_event(ctx.tx, reaction.target)
-    if found is None or found.member == reaction.sender:
+    # From another room, it is no witness, and taking it back would be judged in the wrong room.
+    if found is None or found.member == reaction.sender or found.room_id != reaction.room_id:
         return
     await contributions.confirm(
         ctx.tx, found.id, reaction.sender, ctx.clock.now(), via_event=reaction.event_id
@@ -278,9 +279,3 @@ def _summary(t: Catalogue, contribution: Contribution) -> Text:
         head.append(t("contributions.in_domain", domain=contribution.domain))
     parts = [Text.join(head, " ")] if head else []
     return Text.join([*parts, Text.escaped(contribution.what)], " — ")
-
-
-def _member_name(ctx: Context, contribution: Contribution) -> str:
-    """The name the room shows now; the stored one for someone who left or never spoke."""
-    members = ctx.transport.room_members(ctx.message.room_id)
-    return members.get(contribution.member, contribution.member_name)

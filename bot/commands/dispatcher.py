@@ -24,6 +24,7 @@ from bot.commands.router import (
 )
 from bot.config import Config
 from bot.domain.permissions import Standing
+from bot.domain.text import clean
 from bot.domain.throttle import Throttle, Verdict
 from bot.i18n import Catalogue, Text
 from bot.messages import (
@@ -147,10 +148,11 @@ class Dispatcher:
         """
         if not self.is_command(message.body):
             return
+        # The one place for what members type: no command, reply or record sees it raw (and a
+        # line break after the command's name is a space like any other).
+        message = replace(message, body=clean(message.body))
         prefix = self._config.bot.command_prefix
         name, _, arguments = message.body[len(prefix) :].partition(" ")
-        name, _, more = name.partition("\n")
-        arguments = f"{more} {arguments}" if more else arguments
         # The member's own send times, not the bot's clock: commands read back after a
         # restart are spaced as they were typed, so a catch-up is not taken for a flood.
         verdict = self._throttle.check(message.sender, message.sent_at.timestamp())
@@ -179,12 +181,14 @@ class Dispatcher:
             log.exception("ref %s: %r failed in %s", ref, name[:40], message.room_id)
             return await self._settle(message, self._t("error.internal", ref=ref))
 
-    async def pay_owed(self) -> None:
-        """Send the replies a previous run decided but could not send (at start-up)."""
+    async def keep_promises(self) -> None:
+        """At start-up, what a previous run decided but could not finish: the replies it
+        owed, and the direct rooms of the members it forgot."""
         async with self._database.transaction() as tx:
             owed = await intake.owed(tx)
         for reply in owed:
             await self._pay(reply)
+        await leave_forgotten_rooms(self._database, self._transport)
 
     async def unsaved(self, messages: Sequence[IncomingMessage]) -> None:
         """The intake could not write these down: say so, and that nothing was saved."""
@@ -203,7 +207,15 @@ class Dispatcher:
         await self._apply(reaction.event_id, reaction.room_id, run, once=True)
 
     async def handle_redaction(self, redaction: IncomingRedaction) -> None:
+        """Undoes a record only when redacted in its own room, by the sender of the event it
+        was made from or by a moderator of that room: the handlers match by event id alone,
+        and a homeserver may deliver a redaction naming an event of another room."""
+        moderator = await self._moderates(redaction.room_id, redaction.sender)
+
         async def run(context: EventContext) -> None:
+            sender = await events.recorded_sender(context.tx, redaction.redacts, redaction.room_id)
+            if sender is None or (sender != redaction.sender and not moderator):
+                return
             for handler in self._redaction_handlers:
                 await handler(context, redaction)
 
@@ -397,10 +409,28 @@ class Dispatcher:
         """The configured list and the moderation room make community moderators; power in
         the room of the command reaches that room's records only."""
         bot = self._config.bot
-        power = self._transport.power_level
         community = message.sender in bot.moderators or bool(
-            bot.moderation_room
-            and await power(bot.moderation_room, message.sender) >= bot.moderator_power_level
+            bot.moderation_room and await self._moderates(bot.moderation_room, message.sender)
         )
-        here = await power(message.room_id, message.sender) >= bot.moderator_power_level
+        here = await self._moderates(message.room_id, message.sender)
         return Standing(community, message.room_id if here else None)
+
+    async def _moderates(self, room_id: str, user_id: str) -> bool:
+        """Whether ``user_id`` has the configured moderators' power in ``room_id``."""
+        power = await self._transport.power_level(room_id, user_id)
+        return power >= self._config.bot.moderator_power_level
+
+
+async def leave_forgotten_rooms(database: Database, transport: Transport) -> None:
+    """Empty and leave the direct rooms of forgotten members; one the homeserver refuses
+    now stays noted, and is tried again at the next start."""
+    async with database.transaction() as tx:
+        rooms = await events.rooms_to_leave(tx)
+    for room_id in rooms:
+        try:
+            await transport.leave_private_room(room_id)
+        except Exception:
+            log.exception("could not leave %s; trying again at the next start", room_id)
+            continue
+        async with database.transaction() as tx:
+            await events.left(tx, room_id)

@@ -3,43 +3,78 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.commands.dispatcher import Context
 from bot.commands.router import NotFound, UsageError
 from bot.domain.ledger import Ref, RefKind, parse_ref
+from bot.domain.names import named, shown_name, with_id
 from bot.domain.skills import Found, choose_skill, normalise
+from bot.domain.text import clean
 from bot.store import skills
+from bot.store.members import display_names
 
 _USER_ID = re.compile(r"@[^\s:]+:\S+")
+
+
+def _room_names(ctx: Context) -> dict[str, str]:
+    """The room's members, each name cleaned as the command's text was: a pill matches it."""
+    members = ctx.transport.room_members(ctx.message.room_id)
+    return {user_id: clean(name) for user_id, name in members.items()}
 
 
 def find_member(ctx: Context, typed: str) -> tuple[str, str]:
     """The member a command names: ``@bob:server``, a pill, or ``@bob`` / ``Bob`` in this room.
 
-    Returns (user id, display name); raises NotFound with the names it could have meant.
+    Returns (user id, name as shown); a name is never guessed: when it could mean several
+    members, or only looks like one's, NotFound lists them with their ids.
     """
-    members = ctx.transport.room_members(ctx.message.room_id)
-    wanted = typed.strip().removeprefix("@").casefold()
+    room = _room_names(ctx)
+    user_id = _meant(ctx, typed, room)
+    return user_id, shown_name(user_id, room.get(user_id, user_id), room)
+
+
+def _meant(ctx: Context, typed: str, room: dict[str, str]) -> str:
+    """A pill or an id, whoever it is; else the one member of the room the name means."""
+    given = typed.strip()
     for user_id in ctx.message.mentions:
-        name = members.get(user_id, user_id)
-        if typed.strip() in (user_id, name, f"@{name}"):
-            return user_id, name
-    if _USER_ID.fullmatch(typed.strip()):
-        return typed.strip(), members.get(typed.strip(), typed.strip())
-    matches = [
-        (user_id, name)
-        for user_id, name in members.items()
-        if wanted in (name.casefold(), user_id[1:].split(":")[0].casefold())
-    ]
-    if len(matches) == 1:
-        return matches[0]
+        name = room.get(user_id, user_id)
+        if given in (user_id, name, f"@{name}"):
+            return user_id
+    if _USER_ID.fullmatch(given):
+        return given
+    found = named(given, room)
+    if found.member is not None:
+        return found.member
+    if found.candidates:
+        listed = ", ".join(with_id(room[user_id], user_id) for user_id in found.candidates)
+        raise NotFound("lookup.which_member", given=typed, candidates=listed)
     raise NotFound("lookup.no_such_member", given=typed)
+
+
+def shown_names(ctx: Context, last_seen: Mapping[str, str]) -> dict[str, str]:
+    """How the room shows each member now, by the name last seen for one not in it: with the
+    id beside a name that could pass for another's, in the room or among these."""
+    everyone = {**last_seen, **_room_names(ctx)}
+    return {user_id: shown_name(user_id, everyone[user_id], everyone) for user_id in last_seen}
+
+
+def shown_as(ctx: Context, member: str, last_seen: str) -> str:
+    """``shown_names`` of one member."""
+    return shown_names(ctx, {member: last_seen})[member]
+
+
+async def names_of(ctx: Context, user_ids: Iterable[str | None]) -> dict[str, str]:
+    """``shown_names`` of members known by id, their last names read from the store."""
+    wanted = sorted({user_id for user_id in user_ids if user_id})
+    stored = await display_names(ctx.tx, wanted)
+    return shown_names(ctx, {user_id: stored.get(user_id, user_id) for user_id in wanted})
 
 
 def mentioned_prefix(ctx: Context, text: str) -> tuple[str, str] | None:
     """If ``text`` starts with a member (pill text or typed id), that member and the rest."""
-    members = ctx.transport.room_members(ctx.message.room_id)
+    members = _room_names(ctx)
     candidates = [(user_id, user_id) for user_id in ctx.message.mentions]
     candidates += [
         (members[user_id], user_id) for user_id in ctx.message.mentions if user_id in members

@@ -20,14 +20,14 @@ from bot.commands.contributions import (
     recorded_line,
 )
 from bot.commands.dispatcher import Context
-from bot.commands.lookup import expect_ref
+from bot.commands.lookup import expect_ref, names_of
 from bot.commands.router import Answer, ArgReader, Denied, NotFound, Param, Router, Term, UsageError
 from bot.domain.contributions import match_domain
 from bot.domain.ledger import MAX_DETAILS_LENGTH, Ref, RefKind
 from bot.domain.matching import History, Need, Offer, Pair, Weights, best_for_need, best_for_offer
 from bot.domain.skills import normalise
 from bot.i18n import LANGUAGES, Catalogue, Text
-from bot.store import listings, matches, members
+from bot.store import listings, matches
 from bot.store.listings import Listing
 from bot.store.matches import Match
 
@@ -216,7 +216,7 @@ async def _suggestions(ctx: Context) -> Text:
             offered = Offer(listing.id, me, listing.skill_id, listing.level, left)
             pairs = best_for_offer(offered, needs, history, scoring, now, config.max_suggestions)
             blocks.append(_Block(listing, current, pairs, left))
-    names = await _names(ctx, [person for block in blocks for person in block.people])
+    names = await names_of(ctx, [person for block in blocks for person in block.people])
     scene = _Scene(me, mine, history, names)
     return Text.join(
         [
@@ -350,7 +350,7 @@ async def _ask(ctx: Context, offer_ref: Ref) -> Text | Answer:
     current = await matches.open_for_need(ctx.tx, need.id)
     if current is not None:
         return await _already(ctx, current, need, offer)
-    names = await _names(ctx, [me, offer.member])
+    names = await names_of(ctx, [me, offer.member])
     mentor = names[offer.member]
     if offer.level <= need.level:
         raise Denied(
@@ -394,7 +394,7 @@ async def _ask(ctx: Context, offer_ref: Ref) -> Text | Answer:
 async def _already(ctx: Context, current: Match, need: Listing, offer: Listing) -> Text:
     """Asking again pings nobody: it says where the need's match stands."""
     t, ref = ctx.t, current.ref
-    names = await _names(ctx, [current.mentor])
+    names = await names_of(ctx, [current.mentor])
     name = names.get(current.mentor or "", t.raw("matching.someone"))
     if current.offer_id != offer.id:
         raise Denied(
@@ -419,7 +419,7 @@ async def _accept(ctx: Context, found: Match, action: Action) -> Text | Answer:
     """The mentor accepts: a private room for both, opened once the answer is out."""
     t = ctx.t
     mentee, mentor = _parties(ctx, found, mentor_only=True)
-    names = await _names(ctx, [mentee, mentor])
+    names = await names_of(ctx, [mentee, mentor])
     if found.state == "accepted" and found.room_id is not None:
         return t("matching.already_accepted", ref=str(found.ref), name=names[mentee])
     if found.state not in ("asked", "accepted"):
@@ -515,7 +515,7 @@ async def _decline(ctx: Context, found: Match, action: Action) -> Text:
     if found.state != "asked":
         raise _closed(found)
     await matches.set_state(ctx.tx, found.id, "declined", ctx.clock.now())
-    names = await _names(ctx, [mentee, mentor])
+    names = await names_of(ctx, [mentee, mentor])
     return ctx.t(
         "matching.declined",
         mentor=names[mentor],
@@ -534,7 +534,7 @@ async def _done(ctx: Context, found: Match, action: Action) -> Answer:
     """
     t, me, now = ctx.t, ctx.message.sender, ctx.clock.now()
     mentee, mentor = _parties(ctx, found, mentor_only=False)
-    names = await _names(ctx, [mentee, mentor])
+    names = await names_of(ctx, [mentee, mentor])
     if found.state == "asked":
         raise Denied(
             "matching.not_accepted",
@@ -585,7 +585,7 @@ async def _cancel(ctx: Context, found: Match, action: Action) -> Text:
     if not found.is_open:
         raise _closed(found)
     await matches.set_state(ctx.tx, found.id, "cancelled", ctx.clock.now())
-    names = await _names(ctx, [party for party in (found.mentee, found.mentor) if party])
+    names = await names_of(ctx, [party for party in (found.mentee, found.mentor) if party])
     someone = ctx.t.raw("matching.someone")
     return ctx.t(
         "matching.cancelled",
@@ -624,14 +624,6 @@ def _closed(found: Match) -> Denied:
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-async def _names(ctx: Context, user_ids: Sequence[str | None]) -> dict[str, str]:
-    """What the room calls each member now; the name last seen for those not in it."""
-    wanted = sorted({user_id for user_id in user_ids if user_id})
-    stored = await members.display_names(ctx.tx, wanted)
-    here = ctx.transport.room_members(ctx.message.room_id)
-    return {user_id: here.get(user_id) or stored.get(user_id, user_id) for user_id in wanted}
 
 
 def _verb_command(ctx: Context, verb: Verb | None, ref: Ref | None = None) -> str:

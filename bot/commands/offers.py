@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.commands.dispatcher import Context
-from bot.commands.lookup import expect_ref, find_skill, stored_skill
+from bot.commands.lookup import expect_ref, find_skill, shown_as, shown_names, stored_skill
 from bot.commands.router import ArgReader, Denied, NotFound, Param, Router, Term, UsageError
 from bot.domain.durations import approximate
 from bot.domain.ledger import MAX_DETAILS_LENGTH, LevelError, RefKind, parse_level
@@ -151,20 +151,25 @@ async def _counterparts(ctx: Context, kind: Kind, skill_id: int, skill: str, lev
         if not found:
             return t("offers.nobody_offers", skill=skill)
         ahead = sorted(found, key=lambda offer: (offer.level <= level, -offer.level))
-        return t("offers.who_can_help", people=_people(t, ahead))
+        return t("offers.who_can_help", people=_people(ctx, ahead))
     seekers = await listings.open_listings(ctx.tx, "need", skill_id, limit + 1)
     seekers = [need for need in seekers if need.member != ctx.message.sender][:limit]
     if not seekers:
         return t("offers.nobody_needs", skill=skill)
-    return t("offers.who_needs", people=_people(t, seekers))
+    return t("offers.who_needs", people=_people(ctx, seekers))
 
 
-def _people(t: Catalogue, found: list[Listing]) -> Text:
+def _names(ctx: Context, found: list[Listing]) -> dict[str, str]:
+    return shown_names(ctx, {each.member: each.member_name for each in found})
+
+
+def _people(ctx: Context, found: list[Listing]) -> Text:
+    names = _names(ctx, found)
     return Text.join(
         [
-            t(
+            ctx.t(
                 "offers.person",
-                name=each.member_name,
+                name=names[each.member],
                 level=each.level,
                 ref=str(each.ref),
             )
@@ -217,20 +222,21 @@ async def _browse(ctx: Context, kind: Kind, browse: Browse) -> Text:
         if skill_name
         else t(f"offers.title_{kind}", page=browse.page)
     )
-    lines = [title, *(_line(ctx, each) for each in found)]
+    names = _names(ctx, found)
+    lines = [title, *(_line(ctx, each, names[each.member]) for each in found)]
     if has_more:
         words = [ctx.typed(f"{kind}s"), browse.skill, "--page", str(browse.page + 1)]
         lines.append(t("offers.more", command=" ".join(word for word in words if word)))
     return Text.join(lines)
 
 
-def _line(ctx: Context, listing: Listing) -> Text:
+def _line(ctx: Context, listing: Listing, name: str) -> Text:
     t = ctx.t
     details = listing.details if len(listing.details) <= 80 else listing.details[:79] + "…"
     line = t(
         "offers.line",
         ref=str(listing.ref),
-        name=listing.member_name,
+        name=name,
         skill=listing.skill_name,
         level=_level(t, listing.level),
         age=approximate(ctx.clock.now() - listing.created_at).split(" ")[0],
@@ -252,7 +258,8 @@ async def withdraw(ctx: Context, ref: str) -> Text:
     if listing is None or listing.kind != _KIND_OF_REF[parsed.kind]:
         raise NotFound("offers.no_such_ref", ref=str(parsed))
     if listing.member != ctx.message.sender and not ctx.standing.may_moderate(listing.room_id):
-        raise Denied("offers.not_yours", ref=str(parsed), name=listing.member_name)
+        name = shown_as(ctx, listing.member, listing.member_name)
+        raise Denied("offers.not_yours", ref=str(parsed), name=name)
     if not listing.is_open:
         return ctx.t("offers.already_withdrawn", ref=str(parsed))
     await listings.withdraw(ctx.tx, listing.id, ctx.clock.now())

@@ -9,15 +9,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.commands.dispatcher import Context
-from bot.commands.lookup import find_member
+from bot.commands.dispatcher import Context, leave_forgotten_rooms
+from bot.commands.lookup import find_member, names_of
 from bot.commands.polls import weight_now
 from bot.commands.router import Answer, ArgReader, NotFound, Param, RestOfLine, Router, UsageError
 from bot.domain.contributions import NO_DOMAIN
 from bot.domain.ledger import format_minutes
 from bot.export import member_document, to_json
 from bot.i18n import Catalogue, Text
-from bot.store import contributions, listings, matches, members, personal
+from bot.store import contributions, listings, matches, personal
 from bot.store.contributions import Contribution
 from bot.store.listings import Listing
 from bot.store.personal import Footprint
@@ -42,8 +42,8 @@ async def profile(ctx: Context, member: str | None) -> Text:
         user_id, name = ctx.message.sender, ctx.message.sender_name
     else:
         user_id, name = find_member(ctx, member)
-        if name == user_id:  # not in this room: the name the bot last saw, if any
-            name = (await members.display_names(ctx.tx, [user_id])).get(user_id, user_id)
+        if name == user_id:  # not in this room: the name the bot last saw, told apart
+            name = (await names_of(ctx, [user_id]))[user_id]
     lines = [line for section in SECTIONS for line in await section(ctx, user_id)]
     if lines:
         # Everyone has a vote weight; an empty profile's can only be 1, not worth a line.
@@ -234,7 +234,7 @@ class ForgetWords(Param):
 @router.command(
     "forget", alias="oublie", params=(ForgetWords("confirming"),), examples=("me", "me confirm")
 )
-async def forget(ctx: Context, confirming: bool) -> Text:
+async def forget(ctx: Context, confirming: bool) -> Text | Answer:
     """Two steps: the first says what would go and notes the request; the second, soon
     after, erases it all in this one transaction."""
     t, me, now = ctx.t, ctx.message.sender, ctx.clock.now()
@@ -262,13 +262,19 @@ async def forget(ctx: Context, confirming: bool) -> Text:
         await personal.drop_forget_request(ctx.tx, me)
         return t("personal.forget_expired", minutes=minutes, command=_forget_command(ctx))
     footprint = await personal.forget(ctx.tx, me, ctx.clock.now())
-    return Text.join(
+    database, transport = ctx.database, ctx.transport
+
+    async def leave_direct_room() -> None:
+        await leave_forgotten_rooms(database, transport)
+
+    text = Text.join(
         [
             t("personal.forgotten", name=ctx.message.sender_name),
             *_footprint(t, footprint, "personal.kept"),
             t("personal.fresh_start"),
         ]
     )
+    return Answer(text, follow_up=leave_direct_room if footprint.direct_room else None)
 
 
 def _footprint(t: Catalogue, footprint: Footprint, kept_heading: str) -> list[Text]:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot import polls as lifecycle
 from bot.commands.dispatcher import Context
-from bot.commands.lookup import expect_ref, find_member
+from bot.commands.lookup import expect_ref, find_member, names_of
 from bot.commands.router import (
     Answer,
     ArgReader,
@@ -38,7 +38,7 @@ from bot.domain.tally import FinalResult
 from bot.domain.weighting import WeightExplanation, WeightRule
 from bot.i18n import Catalogue, Text
 from bot.messages import IncomingPollResponse, IncomingRedaction
-from bot.store import members, polls, weights
+from bot.store import polls, weights
 from bot.store.polls import NewPoll, Poll
 
 log = logging.getLogger(__name__)
@@ -418,7 +418,7 @@ async def weight(ctx: Context, member_and_domain: str | None) -> Text:
     user_id, name, domain = _whose_weight(ctx, member_and_domain or "")
     explained = await weight_now(ctx, user_id, domain)
     if name == user_id:
-        name = (await members.display_names(ctx.tx, [user_id])).get(user_id, user_id)
+        name = (await names_of(ctx, [user_id]))[user_id]
     return explain_weight(ctx.t, ctx.config, name, explained)
 
 

@@ -7,6 +7,10 @@ MESSAGES: Messages = {
         "fr": "Je ne trouve personne qui s'appelle <code>{given}</code> dans ce salon. Écrivez son identifiant complet, comme <code>@camille:exemple.org</code>, ou mentionnez-la.",
         "en": "I cannot find anyone called <code>{given}</code> in this room. Write their full id, like <code>@sam:example.org</code>, or mention them.",
     },
+    "lookup.which_member": {
+        "fr": "<code>{given}</code> peut désigner {candidates}. Écrivez l'identifiant complet de la bonne personne, comme <code>@camille:exemple.org</code>, ou mentionnez-la.",
+        "en": "<code>{given}</code> could be {candidates}. Write the full id of the one you mean, like <code>@sam:example.org</code>, or mention them.",
+    },
     "lookup.empty_skill": {
         "fr": "Il manque le nom de la compétence.",
         "en": "The skill's name is missing.",

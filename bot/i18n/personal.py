@@ -137,8 +137,8 @@ MESSAGES: Messages = {
         "en": "• contributions in your name, with their confirmations: {count}",
     },
     "personal.item_direct_room": {
-        "fr": "• le lien vers notre salon privé (le salon reste sur le serveur : quittez-le quand vous voulez)",
-        "en": "• the link to our direct room (the room stays on the server: leave it whenever you like)",
+        "fr": "• notre salon privé : j'efface ce que je vous y ai envoyé, fichiers compris, et je le quitte",
+        "en": "• our direct room: I redact what I sent you there, files included, and leave it",
     },
     "personal.item_recorded": {
         "fr": "• contributions que vous avez notées pour d'autres : {count} (elles restent à leur nom)",

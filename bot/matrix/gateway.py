@@ -41,6 +41,7 @@ from bot.config import Config
 from bot.errors import StartupError
 from bot.i18n import Catalogue
 from bot.matrix import inbound
+from bot.matrix.keystore import pickle_key
 from bot.matrix.outbound import DeliveryFailed, Outbound
 from bot.matrix.session import LoginFailed, SessionFile, sign_in
 from bot.messages import Inbox, Incoming, transaction_id
@@ -79,6 +80,7 @@ class MatrixGateway:
             store_path=str(config.matrix.store_path),
             config=AsyncClientConfig(
                 encryption_enabled=True,
+                pickle_key=pickle_key(config.matrix),
                 store_sync_tokens=False,
                 max_limit_exceeded=10,  # each 429 is waited out for its retry_after_ms
                 max_timeouts=0,  # an unreachable homeserver is retried here, and logged

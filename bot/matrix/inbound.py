@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 from nio import Event, MatrixRoom, ReactionEvent, RedactionEvent, RoomMessageText, UnknownEvent
 
+from bot.domain.names import shown_name
 from bot.matrix import polls
 from bot.messages import IncomingMessage, IncomingPollResponse, IncomingReaction, IncomingRedaction
 
@@ -32,7 +33,7 @@ def message(room: MatrixRoom, event: RoomMessageText) -> IncomingMessage | None:
         event_id=event.event_id,
         room_id=room.room_id,
         sender=event.sender,
-        sender_name=room.user_name(event.sender) or event.sender,
+        sender_name=shown_sender(room, event.sender),
         body=_without_reply_fallback(event.body),
         sent_at=sent_at(event),
         thread_root=thread_root,
@@ -45,7 +46,7 @@ def reaction(room: MatrixRoom, event: ReactionEvent) -> IncomingReaction:
         event_id=event.event_id,
         room_id=room.room_id,
         sender=event.sender,
-        sender_name=room.user_name(event.sender) or event.sender,
+        sender_name=shown_sender(room, event.sender),
         target=event.reacts_to,
         key=event.key,
         sent_at=sent_at(event),
@@ -65,6 +66,22 @@ def poll_response(room_id: str, event: UnknownEvent) -> IncomingPollResponse | N
     return IncomingPollResponse(
         event.event_id, room_id, event.sender, parsed.poll_event, parsed.answers, sent_at(event)
     )
+
+
+def display_names(room: MatrixRoom) -> dict[str, str]:
+    """Joined members and the names they chose, their id when none: nio's ``user_name``
+    tells apart only names spelt the same, not ``Alice (@alice:server)`` from Alice."""
+    return {
+        user_id: user.name
+        for user_id, user in room.users.items()
+        if user_id not in room.invited_users
+    }
+
+
+def shown_sender(room: MatrixRoom, user_id: str) -> str:
+    """The sender as replies name them, and as the store keeps them."""
+    names = display_names(room)
+    return shown_name(user_id, names.get(user_id, user_id), names)
 
 
 def is_member(room: MatrixRoom, user_id: str) -> bool:

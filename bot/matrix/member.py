@@ -18,6 +18,7 @@ from nio import (
     DownloadResponse,
     Event,
     LoginResponse,
+    ProfileSetDisplayNameResponse,
     RoomCreateResponse,
     RoomEncryptedFile,
     RoomMemberEvent,
@@ -172,6 +173,12 @@ class MemberClient:
             )
         )
 
+    async def set_display_name(self, name: str) -> None:
+        """Take a name, as Element's settings do: Synapse tells each of the member's rooms."""
+        response = await self.client.set_displayname(name)
+        if not isinstance(response, ProfileSetDisplayNameResponse):
+            raise RuntimeError(f"{self.user_id} could not take the name {name!r}: {response}")
+
     async def wait_membership(
         self, room_id: str, user_id: str, membership: str, timeout: float = 15
     ) -> None:
@@ -208,11 +215,12 @@ class MemberClient:
         relation = {"rel_type": "m.annotation", "event_id": event_id, "key": key}
         return await self.send(room_id, "m.reaction", {"m.relates_to": relation})
 
-    async def redact(self, room_id: str, event_id: str) -> None:
-        """Take one of one's events back, as un-clicking a reaction does."""
+    async def redact(self, room_id: str, event_id: str) -> str:
+        """Take one of one's events back, as un-clicking a reaction does; the redaction's id."""
         response = await self.client.room_redact(room_id, event_id)
         if not isinstance(response, RoomRedactResponse):
             raise RuntimeError(f"{self.user_id} could not redact {event_id}: {response}")
+        return str(response.event_id)
 
     async def respond_to_poll(
         self,

@@ -18,7 +18,10 @@ from nio import (
     MatrixRoom,
     MegolmEvent,
     RoomCreateResponse,
+    RoomLeaveResponse,
+    RoomMessagesResponse,
     RoomPreset,
+    RoomRedactResponse,
     RoomSendResponse,
     UnknownEvent,
     UploadResponse,
@@ -100,11 +103,8 @@ class Outbound:
         room = self._client.rooms.get(room_id)
         if room is None:
             return {}
-        return {
-            user_id: room.user_name(user_id) or user_id
-            for user_id in room.users
-            if user_id != self._user_id and user_id not in room.invited_users
-        }
+        names = inbound.display_names(room)
+        return {user_id: name for user_id, name in names.items() if user_id != self._user_id}
 
     async def send_file_privately(
         self, user_id: str, filename: str, data: bytes, text: str
@@ -132,6 +132,37 @@ class Outbound:
             content["url"] = upload.content_uri
         for message in ({"msgtype": "m.notice", "body": text}, content):
             await self._send(room_id, "m.room.message", message)
+
+    async def leave_private_room(self, room_id: str) -> None:
+        """Redact what the bot sent there (the keys of an encrypted file go with its event,
+        so the upload left on the homeserver cannot be read), then leave and forget it."""
+        if room_id not in self._client.rooms:
+            return  # left already
+        token = self._client.next_batch
+        while True:
+            page = await self._client.room_messages(
+                room_id, token, limit=100, message_filter={"senders": [self._user_id]}
+            )
+            if not isinstance(page, RoomMessagesResponse):
+                raise DeliveryFailed(f"could not read {room_id}: {page}")
+            for event in page.chunk:
+                content = event.source.get("content")
+                if "state_key" not in event.source and content:  # not redacted yet
+                    await self._redact(room_id, event.event_id)
+            if not page.chunk or page.end is None:
+                break
+            token = page.end
+        left = await self._client.room_leave(room_id)
+        if not isinstance(left, RoomLeaveResponse):
+            raise DeliveryFailed(f"could not leave {room_id}: {left}")
+        await self._client.room_forget(room_id)
+
+    async def _redact(self, room_id: str, event_id: str) -> None:
+        redacted = await self._client.room_redact(
+            room_id, event_id, tx_id=transaction_id("redact", event_id)
+        )
+        if not isinstance(redacted, RoomRedactResponse):
+            raise DeliveryFailed(f"could not redact {event_id} in {room_id}: {redacted}")
 
     async def open_shared_room(self, user_ids: Sequence[str], name: str, text: Text) -> str:
         created = await self._client.room_create(

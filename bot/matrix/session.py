@@ -12,6 +12,7 @@ from nio import AsyncClient, LoginResponse, WhoamiResponse
 
 from bot.config import MatrixConfig
 from bot.errors import StartupError
+from bot.matrix.keystore import seal, unlock
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ async def sign_in(client: AsyncClient, matrix: MatrixConfig, sessions: SessionFi
     """Resume the stored session if its token still works, else log in again on the same
     device (keeping its keys); a configured access token wins over a stored one."""
     stored = sessions.load(matrix.user_id)
+    existing = set(sessions.path.parent.iterdir())
     if matrix.access_token and (stored is None or stored.access_token != matrix.access_token):
         client.access_token = matrix.access_token
         whoami = await client.whoami()
@@ -69,6 +71,7 @@ async def sign_in(client: AsyncClient, matrix: MatrixConfig, sessions: SessionFi
         stored = Session(matrix.user_id, whoami.device_id, matrix.access_token)
     session = None
     if stored is not None:
+        unlock(Path(client.store_path), stored.user_id, stored.device_id, client.config.pickle_key)
         client.restore_login(stored.user_id, stored.device_id, stored.access_token)
         if isinstance(await client.whoami(), WhoamiResponse):
             session = stored
@@ -82,6 +85,7 @@ async def sign_in(client: AsyncClient, matrix: MatrixConfig, sessions: SessionFi
             raise LoginFailed(f"password login failed: {response}")
         session = Session(response.user_id, response.device_id, response.access_token)
     sessions.save(session)
+    seal(sessions.path.parent, existing)
     if client.should_upload_keys:
         await client.keys_upload()
     return session

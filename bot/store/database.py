@@ -14,6 +14,7 @@ from typing import Any
 import aiosqlite
 
 from bot.errors import StartupError
+from bot.files import warn_if_others_can_read
 from bot.store.migrations import LATEST_VERSION, MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -142,7 +143,7 @@ class Database:
                 raise
             raise explained from error
         if on_disk:
-            _warn_if_others_can_read(file)
+            warn_if_others_can_read(file)
         return database
 
     @classmethod
@@ -251,18 +252,6 @@ def _create_private(path: Path) -> None:
         os.fchmod(descriptor, 0o600)
     finally:
         os.close(descriptor)
-
-
-def _warn_if_others_can_read(path: Path) -> None:
-    """An older file, or one copied in, may have kept the umask's group and world bits;
-    the owner may want them (a backup group, say), so they are pointed out, not changed."""
-    mode = path.stat().st_mode & 0o777
-    if mode & 0o044:
-        log.warning(
-            "%s can be read by other users (mode %o): chmod 600 it to keep members' data private",
-            path,
-            mode,
-        )
 
 
 def _explain(error: sqlite3.Error, path: Path) -> StartupError | None:

@@ -376,9 +376,11 @@ async def unsent(tx: Transaction) -> list[Unsent]:
 
 
 async def set_event(tx: Transaction, room_id: str, period_end: datetime, event_id: str) -> None:
-    """Remember the message the digest went out as."""
+    """Remember the message the digest went out as; its text, kept only to finish a send cut
+    short, goes (it names members, who may ask to be forgotten)."""
     await tx.execute(
-        "UPDATE digest_sent SET event_id = ? WHERE room_id = ? AND period_end = ?",
+        "UPDATE digest_sent SET event_id = ?, body = NULL, html = NULL"
+        " WHERE room_id = ? AND period_end = ?",
         (event_id, room_id, _iso(period_end)),
     )
 

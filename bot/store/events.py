@@ -26,6 +26,20 @@ async def claim(tx: Transaction, event_id: str, room_id: str, at: datetime) -> b
     return changed > 0
 
 
+async def recorded_sender(tx: Transaction, event_id: str, room_id: str) -> str | None:
+    """Who sent ``event_id``, if the bot keeps a record made from it in ``room_id`` that its
+    redaction undoes (a ✅ confirmation, a vote); None if it keeps none there."""
+    sender = await tx.fetch_value(
+        "SELECT confirmer FROM confirmation"
+        " JOIN contribution ON contribution.id = confirmation.contribution_id"
+        " WHERE confirmation.via_event = ? AND contribution.room_id = ?"
+        " UNION ALL SELECT voter FROM poll_response JOIN poll ON poll.id = poll_response.poll_id"
+        " WHERE poll_response.event_id = ? AND poll.room_id = ?",
+        (event_id, room_id, event_id, room_id),
+    )
+    return None if sender is None else str(sender)
+
+
 async def count_handled_since(tx: Transaction, since: datetime) -> int:
     return int(
         await tx.fetch_value(
@@ -89,5 +103,25 @@ async def remember_direct_room(tx: Transaction, member: str, room_id: str) -> No
 
 
 async def forget_direct_room(tx: Transaction, member: str) -> bool:
-    """Forget which room the bot shares with the member; False if there was none."""
+    """Forget whose room the bot shares with the member, keeping the room itself to leave
+    (and empty of what the bot sent there) once this transaction is in; False if none."""
+    await tx.execute(
+        "INSERT OR IGNORE INTO room_to_leave (room_id) "
+        "SELECT room_id FROM direct_room WHERE member = ?",
+        (member,),
+    )
     return await tx.execute("DELETE FROM direct_room WHERE member = ?", (member,)) > 0
+
+
+async def rooms_to_leave(tx: Transaction) -> list[str]:
+    return [row[0] for row in await tx.fetch_all("SELECT room_id FROM room_to_leave")]
+
+
+async def left(tx: Transaction, room_id: str) -> None:
+    await tx.execute("DELETE FROM room_to_leave WHERE room_id = ?", (room_id,))
+
+
+async def forget_inviter(tx: Transaction, member: str) -> None:
+    """A room the member brought the bot into stays served, as one from before inviters
+    were noted: the room is the community's, and her id must go."""
+    await tx.execute("UPDATE served_room SET invited_by = NULL WHERE invited_by = ?", (member,))

@@ -146,11 +146,15 @@ async def cancel_open_on_listing(tx: Transaction, listing_id: int, at: datetime)
 
 
 async def forget_member(tx: Transaction, member: str, at: datetime) -> None:
-    """Open matches end; the other side keeps its history, with no name on this side."""
+    """Open matches end; the other side keeps its history, with no name on this side and
+    no feedback (written by either side, it is about this one)."""
     await tx.execute(
         "UPDATE match SET state = 'cancelled', updated_at = ? "
         "WHERE (mentee = ? OR mentor = ?) AND state IN ('asked', 'accepted')",
         (at.isoformat(), member, member),
+    )
+    await tx.execute(
+        "UPDATE match SET feedback = '' WHERE mentee = ? OR mentor = ?", (member, member)
     )
     await tx.execute("UPDATE match SET mentee = NULL WHERE mentee = ?", (member,))
     await tx.execute("UPDATE match SET mentor = NULL WHERE mentor = ?", (member,))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.store import contributions, events, listings, matches, members, polls
+from bot.store import contributions, events, listings, matches, members, polls, skills
 from bot.store.contributions import Confirmation, Contribution
 from bot.store.database import Transaction
 from bot.store.listings import Listing
@@ -124,7 +124,9 @@ async def forget(tx: Transaction, user_id: str, at: datetime) -> Footprint:
     opened = len(await polls.opened_by(tx, user_id))
     votes = await polls.forget_member(tx, user_id)
     removed_listings = await listings.forget_member(tx, user_id)
+    await skills.forget_unused(tx)
     direct_room = await events.forget_direct_room(tx, user_id)
+    await events.forget_inviter(tx, user_id)
     await drop_forget_request(tx, user_id)
     await members.forget(tx, user_id)
     return Footprint(

@@ -25,6 +25,14 @@ async def create(tx: Transaction, key: str, name: str) -> int:
     return await tx.insert("INSERT INTO skill (key, name) VALUES (?, ?)", (key, name))
 
 
+async def forget_unused(tx: Transaction) -> None:
+    """A skill named by no offer, need or match any more: a forgotten member's words."""
+    await tx.execute(
+        "DELETE FROM skill WHERE id NOT IN (SELECT skill_id FROM listing)"
+        " AND id NOT IN (SELECT skill_id FROM match)"
+    )
+
+
 async def every(tx: Transaction) -> list[Skill]:
     rows = await tx.fetch_all("SELECT id, key, name FROM skill ORDER BY id")
     return [Skill(row["id"], row["key"], row["name"]) for row in rows]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Iterable
 
 import pytest
@@ -21,6 +22,11 @@ ALICE = "@alice:test"
 BOB = "@bob:test"
 CHLOE = "@chloe:test"
 NAMES = {ALICE: "Alice", BOB: "Bob Martin", CHLOE: "Chloé"}
+
+
+def hidden(text: str) -> set[str]:
+    """Controls (line breaks aside: replies have lines) and format characters in ``text``."""
+    return {char for char in text if unicodedata.category(char) in ("Cc", "Cf") and char != "\n"}
 
 
 def make_config(language: Language = "fr", **bot: object) -> Config:
@@ -74,9 +80,9 @@ class Harness:
         await self.dispatcher.handle_reaction(reaction)
         return event_id
 
-    async def redact(self, event_id: str, sender: str = ALICE) -> None:
-        """Take one of one's events back (for a reaction: un-click it)."""
-        redaction = IncomingRedaction(f"$redaction{next(self._ids)}", ROOM, sender, event_id)
+    async def redact(self, event_id: str, sender: str = ALICE, room: str = ROOM) -> None:
+        """Take one of one's events back (for a reaction: un-click it), or try to, in ``room``."""
+        redaction = IncomingRedaction(f"$redaction{next(self._ids)}", room, sender, event_id)
         await self.dispatcher.handle_redaction(redaction)
 
     async def send(self, message: IncomingMessage) -> list[Reply]:

@@ -1,4 +1,5 @@
-"""Whatever a member types, the dispatcher answers once or stays silent by design: never a crash."""
+"""Whatever a member types, the dispatcher answers once or stays silent by design: never a crash,
+and never a reply carrying a control or an invisible character."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.i18n.types import Language
 from bot.store.database import Database
-from tests.commands.conftest import Harness, make_config
+from tests.commands.conftest import Harness, hidden, make_config
 
 NASTY = st.sampled_from(
     [
@@ -37,15 +38,28 @@ NASTY = st.sampled_from(
         "> <@x:y> quoted",
         "```",
         "*_~",
+        "\x1b[2J",
+        "\x9b31m",
+        "\x7f",
+        "\u2066",
+        "\u200d",
+        "\u2060",
+        "\ufeff",
+        "\u00ad",
+        "\u061c",
+        "\u200e",
+        "ｗｏｏｄ",
     ]
 )
+# Any character, with controls and format characters (bidi, zero-width) often among them.
+ALPHABET = st.one_of(st.characters(), st.characters(categories=["Cc", "Cf"]))
 WORDS = st.one_of(
-    st.text(max_size=30),
+    st.text(ALPHABET, max_size=30),
     NASTY,
     st.sampled_from(["help", "aide", "status", "etat", "HELP", "Aide", "hepl"]),
 )
 BODIES = st.one_of(
-    st.text(max_size=200),
+    st.text(ALPHABET, max_size=200),
     st.lists(WORDS, max_size=8).map(lambda words: "!" + " ".join(words)),
     st.lists(WORDS, max_size=8).map(lambda words: "".join(words)),
     st.builds(lambda n, c: "!help " + c * n, st.integers(1900, 3000), st.sampled_from('x"<é')),
@@ -69,6 +83,8 @@ async def _dispatch_all(bodies: list[str], language: Language) -> None:
             replies = await bot.send(bot.message(body))
             assert len(replies) <= 1
             for reply in replies:
+                assert not hidden(reply.text.plain), reply.text.plain
+                assert not hidden(reply.text.html), reply.text.html
                 assert reply.text.plain.strip()
                 assert reply.text.html.strip()
                 assert "Traceback" not in reply.text.plain

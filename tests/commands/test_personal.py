@@ -11,6 +11,7 @@ import pytest
 
 from bot.messages import Reply
 from bot.store import contributions, events, matches, members, personal
+from bot.store import skills as skills_store
 from bot.store.personal import Footprint
 from tests.commands.conftest import ALICE, BOB, CHLOE, ROOM, Harness
 
@@ -348,8 +349,8 @@ async def test_forget_first_says_what_would_go_then_erases_it_on_confirmation(
         "• votre fiche de membre (nom affiché, date d'arrivée)",
         "• offres et besoins, retirés compris : 3",
         "• contributions à votre nom, avec leurs confirmations : 3",
-        "• le lien vers notre salon privé (le salon reste sur le serveur : "
-        "quittez-le quand vous voulez)",
+        "• notre salon privé : j'efface ce que je vous y ai envoyé, fichiers compris, "
+        "et je le quitte",
         "Resterait, sans votre nom, parce que d'autres s'y appuient :",
         "• contributions que vous avez notées pour d'autres : 1 (elles restent à leur nom)",
         "• vos confirmations des contributions des autres : 2 (elles comptent toujours)",
@@ -365,8 +366,8 @@ async def test_forget_first_says_what_would_go_then_erases_it_on_confirmation(
         "• votre fiche de membre (nom affiché, date d'arrivée)",
         "• offres et besoins, retirés compris : 3",
         "• contributions à votre nom, avec leurs confirmations : 3",
-        "• le lien vers notre salon privé (le salon reste sur le serveur : "
-        "quittez-le quand vous voulez)",
+        "• notre salon privé : j'efface ce que je vous y ai envoyé, fichiers compris, "
+        "et je le quitte",
         "Reste, sans votre nom :",
         "• contributions que vous avez notées pour d'autres : 1 (elles restent à leur nom)",
         "• vos confirmations des contributions des autres : 2 (elles comptent toujours)",
@@ -379,6 +380,7 @@ async def test_forget_first_says_what_would_go_then_erases_it_on_confirmation(
         bobs = await contributions.get(tx, 5)
         [match] = await matches.of_member(tx, BOB)
     assert Footprint.of(data) == Footprint(0, 0, False, 0, 0, 0, 0, 0, 0)
+    assert fr.transport.left == ["!dm:test"]
     assert (data.member, data.forget_requested_at) == (None, None)
     assert thanked is not None
     assert (thanked.member, thanked.recorded_by, thanked.confirmations) == (CHLOE, None, 1)
@@ -678,3 +680,43 @@ async def test_forget_withdraws_votes_in_open_polls_so_nobody_votes_twice(en: Ha
     assert (await lines(en, "!poll results p1"))[-2].startswith("2 voter(s), total weight 3;")
     # Only the new vote is his: the old vote and its frozen weight are gone.
     assert await everything_about(en, BOB) == Footprint(0, 0, False, 0, 0, 0, 0, 0, 1)
+
+
+async def test_a_direct_room_the_homeserver_would_not_let_go_is_left_at_the_next_start(
+    en: Harness,
+) -> None:
+    async with en.database.transaction() as tx:
+        await events.remember_direct_room(tx, ALICE, "!dm:test")
+    await send(en, "!forget me")
+    en.transport.refuse_rooms = True
+    assert (await lines(en, "!forget me confirm"))[0].startswith("Done, Alice")
+    assert en.transport.left == []
+    async with en.database.transaction() as tx:
+        assert await events.rooms_to_leave(tx) == ["!dm:test"]  # no member id beside it
+
+    en.transport.refuse_rooms = False
+    await en.dispatcher.keep_promises()
+    assert en.transport.left == ["!dm:test"]
+    async with en.database.transaction() as tx:
+        assert await events.rooms_to_leave(tx) == []
+
+
+async def test_forgetting_clears_match_feedback_skills_only_she_named_and_her_invitations(
+    en: Harness,
+) -> None:
+    await record_alice(en)
+    await ask_alice_to_mentor_bob(en)
+    await send(en, "!match accept m1")
+    await send(en, "!match done m1 : she explained glazes so well", BOB)
+    await send(en, "!offer glassblowing")
+    async with en.database.transaction() as tx:
+        await events.record_room_joined(tx, "!hers:test", en.clock.now(), ALICE)
+    await send(en, "!forget me")
+    await send(en, "!forget me confirm")
+    async with en.database.transaction() as tx:
+        [match] = await matches.of_member(tx, BOB)
+        skills = [skill.name for skill in await skills_store.every(tx)]
+        served = await events.served_since(tx)
+    assert match.feedback == ""
+    assert "glassblowing" not in skills
+    assert served["!hers:test"].invited_by is None

@@ -10,9 +10,11 @@ import itertools
 import os
 import signal
 import sys
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,19 @@ async def synapse(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Loc
     await server.start()
     yield server
     await server.stop()
+
+
+class LaterClock:
+    """The real clock moved forward: the bot comes back after a scheduled run went by."""
+
+    def __init__(self, ahead: timedelta) -> None:
+        self._ahead = ahead
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._ahead
+
+    def monotonic(self) -> float:
+        return time.monotonic()
 
 
 @dataclass

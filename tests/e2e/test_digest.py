@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,22 +9,9 @@ import pytest
 from bot.app import running
 from bot.config import DigestConfig
 from bot.matrix.member import MemberClient, Seen
-from tests.e2e.conftest import World
+from tests.e2e.conftest import LaterClock, World
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.e2e]
-
-
-class LaterClock:
-    """The real clock moved forward: the bot comes back after its digest run went by."""
-
-    def __init__(self, ahead: timedelta) -> None:
-        self._ahead = ahead
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self._ahead
-
-    def monotonic(self) -> float:
-        return time.monotonic()
 
 
 async def ask(member: MemberClient, room: str, command: str) -> list[str]:

@@ -48,6 +48,6 @@ async def test_mydata_arrives_privately_then_forget_me_leaves_nothing(world: Wor
     assert data["direct_room"] is None  # recorded once the room existed, after the snapshot
 
     assert preview.body.splitlines()[2] == "• offers and needs, withdrawn ones included: 2"
-    assert "• the link to our direct room" in preview.body
+    assert "• our direct room: I redact what I sent you there" in preview.body
     assert done.body.startswith(f"Done, {localpart}: I have forgotten you.")
     assert profile.body.startswith(f"Nothing under your name yet, {localpart}.")

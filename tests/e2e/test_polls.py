@@ -305,7 +305,10 @@ async def test_only_its_creator_or_a_moderator_closes_a_poll_and_a_secret_one_hi
         assert start.content == start_content("Budget?", ["books", "tools", "food"], "undisclosed")
 
         await chloe.respond_to_poll(room, start.event_id, ["3"])
-        await ask(alice, room, "!vote p1 1")
+        assert await ask(alice, room, "!vote p1 1") == [  # "books" is never said in public
+            "Vote recorded on p1. The poll is secret: I do not repeat your choice "
+            "(clicking the poll keeps it out of the room's timeline)."
+        ]
         hidden = await ask(chloe, room, "!poll results p1")
         assert len(hidden) == 1
         assert re.fullmatch(

@@ -89,3 +89,40 @@ async def test_the_log_holds_no_password_token_or_member_text_even_verbose(world
     assert "logged in as" in text  # the log was read, and it is the verbose one
     for leak in (session["access_token"], "bot-password", secret, "grandmother"):
         assert leak not in text, leak
+
+
+async def test_a_redaction_of_alices_check_by_someone_else_takes_nothing_back(
+    world: World,
+) -> None:
+    """Mallory, admin of a room of her own, names Alice's ✅ from there: Synapse refuses it
+    (and withholds from clients a cross-room redaction that another server lets in), so
+    the bot's room check is for other homeservers, tested in tests/commands. In the
+    community, which lets anyone redact anything, Synapse takes Mallory's redaction: only the
+    bot keeps Alice's confirmation."""
+    alice = await world.member("alice")
+    bob = await world.member("bob")
+    mallory = await world.member("mallory")
+    invite = [world.bot_user, bob.user_id, mallory.user_id]
+    community = await alice.create_room("community", invite=invite, power_levels={"redact": 0})
+    await bob.join(community)
+    await mallory.join(community)
+    config = world.config(rooms=[community], allowed_inviters=[mallory.user_id])
+    async with running(config):
+        await alice.wait_membership(community, world.bot_user, "join")
+        recorded = await bob.answer_to(await bob.say(community, "!contribute 2h habitat : roof"))
+        check = await alice.react(community, recorded.event_id, "✅")
+        own = await mallory.create_room("mine", invite=[world.bot_user])
+        await mallory.wait_membership(own, world.bot_user, "join")
+        with pytest.raises(RuntimeError, match="Cannot redact event from a different room"):
+            await mallory.redact(own, check)
+        redaction = await mallory.redact(community, check)
+        await mallory.answer_to(await mallory.say(community, "!help"))  # after the redaction
+    with sqlite3.connect(config.database.path) as connection:
+        heard = connection.execute(
+            "SELECT room_id FROM handled_event WHERE event_id = ?", (redaction,)
+        ).fetchone()
+        confirmations = connection.execute(
+            "SELECT confirmer FROM confirmation WHERE via_event = ?", (check,)
+        ).fetchall()
+    assert heard == (community,)  # the bot did act on it
+    assert confirmations == [(alice.user_id,)]

@@ -337,6 +337,35 @@ def test_a_shared_display_name_is_told_apart(room: MatrixRoom) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("Bob (@bob:example.org)", "Bob (@bob:example.org) (@mallory:example.org)"),
+        ("ALICE", "ALICE (@mallory:example.org)"),  # nio tells apart equal spellings only
+    ],
+)
+def test_a_name_posing_as_another_members_shows_the_senders_id(
+    room: MatrixRoom, name: str, shown: str
+) -> None:
+    room.add_member("@mallory:example.org", name, None)
+    message = text({"msgtype": "m.text", "body": "!offer python"}, "@mallory:example.org")
+
+    assert inbound.message(room, message) == received(
+        "!offer python", sender="@mallory:example.org", sender_name=shown
+    )
+
+
+def test_the_room_lists_the_names_members_chose_without_the_invited(room: MatrixRoom) -> None:
+    room.add_member("@dave:example.org", "Alice", None, invited=True)
+
+    assert inbound.display_names(room) == {
+        BOT: "Compagnon",
+        ALICE: "Alice",
+        BOB: "Bob",
+        CAROL: CAROL,
+    }
+
+
 def test_sent_at_is_the_server_timestamp_in_utc() -> None:
     event = text({"msgtype": "m.text", "body": "!offer python"})
 

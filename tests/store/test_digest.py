@@ -21,6 +21,7 @@ from bot.domain.digest import (
 from bot.domain.ledger import Ref, RefKind
 from bot.domain.schedule import Period, cron, due
 from bot.domain.tally import FinalResult
+from bot.i18n import Text
 from bot.store import contributions, digest, listings, matches, members, personal, skills
 from bot.store.database import Database, Transaction
 from bot.store.listings import Kind
@@ -309,6 +310,18 @@ async def test_a_claim_outlives_a_restart(tmp_path: Path) -> None:
             assert (row["event_id"], row["late"]) == ("$digest", 0)
     finally:
         await second.close()
+
+
+async def test_a_sent_digest_keeps_no_text_that_names_members(database: Database) -> None:
+    async with database.transaction() as tx:
+        await digest.claim(tx, ROOM, END, END, late=False)
+        await digest.set_text(tx, ROOM, END, Text("Alice offers pottery", "<p>Alice</p>"))
+        assert [unsent.text.plain for unsent in await digest.unsent(tx)] == ["Alice offers pottery"]
+        await digest.set_event(tx, ROOM, END, "$digest")
+        assert await digest.unsent(tx) == []
+        row = await tx.fetch_one("SELECT body, html, event_id FROM digest_sent")
+    assert row is not None
+    assert tuple(row) == (None, None, "$digest")
 
 
 async def test_a_released_claim_can_be_taken_again(database: Database) -> None:

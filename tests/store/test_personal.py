@@ -47,8 +47,8 @@ async def populate(tx: Transaction) -> dict[str, int]:
         tx, ids["alice_need"], ids["bob_offer"], ALICE, BOB, books, T0
     )
     await matches.set_room(tx, ids["match"], "!pair:test")
-    await events.remember_direct_room(tx, ALICE, "!dm-alice:test")
-    await events.remember_direct_room(tx, BOB, "!dm-bob:test")
+    await events.remember_direct_room(tx, ALICE, "!dm1:test")
+    await events.remember_direct_room(tx, BOB, "!dm2:test")
     await personal.request_forget(tx, ALICE, T0 + timedelta(hours=1))
     ids |= await populate_polls(tx)
     return ids
@@ -149,7 +149,7 @@ async def test_gather_finds_every_record_about_the_member(database: Database) ->
     assert data.poll_responses[0].sent_at == T0 + timedelta(minutes=80)
     assert str(data.poll_responses[0].poll_ref) == f"p{ids['bikes']}"
     assert data.poll_weights == {ids["yard"]: 1.5, ids["bikes"]: 1.25}
-    assert data.direct_room == "!dm-alice:test"
+    assert data.direct_room == "!dm1:test"
     assert data.forget_requested_at == T0 + timedelta(hours=1)
     assert Footprint.of(data) == Footprint(
         listings=2,
@@ -213,13 +213,14 @@ async def test_forget_deletes_the_member_and_anonymises_what_others_rely_on(
         # The confirmations on Alice's own work went with it.
         assert await contributions.confirmations(tx, given_by=BOB) == []
         assert await events.direct_room_of(tx, ALICE) is None
+        assert await events.rooms_to_leave(tx) == ["!dm1:test"]  # the room, not whose
         # Bob keeps the match he was part of, without her name or her need.
         [match] = await matches.of_member(tx, BOB)
         assert (match.mentee, match.mentor, match.need_id) == (None, BOB, None)
         assert (match.offer_id, match.room_id) == (ids["bob_offer"], "!pair:test")
         assert await personal.forget_requested_at(tx, ALICE) is None
         # Nobody else lost anything.
-        assert await events.direct_room_of(tx, BOB) == "!dm-bob:test"
+        assert await events.direct_room_of(tx, BOB) == "!dm2:test"
         assert [m.user_id for m in await members.every(tx)] == [BOB, CHLOE]
 
 
