@@ -45,6 +45,9 @@ async def publish(database: Database, transport: Transport, poll: Poll) -> bool:
 
 
 async def keep(tx: Transaction, found: Poll, response: IncomingPollResponse) -> None:
+    """A click on a closed poll changes nothing, so nothing of it is kept."""
+    if not found.is_open:
+        return
     await polls.record_response(
         tx, found.id, response.event_id, response.sender, response.answers, response.sent_at
     )

@@ -48,7 +48,7 @@ class Footprint:
     recorded_for_others: int  # kept for the members they thanked, without the recorder
     confirmations_given: int  # kept and still counted, without the witness
     matches: int  # kept for the other side, without this one
-    polls_voted: int  # closed polls: the votes kept and still counted, under a pseudonym
+    polls_voted: int  # closed polls: the votes still counted in their results, anonymously
     polls_opened: int  # kept for the room, without their creator
     open_votes: int  # polls still open where the vote is withdrawn
 
@@ -115,8 +115,8 @@ async def drop_forget_request(tx: Transaction, user_id: str) -> None:
 async def forget(tx: Transaction, user_id: str, at: datetime) -> Footprint:
     """Delete the member and their own records; anonymise what others' records rely on.
 
-    Their poll responses and frozen weights pass to a pseudonym, so that every result,
-    past or still open, counts the same; the polls they opened lose their creator.
+    A closed poll keeps their vote only in its announced result; in an open one it is
+    withdrawn. The polls they opened lose their creator.
     """
     ledger = await contributions.forget_member(tx, user_id)
     paired = len(await matches.of_member(tx, user_id))

@@ -152,10 +152,15 @@ async def set_end_event(tx: Transaction, poll_id: int, event_id: str) -> None:
 
 
 async def close(tx: Transaction, poll_id: int, at: datetime, result: FinalResult) -> bool:
-    """Close the poll with its final result; False if it was closed already (closing is once)."""
+    """Close the poll with its final result; False if it was closed already (closing is once).
+    The withdrawn clicks of forgotten members, kept by event id while the poll could read
+    its clicks again, go: the result is what counts now."""
     changed = await tx.execute(
         "UPDATE poll SET closed_at = ?, result = ? WHERE id = ? AND closed_at IS NULL",
         (_utc(at), result.to_json(), poll_id),
+    )
+    await tx.execute(
+        f"DELETE FROM poll_response WHERE poll_id = ? AND voter LIKE '{FORGOTTEN}%'", (poll_id,)
     )
     return changed == 1
 
@@ -302,19 +307,20 @@ def _response(row: Row) -> Response:
 
 @dataclass(frozen=True)
 class ForgottenVotes:
-    kept: int  # closed polls whose result still counts the vote, under a pseudonym
+    kept: int  # closed polls whose announced result still counts the vote, anonymously
     withdrawn: int  # open polls where the vote is gone (the member may vote again)
 
 
 _OPEN = "SELECT id FROM poll WHERE closed_at IS NULL"
+FORGOTTEN = "forgotten:"  # the pseudonyms' prefix
 
 
 async def forget_member(tx: Transaction, member: str) -> ForgottenVotes:
-    """Past votes stay counted under a pseudonym nobody can trace back; votes in polls still
-    open are withdrawn, or the member, a stranger now, could vote a second time. A withdrawn
-    click is kept as an empty, taken-back response of the pseudonym's, by its event id, so
-    that reading the poll's clicks again at its close (they stay on the homeserver) never
-    brings it back under the member's id."""
+    """A closed poll keeps the member's vote only inside its announced result, an anonymous
+    count: her responses and weights there go. In a poll still open the vote is withdrawn
+    (a stranger now, she could vote a second time); each click stays, emptied and taken
+    back, under a pseudonym nobody can trace back, by its event id, until the close: the
+    clicks stay on the homeserver, and reading them again must not bring hers back."""
     counts = await tx.fetch_one(
         f"SELECT count(DISTINCT CASE WHEN poll_id NOT IN ({_OPEN}) THEN poll_id END) AS kept,"
         f" count(DISTINCT CASE WHEN poll_id IN ({_OPEN}) THEN poll_id END) AS withdrawn"
@@ -323,16 +329,13 @@ async def forget_member(tx: Transaction, member: str) -> ForgottenVotes:
     )
     assert counts is not None
     await tx.execute(
-        "UPDATE poll_response SET answers = NULL, redacted = 1"
-        f" WHERE voter = ? AND poll_id IN ({_OPEN})",
-        (member,),
+        f"DELETE FROM poll_response WHERE voter = ? AND poll_id NOT IN ({_OPEN})", (member,)
     )
+    await tx.execute("DELETE FROM poll_weight WHERE member = ?", (member,))
     await tx.execute(
-        f"DELETE FROM poll_weight WHERE member = ? AND poll_id IN ({_OPEN})", (member,)
+        "UPDATE poll_response SET voter = ?, answers = NULL, redacted = 1 WHERE voter = ?",
+        (f"{FORGOTTEN}{secrets.token_hex(8)}", member),
     )
-    pseudonym = f"forgotten:{secrets.token_hex(8)}"
-    await tx.execute("UPDATE poll_response SET voter = ? WHERE voter = ?", (pseudonym, member))
-    await tx.execute("UPDATE poll_weight SET member = ? WHERE member = ?", (pseudonym, member))
     await tx.execute("UPDATE poll SET creator = NULL WHERE creator = ?", (member,))
     return ForgottenVotes(counts["kept"], counts["withdrawn"])
 
@@ -361,7 +364,7 @@ class ResponseCount:
     """How many answered a poll; the tally alone says which responses count."""
 
     responses: int  # response events kept, taken back and late ones included
-    respondents: int  # members (or the pseudonyms of forgotten ones) who sent any
+    respondents: int  # members (or the pseudonyms of forgotten ones, until the close) who sent any
 
 
 async def opened_by(tx: Transaction, creator: str) -> list[Poll]:

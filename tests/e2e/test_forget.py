@@ -66,14 +66,14 @@ async def test_nothing_of_a_forgotten_member_stays_in_the_database_or_the_export
         await ask(zoe, room, "!match done m1 : feedbackword")
         await ask(bob, room, "!poll Which day? | mon | tue")
         closed = await zoe.wait_for(lambda seen: seen.type.endswith("poll.start"))
-        await zoe.respond_to_poll(room, closed.event_id, ["1"])
+        clicks = [await zoe.respond_to_poll(room, closed.event_id, ["1"])]
         assert "mon" in await ask(bob, room, "!poll results p1")
         await ask(bob, room, "!poll close p1")
         await ask(bob, room, "!poll Which colour? | red | blue")
         opened = await zoe.wait_for(
             lambda seen: seen.type.endswith("poll.start") and seen.event_id != closed.event_id
         )
-        await zoe.respond_to_poll(room, opened.event_id, ["2"])
+        clicks.append(await zoe.respond_to_poll(room, opened.event_id, ["2"]))
         assert "blue" in await ask(bob, room, "!poll results p2")
         await ask(zoe, room, "!mydata")
         direct = await zoe.join_invite_from(world.bot_user)
@@ -112,6 +112,7 @@ async def test_nothing_of_a_forgotten_member_stays_in_the_database_or_the_export
         "sparkword",
         "tilingword",
         "feedbackword",
+        *clicks,  # event ids that lead back to her
     ):
         assert trace not in stored, trace
         assert trace not in exported, trace
