@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.config import BotConfig, Config, DatabaseConfig, MatrixConfig
+from bot.config import BotConfig, Config, DatabaseConfig, DigestConfig, MatrixConfig
 from bot.matrix.homeserver import LocalSynapse
 from bot.matrix.member import MemberClient
 
@@ -47,6 +47,13 @@ class LaterClock:
 
     def monotonic(self) -> float:
         return time.monotonic()
+
+
+def digest_due_soon(config: Config) -> Config:
+    """A daily digest due two minutes from now: after this start, before a ``LaterClock``."""
+    run = datetime.now(UTC) + timedelta(minutes=2)
+    schedule = f"{run.minute} {run.hour} * * *"
+    return config.model_copy(update={"digest": DigestConfig(schedule=schedule, timezone="UTC")})
 
 
 @dataclass

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from bot.app import running
 from bot.config import DigestConfig
 from bot.matrix.member import MemberClient, Seen
-from tests.e2e.conftest import LaterClock, World
+from tests.e2e.conftest import LaterClock, World, digest_due_soon
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.e2e]
 
@@ -36,10 +36,7 @@ async def test_a_digest_missed_while_down_appears_once_late(world: World) -> Non
     bob = await world.member("bob")
     room = await alice.create_room("digest", invite=[world.bot_user, bob.user_id])
     await bob.join(room)
-    run = datetime.now(UTC) + timedelta(minutes=2)  # the daily run, soon after the first start
-    config = world.config(rooms=[room]).model_copy(
-        update={"digest": DigestConfig(schedule=f"{run.minute} {run.hour} * * *", timezone="UTC")}
-    )
+    config = digest_due_soon(world.config(rooms=[room]))
     async with running(config):
         await alice.wait_membership(room, world.bot_user, "join")
         await ask(alice, room, "!offer pottery 4 : wheel and <glazes>")

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from nio import RoomGetEventResponse
 
 from bot.app import running
-from bot.config import DigestConfig
 from bot.export import export
 from bot.matrix.member import MemberClient
-from tests.e2e.conftest import LaterClock, World
+from tests.e2e.conftest import LaterClock, World, digest_due_soon
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.e2e]
 
@@ -48,11 +47,8 @@ async def test_nothing_of_a_forgotten_member_stays_in_the_database_or_the_export
     await zoe.client.set_displayname("Zoé Quillfeather")
     room = await bob.create_room("forget", invite=[world.bot_user, zoe.user_id])
     await zoe.join(room)
-    run = datetime.now(UTC) + timedelta(minutes=2)  # the daily digest, due after this start
-    config = world.config(
-        rooms=[room], moderators=[bob.user_id], rate_limit={"burst": 50}
-    ).model_copy(
-        update={"digest": DigestConfig(schedule=f"{run.minute} {run.hour} * * *", timezone="UTC")}
+    config = digest_due_soon(
+        world.config(rooms=[room], moderators=[bob.user_id], rate_limit={"burst": 50})
     )
     async with running(config):
         await zoe.wait_membership(room, world.bot_user, "join")
