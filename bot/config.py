@@ -146,6 +146,8 @@ class ContributionsConfig(Section):
         default=["habitat", "transmission", "soin", "animation", "administration"], min_length=1
     )
     confirmations_required: int = Field(default=1, ge=1, le=10)
+    probation_days: int = Field(default=30, ge=0, le=365)  # before a newcomer may confirm
+    max_hours_per_week: float = Field(default=50, gt=0)  # credited to one member's weight
 
     @field_validator("domains")
     @classmethod

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.commands.dispatcher import Context
 from bot.commands.lookup import expect_ref, find_member, mentioned_prefix, shown_as
@@ -18,7 +20,8 @@ from bot.commands.router import (
     Router,
     UsageError,
 )
-from bot.domain.contributions import NO_DOMAIN, confirms, match_domain
+from bot.config import Config
+from bot.domain.contributions import NO_DOMAIN, confirms, match_domain, probation_ends
 from bot.domain.ledger import (
     MAX_DETAILS_LENGTH,
     MAX_MINUTES,
@@ -30,8 +33,9 @@ from bot.domain.ledger import (
 )
 from bot.i18n import Catalogue, Text
 from bot.messages import IncomingReaction, IncomingRedaction
-from bot.store import contributions
+from bot.store import contributions, events, members
 from bot.store.contributions import Contribution
+from bot.store.database import Transaction
 
 router = Router()
 
@@ -134,6 +138,8 @@ async def thanks(ctx: Context, thanks: str) -> Answer:
         raise Denied("contributions.self_thanks", command=ctx.typed("contribute"))
     if member == ctx.config.matrix.user_id:
         raise Denied("contributions.thanks_bot")
+    if not await _in_community(ctx, member):
+        raise Denied("contributions.thanks_stranger", name=name)
     claim = read_claim(rest)
     domain = _domain(ctx, claim.domain, required=False)
     recorded = await record_work(ctx, member, claim.minutes, domain, claim.what)
@@ -144,11 +150,11 @@ async def thanks(ctx: Context, thanks: str) -> Answer:
         ref=str(recorded.ref),
         summary=_summary(ctx.t, recorded),
     )
-    return Answer(
-        record_message(ctx, headline, recorded),
-        mentions=(member,),
-        record_of=recorded.id,
-    )
+    text = record_message(ctx, headline, recorded)
+    until = await probation_until(ctx.tx, ctx.config, ctx.message.sender, ctx.clock.now())
+    if until is not None:
+        text = Text.join([text, ctx.t("contributions.thanks_in_probation", date=_day(ctx, until))])
+    return Answer(text, mentions=(member,), record_of=recorded.id)
 
 
 @router.command("confirm", alias="confirmer", params=(Param("ref"),), examples=("c12",))
@@ -160,6 +166,9 @@ async def confirm(ctx: Context, ref: str) -> Text:
         raise NotFound("contributions.no_such_ref", ref=str(parsed))
     if found.member == me:
         raise Denied("contributions.own", ref=str(found.ref))
+    until = await probation_until(ctx.tx, ctx.config, me, ctx.clock.now())
+    if until is not None:
+        raise Denied("contributions.probation", date=_day(ctx, until), ref=str(found.ref))
     name = ctx.message.sender_name
     if await contributions.confirm(ctx.tx, found.id, me, ctx.clock.now()):
         headline = t(
@@ -180,12 +189,24 @@ async def confirm(ctx: Context, ref: str) -> Text:
 
 @router.on_reaction
 async def confirm_by_reaction(ctx: EventContext, reaction: IncomingReaction) -> None:
-    """✅ or 👍 on the bot's record message confirms it, silently; the contributor's own is moot."""
+    """✅ or 👍 on the bot's record message confirms it, silently; the contributor's own is moot.
+
+    It spends the sender's command allowance, or fifty clicks would be fifty confirmations.
+    Beyond it, the reaction is dropped without a word: a reaction has no message to answer,
+    a notice in the room would tell everyone about one member's clicks, and the one notice
+    a member gets is kept for a command they typed.
+    """
     if not confirms(reaction.key):
         return
     found = await contributions.by_record_event(ctx.tx, reaction.target)
     # From another room, it is no witness, and taking it back would be judged in the wrong room.
     if found is None or found.member == reaction.sender or found.room_id != reaction.room_id:
+        return
+    if not ctx.take_allowance(reaction.sender, reaction.sent_at):  # what confirms nothing is free
+        return
+    now = ctx.clock.now()
+    await members.seen(ctx.tx, reaction.sender, reaction.sender_name, now)  # probation starts
+    if await probation_until(ctx.tx, ctx.config, reaction.sender, now) is not None:
         return
     await contributions.confirm(
         ctx.tx, found.id, reaction.sender, ctx.clock.now(), via_event=reaction.event_id
@@ -219,6 +240,13 @@ def _thanked(ctx: Context, text: str) -> tuple[str, str, str]:
     return user_id, name, rest
 
 
+async def _in_community(ctx: Context, member: str) -> bool:
+    """Whether ``member`` is in a room the bot serves, this one first: an id typed for
+    anyone at all would let a ring confirm weight onto accounts that never joined."""
+    rooms = [ctx.message.room_id, *await events.served_rooms(ctx.tx)]
+    return any(member in ctx.transport.room_members(room) for room in rooms)
+
+
 def _domain(ctx: Context, typed: str | None, required: bool) -> str:
     """The configured domain meant, or ``NO_DOMAIN`` for a thanks that names none."""
     domains = ctx.config.contributions.domains
@@ -236,16 +264,31 @@ def _domain(ctx: Context, typed: str | None, required: bool) -> str:
 async def record_work(
     ctx: Context, member: str, minutes: int | None, domain: str, what: str
 ) -> Contribution:
-    """Store the work; whoever records someone else's work is its first witness."""
+    """Store the work; whoever records someone else's work is its first witness, once past
+    their probation."""
     me, now = ctx.message.sender, ctx.clock.now()
     number = await contributions.add(
         ctx.tx, member, minutes, domain, what, me, ctx.message.room_id, now
     )
-    if member != me:
+    if member != me and await probation_until(ctx.tx, ctx.config, me, now) is None:
         await contributions.confirm(ctx.tx, number, me, now)
     recorded = await contributions.get(ctx.tx, number)
     assert recorded is not None
     return recorded
+
+
+async def probation_until(
+    tx: Transaction, config: Config, member: str, now: datetime
+) -> datetime | None:
+    """When ``member`` may confirm others' work, if not yet (never seen: seen now)."""
+    first, founded = await members.seniority(tx, member)
+    first = first or now
+    ends = probation_ends(first, founded or first, config.contributions.probation_days)
+    return ends if ends > now else None
+
+
+def _day(ctx: Context, moment: datetime) -> str:
+    return ctx.t.moment(moment, ZoneInfo(ctx.config.digest.timezone))
 
 
 def record_message(ctx: Context, headline: Text, recorded: Contribution) -> Text:

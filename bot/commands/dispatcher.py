@@ -246,13 +246,19 @@ class Dispatcher:
                     await intake.settle(tx, event_id)
                     fresh = True
                 if fresh:
-                    await run(EventContext(tx, self._config, self._clock))
+                    await run(EventContext(tx, self._config, self._clock, self._take_allowance))
         except Exception as error:
             if is_write_failure(error):
                 log.error("could not write to %s: %s", self._database.path, error)
             else:
                 log.exception("could not apply %s in %s", event_id, room_id)
             self._abandoned[event_id] = room_id
+
+    def _take_allowance(self, member: str, sent_at: datetime) -> bool:
+        """The allowance commands use, for an event that acts like one: a ✅ that confirms
+        buys weight as ``!confirm`` does. Taken after the event is claimed, so a replay is
+        never counted."""
+        return self._throttle.take(member, sent_at.timestamp())
 
     async def _deliver(self, message: IncomingMessage, answer: Answered) -> None:
         await self._pay(answer.owed)

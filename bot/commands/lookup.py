@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.commands.dispatcher import Context
 from bot.commands.router import NotFound, UsageError
 from bot.domain.ledger import Ref, RefKind, parse_ref
-from bot.domain.names import named, shown_name, with_id
+from bot.domain.names import Lookalikes, named, shown_name, with_id
 from bot.domain.skills import Found, choose_skill, normalise
 from bot.domain.text import clean
 from bot.store import skills
@@ -21,7 +22,12 @@ _USER_ID = re.compile(r"@[^\s:]+:\S+")
 def _room_names(ctx: Context) -> dict[str, str]:
     """The room's members, each name cleaned as the command's text was: a pill matches it."""
     members = ctx.transport.room_members(ctx.message.room_id)
-    return {user_id: clean(name) for user_id, name in members.items()}
+    return {user_id: _cleaned(name) for user_id, name in members.items()}
+
+
+@lru_cache(maxsize=1 << 16)  # a large room's names, each cleaned once
+def _cleaned(name: str) -> str:
+    return clean(name)
 
 
 def find_member(ctx: Context, typed: str) -> tuple[str, str]:
@@ -57,7 +63,8 @@ def shown_names(ctx: Context, last_seen: Mapping[str, str]) -> dict[str, str]:
     """How the room shows each member now, by the name last seen for one not in it: with the
     id beside a name that could pass for another's, in the room or among these."""
     everyone = {**last_seen, **_room_names(ctx)}
-    return {user_id: shown_name(user_id, everyone[user_id], everyone) for user_id in last_seen}
+    lookalikes = Lookalikes(everyone)
+    return {user_id: lookalikes.shown(user_id, everyone[user_id]) for user_id in last_seen}
 
 
 def shown_as(ctx: Context, member: str, last_seen: str) -> str:

@@ -235,7 +235,7 @@ async def _open(ctx: Context, request: PollRequest) -> Answer:
             ctx.config.contributions.confirmations_required,
             domain,
             now,
-            WeightRule.from_config(ctx.config.polls),
+            weight_rule(ctx.config),
         )
     )
     opened = await polls.open_poll(
@@ -430,7 +430,7 @@ async def weight_now(ctx: Context, user_id: str, domain: str | None) -> WeightEx
         ctx.config.contributions.confirmations_required,
         domain,
         ctx.clock.now(),
-        WeightRule.from_config(ctx.config.polls),
+        weight_rule(ctx.config),
     )
 
 
@@ -446,6 +446,18 @@ def _whose_weight(ctx: Context, typed: str) -> tuple[str, str, str | None]:
         return ctx.message.sender, ctx.message.sender_name, domain
     user_id, name = find_member(ctx, " ".join(words))
     return user_id, name, domain
+
+
+def weight_rule(config: Config) -> WeightRule:
+    """The weight formula's parameters, from ``[polls]`` and ``[contributions]``."""
+    polls = config.polls
+    return WeightRule(
+        max_weight=polls.max_weight,
+        half_life_days=polls.half_life_days,
+        engagement_factor=polls.engagement_factor,
+        domain_factor=polls.domain_factor,
+        max_hours_per_week=config.contributions.max_hours_per_week,
+    )
 
 
 def explain_weight(t: Catalogue, config: Config, name: str, explained: WeightExplanation) -> Text:

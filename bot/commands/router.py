@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock
@@ -177,11 +178,16 @@ PollResponseHandler = Callable[["EventContext", IncomingPollResponse], Awaitable
 
 @dataclass(frozen=True)
 class EventContext:
-    """What a reaction or redaction handler may use; it runs in one transaction."""
+    """What a reaction or redaction handler may use; it runs in one transaction.
+
+    ``take_allowance(member, sent_at)`` spends one from the allowance the member's commands
+    use, at the homeserver's time of their event; False when none is left.
+    """
 
     tx: Transaction
     config: Config
     clock: Clock
+    take_allowance: Callable[[str, datetime], bool]
 
 
 @dataclass

@@ -1,8 +1,10 @@
-"""Rules of the contribution ledger that need no database: domains and confirming reactions."""
+"""Rules of the contribution ledger that need no database: domains, confirming reactions,
+and who may confirm."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from bot.domain.skills import normalise
 
@@ -35,3 +37,13 @@ def match_domain(typed: str, domains: Iterable[str]) -> str | None:
     if not wanted:
         return None
     return next((domain for domain in domains if normalise(domain) == wanted), None)
+
+
+def probation_ends(first_seen: datetime, founded: datetime, days: int) -> datetime:
+    """When a member first seen at ``first_seen`` may confirm others' work: ``days`` later,
+    since a fresh account is all a sybil costs. Those seen in the community's first
+    ``days`` (``founded``: its first member) may from the start: on the bot's first day
+    everyone is new to it, and a community must be able to begin."""
+    if first_seen <= founded + timedelta(days=days):
+        return first_seen
+    return first_seen + timedelta(days=days)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,7 +34,7 @@ def with_id(name: str, user_id: str) -> str:
     return user_id if name == user_id else f"{name} ({user_id})"
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)  # a large room's names, each worked out once
 def likeness(name: str) -> str:
     """What a name looks like, whatever its case, width, accents, hidden characters,
     spacing, punctuation, look-alike letters and any id inside it: equal for names a
@@ -43,26 +44,44 @@ def likeness(name: str) -> str:
     return "".join(char for char in text if unicodedata.category(char)[0] not in "CMPZ")
 
 
+@lru_cache(maxsize=1 << 16)
 def _exact(name: str) -> str:
     """A name as compared exactly: case and width aside (NFKC, casefold), spaces collapsed."""
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
-def shown_name(user_id: str, name: str, room: Mapping[str, str]) -> str:
-    """``name``, with the id beside it when it could pass for someone else's: it looks like
-    another name in ``room`` (ids to names), holds an id or a direction mark, or shows
-    nothing. Showing a name twice changes nothing: an id already at its end stays alone."""
-    if name == user_id or (name.endswith(f" ({user_id})") and _DIRECTION_MARKS.isdisjoint(name)):
+class Lookalikes:
+    """A room's names (ids to names) by likeness, counted once for all the names shown in
+    one answer: checking each against every member would cost a large room's size each."""
+
+    def __init__(self, room: Mapping[str, str]) -> None:
+        self._room = room
+        self._counts = Counter(map(likeness, room.values()))
+
+    def shown(self, user_id: str, name: str) -> str:
+        """``name``, with the id beside it when it could pass for someone else's: it looks
+        like another name in the room, holds an id or a direction mark, or shows nothing.
+        Showing a name twice changes nothing: an id already at its end stays alone."""
+        if name == user_id or (
+            name.endswith(f" ({user_id})") and _DIRECTION_MARKS.isdisjoint(name)
+        ):
+            return name
+        looks = likeness(name)
+        own = self._room.get(user_id)
+        others = self._counts[looks] - (own is not None and likeness(own) == looks)
+        if (
+            not looks
+            or others > 0
+            or _ID_SHAPED.search(unicodedata.normalize("NFKC", name))
+            or not _DIRECTION_MARKS.isdisjoint(name)
+        ):
+            return with_id(name, user_id)
         return name
-    looks = likeness(name)
-    if (
-        not looks
-        or _ID_SHAPED.search(unicodedata.normalize("NFKC", name))
-        or not _DIRECTION_MARKS.isdisjoint(name)
-        or any(likeness(other) == looks for other_id, other in room.items() if other_id != user_id)
-    ):
-        return with_id(name, user_id)
-    return name
+
+
+def shown_name(user_id: str, name: str, room: Mapping[str, str]) -> str:
+    """``Lookalikes.shown`` for one name."""
+    return Lookalikes(room).shown(user_id, name)
 
 
 @dataclass(frozen=True)

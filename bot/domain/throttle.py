@@ -28,7 +28,21 @@ class Throttle:
         self._buckets: dict[str, _Bucket] = {}
 
     def check(self, key: str, now: float) -> Verdict:
-        """``now`` may step back (commands read back out of order): time only refills."""
+        """``take``, and whether a refusal is the one worth a notice."""
+        if self.take(key, now):
+            return Verdict.ALLOW
+        bucket = self._buckets[key]
+        if bucket.warned:
+            return Verdict.SILENT
+        bucket.warned = True
+        return Verdict.WARN
+
+    def take(self, key: str, now: float) -> bool:
+        """One from ``key``'s allowance if any is left; refused, nobody is told (the notice
+        is kept for a refusal that ``check`` makes).
+
+        ``now`` may step back (events read back out of order): time only refills.
+        """
         bucket = self._buckets.get(key)
         if bucket is None:
             if len(self._buckets) > self._PRUNE_ABOVE:
@@ -37,14 +51,11 @@ class Throttle:
         elapsed = max(0.0, now - bucket.updated)
         bucket.tokens = min(self._burst, bucket.tokens + elapsed * self._rate)
         bucket.updated = max(bucket.updated, now)
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            bucket.warned = False
-            return Verdict.ALLOW
-        if bucket.warned:
-            return Verdict.SILENT
-        bucket.warned = True
-        return Verdict.WARN
+        if bucket.tokens < 1:
+            return False
+        bucket.tokens -= 1
+        bucket.warned = False
+        return True
 
     def wait_seconds(self, key: str) -> int:
         """How long until ``key`` may send a command again."""

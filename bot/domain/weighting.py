@@ -3,8 +3,10 @@
     weight = min(max_weight, 1 + a·log2(1 + H) + b·log2(1 + H_domain))
 
 H is the member's confirmed contribution hours (one hour for a contribution that names
-none), each multiplied by 2^(−age / half_life) so that past work fades rather than counts
-forever; H_domain is the same sum over the poll's domain. The logarithm makes the first
+none), at most ``max_hours_per_week`` in any one week (a week that claims more has each
+of its contributions scaled down alike: a claim of 200 h is not 200 h of voice), each
+multiplied by 2^(−age / half_life) so that past work fades rather than counts forever;
+H_domain is the same sum over the poll's domain. The logarithm makes the first
 hours count most: with a = 0.25, 15 decayed hours give a weight of 2 and 255 give 3.
 
 ``explain`` gives one member's weight term by term, for telling them how it was reached;
@@ -19,10 +21,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
-
-from bot.config import PollsConfig
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,6 +34,13 @@ if TYPE_CHECKING:
 DAY_SECONDS = 86_400.0
 MINUTES_PER_HOUR = 60.0
 UNTIMED_HOURS = 1.0  # what a contribution that names no hours counts for
+WEEK = timedelta(days=7)
+WEEKS_FROM = datetime(2024, 1, 1, tzinfo=UTC)  # a Monday: weeks run Monday to Monday, UTC
+
+
+def week_of(moment: datetime) -> int:
+    """The number of the week ``moment`` falls in; the store computes the same in SQL."""
+    return (moment - WEEKS_FROM) // WEEK
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ class WeightRule:
     half_life_days: float = 180.0
     engagement_factor: float = 0.25  # a
     domain_factor: float = 0.25  # b
+    max_hours_per_week: float = 50.0  # credited to one member; a full-time coordinator fits
 
     def __post_init__(self) -> None:
         # The config validates these too; a rule built in code must not break the bounds.
@@ -53,15 +61,8 @@ class WeightRule:
             raise ValueError("half_life_days must be positive")
         if self.engagement_factor < 0 or self.domain_factor < 0:
             raise ValueError("engagement and domain factors cannot take weight away")
-
-    @classmethod
-    def from_config(cls, polls: PollsConfig) -> WeightRule:
-        return cls(
-            max_weight=polls.max_weight,
-            half_life_days=polls.half_life_days,
-            engagement_factor=polls.engagement_factor,
-            domain_factor=polls.domain_factor,
-        )
+        if not self.max_hours_per_week > 0:
+            raise ValueError("max_hours_per_week must be positive")
 
     def decay(self, age_days: float) -> float:
         """What one hour worked ``age_days`` ago still counts for (a future date counts whole)."""
@@ -86,7 +87,8 @@ class WeightExplanation:
     """The numbers behind one member's weight, for explaining it term by term."""
 
     contributions: int  # confirmed, all domains
-    hours: float  # H: their hours, decayed
+    recorded_hours: float  # their hours, decayed, before the weekly bound
+    hours: float  # H: their hours credited (bounded per week), decayed
     domain: str | None  # the poll's; None when it has none
     domain_contributions: int
     domain_hours: float  # H_domain, decayed
@@ -111,13 +113,23 @@ def explain(
 ) -> WeightExplanation:
     """One member's weight at ``now`` from their confirmed contributions, term by term."""
     domain = poll_domain(domain)
+    worked = list(worked)
+    weekly: dict[int, list[float]] = {}
+    for each in worked:
+        weekly.setdefault(week_of(each.at), []).append(each.hours)
+    bound = {
+        week: min(1.0, rule.max_hours_per_week / math.fsum(hours)) for week, hours in weekly.items()
+    }
+    recorded: list[float] = []
     everywhere: list[float] = []
     in_domain: list[float] = []
     for each in worked:
         decayed = each.hours * rule.decay((now - each.at).total_seconds() / DAY_SECONDS)
-        everywhere.append(decayed)
+        recorded.append(decayed)
+        credited = decayed * bound[week_of(each.at)]
+        everywhere.append(credited)
         if domain is not None and each.domain == domain:
-            in_domain.append(decayed)
+            in_domain.append(credited)
     # Exact sums: the order the contributions come in never changes the last digit.
     hours, domain_hours = math.fsum(everywhere), math.fsum(in_domain)
     engagement = rule.engagement_factor * math.log2(1 + hours)
@@ -125,6 +137,7 @@ def explain(
     uncapped = 1 + engagement + domain_term
     return WeightExplanation(
         contributions=len(everywhere),
+        recorded_hours=math.fsum(recorded),
         hours=hours,
         domain=domain,
         domain_contributions=len(in_domain),
@@ -141,6 +154,7 @@ def weigh_all(
     minutes: Vector,
     in_domain: npt.NDArray[np.bool_],
     age_days: Vector,
+    week: Indices,
     members: int,
     rule: WeightRule,
 ) -> Vector:
@@ -148,13 +162,18 @@ def weigh_all(
 
     Row i of the columns is one contribution: ``member_index[i]`` in ``range(members)`` is
     whose it is, ``minutes[i]`` its minutes (NaN: it named none), ``in_domain[i]`` whether
-    it is in the poll's domain, ``age_days[i]`` how long ago it was recorded. The result's
-    entry m is member m's weight: 1 for a member without contributions.
+    it is in the poll's domain, ``age_days[i]`` how long ago it was recorded, ``week[i]``
+    the ``week_of`` its recording. The result's entry m is member m's weight: 1 for a
+    member without contributions.
     """
     import numpy as np
 
     hours = np.where(np.isnan(minutes), UNTIMED_HOURS, minutes / MINUTES_PER_HOUR)
-    decayed = hours * np.exp2(-np.maximum(age_days, 0.0) / rule.half_life_days)
+    _, member_week = np.unique(np.stack((member_index, week)), axis=1, return_inverse=True)
+    member_week = member_week.reshape(-1)  # numpy 2.0 and 2.1 differ in its shape
+    weekly = np.bincount(member_week, weights=hours)
+    bounded = hours * np.minimum(1.0, rule.max_hours_per_week / weekly[member_week])
+    decayed = bounded * np.exp2(-np.maximum(age_days, 0.0) / rule.half_life_days)
     engaged = np.bincount(member_index, weights=decayed, minlength=members)
     in_domain_hours = np.bincount(
         member_index, weights=np.where(in_domain, decayed, 0.0), minlength=members

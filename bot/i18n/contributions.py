@@ -71,6 +71,14 @@ MESSAGES: Messages = {
         "fr": "Je ne trouve aucune contribution <b>{ref}</b>. Sa référence figure dans mon message qui l'a notée.",
         "en": "I find no contribution <b>{ref}</b>. Its reference is in my message that recorded it.",
     },
+    "contributions.probation": {
+        "fr": "Vous êtes arrivé·e depuis peu : vous pourrez confirmer le travail des autres à partir du {date}. D'ici là, d'autres membres peuvent confirmer <b>{ref}</b>.",
+        "en": "You arrived recently: you can confirm others' work from {date}. Until then, other members can confirm <b>{ref}</b>.",
+    },
+    "contributions.thanks_in_probation": {
+        "fr": "Vous êtes arrivé·e depuis peu : votre merci est noté mais ne vaut pas encore confirmation (à partir du {date}).",
+        "en": "You arrived recently: your thanks is recorded but does not count as a confirmation yet (from {date}).",
+    },
     "contributions.self_thanks": {
         "fr": "On ne se remercie pas soi-même ! Pour noter ce que vous avez fait : <code>{command}</code>",
         "en": "You cannot thank yourself! To record what you did: <code>{command}</code>",
@@ -78,6 +86,10 @@ MESSAGES: Messages = {
     "contributions.thanks_bot": {
         "fr": "C'est gentil, mais je ne tiens pas le compte de mes propres heures.",
         "en": "That is kind, but I keep no count of my own hours.",
+    },
+    "contributions.thanks_stranger": {
+        "fr": "{name} n'est dans aucun des salons que je sers : je ne note de remerciements que pour les membres de la communauté.",
+        "en": "{name} is in none of the rooms I serve: I record thanks for members of the community only.",
     },
     "contributions.missing_member": {
         "fr": "Qui voulez-vous remercier ? Mentionnez la personne juste après la commande.",

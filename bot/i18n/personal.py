@@ -145,8 +145,8 @@ MESSAGES: Messages = {
         "en": "• contributions you recorded for others: {count} (they stay in their name)",
     },
     "personal.item_confirmations": {
-        "fr": "• vos confirmations des contributions des autres : {count} (elles comptent toujours)",
-        "en": "• your confirmations of others' contributions: {count} (they still count)",
+        "fr": "• vos confirmations des contributions des autres : {count} (sans votre nom, elles ne comptent plus : un autre témoin pourra confirmer)",
+        "en": "• your confirmations of others' contributions: {count} (without your name they no longer count: another witness may confirm)",
     },
     "personal.item_matches": {
         "fr": "• binômes dont vous faisiez partie : {count} (l'autre personne en garde la trace)",

@@ -9,13 +9,19 @@ from datetime import datetime
 from bot.domain.ledger import Ref, RefKind
 from bot.store.database import Row, Transaction
 
-_SELECT = """
+# The confirmations that count: a witness who has since been forgotten vouches for nothing
+# any more (the record stays, anonymous), or a sybil could confirm, then vanish.
+CONFIRMATIONS = """
+    (SELECT count(confirmation.confirmer) FROM confirmation
+     WHERE confirmation.contribution_id = contribution.id)
+"""
+
+_SELECT = f"""
     SELECT contribution.id, contribution.member, contribution.minutes, contribution.domain,
            contribution.what, contribution.recorded_by, contribution.room_id,
            contribution.created_at, contribution.record_event,
            coalesce(member.display_name, contribution.member) AS member_name,
-           (SELECT count(*) FROM confirmation
-            WHERE confirmation.contribution_id = contribution.id) AS confirmations
+           {CONFIRMATIONS} AS confirmations
     FROM contribution
     LEFT JOIN member ON member.user_id = contribution.member
 """
@@ -146,11 +152,10 @@ async def of_member(tx: Transaction, member: str) -> list[Contribution]:
 async def totals_by_domain(tx: Transaction, member: str, required: int) -> list[DomainTotal]:
     """A member's minutes and contributions per domain, confirmed and not, by domain name."""
     rows = await tx.fetch_all(
-        """
+        f"""
         WITH counted AS (
             SELECT contribution.domain, coalesce(contribution.minutes, 0) AS minutes,
-                   (SELECT count(*) FROM confirmation
-                    WHERE confirmation.contribution_id = contribution.id) >= ? AS confirmed
+                   {CONFIRMATIONS} >= ? AS confirmed
             FROM contribution WHERE contribution.member = ?
         )
         SELECT domain,

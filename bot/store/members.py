@@ -55,3 +55,18 @@ async def every(tx: Transaction) -> list[Member]:
         "SELECT user_id, display_name, first_seen FROM member ORDER BY first_seen, user_id"
     )
     return [_member(row) for row in rows]
+
+
+async def seniority(tx: Transaction, user_id: str) -> tuple[datetime | None, datetime | None]:
+    """When the member was first seen (None: never), and the community's first member."""
+    row = await tx.fetch_one(
+        "SELECT (SELECT first_seen FROM member WHERE user_id = ?),"
+        " (SELECT min(first_seen) FROM member)",
+        (user_id,),
+    )
+    assert row is not None
+    first, founded = row[0], row[1]
+    return (
+        None if first is None else datetime.fromisoformat(first),
+        None if founded is None else datetime.fromisoformat(founded),
+    )

@@ -15,6 +15,7 @@ import json
 from datetime import datetime
 
 from bot.domain.weighting import (
+    WEEKS_FROM,
     WeightExplanation,
     WeightRule,
     Worked,
@@ -22,12 +23,14 @@ from bot.domain.weighting import (
     poll_domain,
     weigh_all,
 )
+from bot.store.contributions import CONFIRMATIONS
 from bot.store.database import Transaction
 
-# The contributions with enough witnesses, found by one pass over confirmation's
-# (contribution_id, confirmer) index rather than a count per contribution.
+# The contributions with enough witnesses (forgotten ones count for nothing), found by one
+# pass over confirmation's (contribution_id, confirmer) index rather than a count each.
 _CONFIRMED = """
-    SELECT contribution_id FROM confirmation GROUP BY contribution_id HAVING count(*) >= ?
+    SELECT contribution_id FROM confirmation GROUP BY contribution_id
+    HAVING count(confirmer) >= ?
 """
 
 
@@ -47,14 +50,16 @@ async def community_weights(
         SELECT json_group_array(contribution.member),
                json_group_array(contribution.minutes),
                json_group_array(contribution.domain IS ?),
-               json_group_array(julianday(?) - julianday(contribution.created_at))
+               json_group_array(julianday(?) - julianday(contribution.created_at)),
+               json_group_array(CAST(
+                   (julianday(contribution.created_at) - julianday(?)) / 7 AS INTEGER))
         FROM ({_CONFIRMED}) AS confirmed
         JOIN contribution ON contribution.id = confirmed.contribution_id
         """,
-        (poll_domain(domain), now.isoformat(), required),
+        (poll_domain(domain), now.isoformat(), WEEKS_FROM.isoformat(), required),
     )
     assert columns is not None  # an aggregate always has its one row
-    whose, minutes, in_domain, age_days = (json.loads(column) for column in columns)
+    whose, minutes, in_domain, age_days, week = (json.loads(column) for column in columns)
     index: dict[str, int] = {}
     member_index = np.fromiter(
         (index.setdefault(member, len(index)) for member in whose), dtype=np.intp, count=len(whose)
@@ -64,6 +69,7 @@ async def community_weights(
         np.array(minutes, dtype=np.float64),  # null (no hours named) becomes NaN
         np.array(in_domain, dtype=np.bool_),
         np.array(age_days, dtype=np.float64),
+        np.array(week, dtype=np.intp),
         len(index),
         rule,
     )
@@ -85,12 +91,10 @@ async def explain_member(
     """One member's weight at ``now``, term by term, from their confirmed contributions."""
     _check(required)
     rows = await tx.fetch_all(
-        """
+        f"""
         SELECT contribution.minutes, contribution.domain, contribution.created_at
         FROM contribution
-        WHERE contribution.member = ?
-          AND (SELECT count(*) FROM confirmation
-               WHERE confirmation.contribution_id = contribution.id) >= ?
+        WHERE contribution.member = ? AND {CONFIRMATIONS} >= ?
         """,
         (member, required),
     )

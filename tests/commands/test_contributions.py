@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.i18n.types import Language
 from bot.messages import IncomingReaction, Reply
-from bot.store import contributions
+from bot.store import contributions, events
 from bot.store.contributions import Contribution
 from bot.store.database import Database
 from tests.commands.conftest import ALICE, BOB, CHLOE, ROOM, Harness, community
@@ -248,7 +248,10 @@ async def test_the_thanked_member_can_be_typed(en: Harness, who: str) -> None:
     assert reply.mentions == (BOB,)
 
 
-async def test_a_member_outside_the_room_can_be_thanked_by_full_id(en: Harness) -> None:
+async def test_a_member_of_another_served_room_can_be_thanked_by_full_id(en: Harness) -> None:
+    async with en.dispatcher.transaction() as tx:
+        await events.record_room_joined(tx, "!garden:test", en.clock.now())
+    en.transport.members["!garden:test"] = {"@dana:elsewhere.org": "Dana"}
     reply = await send(en, "!thanks @dana:elsewhere.org : sent us seeds")
     assert reply.text.plain.startswith("Alice thanks @dana:elsewhere.org!")
     found = await stored(en, 1)

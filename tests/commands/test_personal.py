@@ -353,7 +353,8 @@ async def test_forget_first_says_what_would_go_then_erases_it_on_confirmation(
         "et je le quitte",
         "Resterait, sans votre nom, parce que d'autres s'y appuient :",
         "• contributions que vous avez notées pour d'autres : 1 (elles restent à leur nom)",
-        "• vos confirmations des contributions des autres : 2 (elles comptent toujours)",
+        "• vos confirmations des contributions des autres : 2 (sans votre nom, elles ne "
+        "comptent plus : un autre témoin pourra confirmer)",
         "• binômes dont vous faisiez partie : 1 (l'autre personne en garde la trace)",
         "Pour confirmer, tapez !oublie moi confirmer dans les 15 minutes ; sans cela, "
         "rien n'est effacé. Pour garder une copie avant : !mesdonnees.",
@@ -370,7 +371,8 @@ async def test_forget_first_says_what_would_go_then_erases_it_on_confirmation(
         "et je le quitte",
         "Reste, sans votre nom :",
         "• contributions que vous avez notées pour d'autres : 1 (elles restent à leur nom)",
-        "• vos confirmations des contributions des autres : 2 (elles comptent toujours)",
+        "• vos confirmations des contributions des autres : 2 (sans votre nom, elles ne "
+        "comptent plus : un autre témoin pourra confirmer)",
         "• binômes dont vous faisiez partie : 1 (l'autre personne en garde la trace)",
         "Si vous utilisez de nouveau une commande, vous repartez de zéro.",
     ]
@@ -383,14 +385,12 @@ async def test_forget_first_says_what_would_go_then_erases_it_on_confirmation(
     assert fr.transport.left == ["!dm:test"]
     assert (data.member, data.forget_requested_at) == (None, None)
     assert thanked is not None
-    assert (thanked.member, thanked.recorded_by, thanked.confirmations) == (CHLOE, None, 1)
+    assert (thanked.member, thanked.recorded_by, thanked.confirmations) == (CHLOE, None, 0)
     assert bobs is not None
-    assert bobs.confirmations == 1
+    assert bobs.confirmations == 0  # a forgotten witness vouches for nothing any more
     assert (match.mentee, match.mentor, match.offer_id) == (BOB, None, None)
-    # What others rely on still shows as confirmed.
-    assert "• c5 · 1h · animation · repair café · confirmée" in await lines(
-        fr, "!profil Bob Martin", BOB
-    )
+    profile = await lines(fr, "!profil Bob Martin", BOB)
+    assert "• c5 · 1h · animation · repair café · confirmée" not in profile
 
 
 async def test_after_forgetting_the_member_starts_afresh(en: Harness) -> None:
@@ -665,7 +665,8 @@ async def test_forget_withdraws_votes_in_open_polls_so_nobody_votes_twice(en: Ha
         "• contributions in your name, with their confirmations: 0",
         "• your votes in polls still open: 1 (taken back; you may vote again)",
         "Would stay, without your name, because others rely on it:",
-        "• your confirmations of others' contributions: 1 (they still count)",
+        "• your confirmations of others' contributions: 1 (without your name they no longer "
+        "count: another witness may confirm)",
         "To confirm, type !forget me confirm within 15 minutes; otherwise nothing is erased. "
         "To keep a copy first: !mydata.",
     ]

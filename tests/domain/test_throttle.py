@@ -62,6 +62,14 @@ def test_one_members_flood_does_not_slow_another() -> None:
     assert throttle.check(BOB, now=0.0) is Verdict.WARN
 
 
+def test_take_shares_the_allowance_but_keeps_the_notice_for_check() -> None:
+    throttle = Throttle(burst=2, per_minute=6)  # one more every 10 s
+    assert [throttle.take(ALICE, now=0.0) for _ in range(4)] == [True, True, False, False]
+    assert throttle.check(ALICE, now=0.0) is Verdict.WARN
+    assert throttle.take(ALICE, now=10.0) is True
+    assert throttle.check(ALICE, now=10.0) is Verdict.WARN  # warned again after an allowed one
+
+
 def test_wait_seconds_is_zero_for_members_who_may_send() -> None:
     throttle = Throttle(burst=2, per_minute=6)
     assert throttle.wait_seconds(ALICE) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import numpy as np
@@ -11,18 +12,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.config import PollsConfig
 from bot.domain.weighting import (
     DAY_SECONDS,
     WeightRule,
     Worked,
     explain,
+    week_of,
     weigh_all,
 )
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
-RULE = WeightRule()  # max 3, half-life 180 days, a = b = 0.25
-ENGAGEMENT_ONLY = WeightRule(max_weight=10, engagement_factor=0.25, domain_factor=0)
+# The formula's own tests: max 3, half-life 180 days, a = b = 0.25; the weekly bound is
+# tested on its own.
+RULE = WeightRule(max_hours_per_week=math.inf)
+ENGAGEMENT_ONLY = WeightRule(
+    max_weight=10, engagement_factor=0.25, domain_factor=0, max_hours_per_week=math.inf
+)
 
 
 def hours(count: float, domain: str = "habitat", days_ago: float = 0) -> Worked:
@@ -87,12 +92,25 @@ def test_ages_are_measured_across_time_zones() -> None:
     assert explain(worked, None, NOW, ENGAGEMENT_ONLY).hours == 15.0
 
 
-def test_the_rule_comes_from_the_config() -> None:
-    rule = WeightRule.from_config(
-        PollsConfig(max_weight=4, half_life_days=90, engagement_factor=0.5, domain_factor=0.1)
-    )
-    assert rule == WeightRule(4.0, 90.0, 0.5, 0.1)
-    assert WeightRule.from_config(PollsConfig()) == RULE
+def test_a_week_claiming_more_than_the_bound_is_scaled_down_alike() -> None:
+    """Two accounts thanking each other 200 h twice: 50 h a week, not 400 h."""
+    rule = WeightRule(max_hours_per_week=50)
+    monday = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    claims = [
+        Worked(200 * 60, "habitat", monday),
+        Worked(200 * 60, "soin", monday + timedelta(days=2)),
+        Worked(10 * 60, "habitat", monday + timedelta(days=7)),  # the next week: whole
+    ]
+    explained = explain(claims, "habitat", monday + timedelta(days=7), rule)
+    decayed = [rule.decay(7), rule.decay(5), 1.0]
+    assert explained.recorded_hours == pytest.approx(200 * decayed[0] + 200 * decayed[1] + 10)
+    assert explained.hours == pytest.approx(25 * decayed[0] + 25 * decayed[1] + 10)
+    assert explained.domain_hours == pytest.approx(25 * decayed[0] + 10)
+
+
+def test_weeks_start_on_monday_in_utc() -> None:
+    sunday_night = datetime(2026, 11, 1, 23, 59, tzinfo=UTC)
+    assert week_of(sunday_night + timedelta(minutes=1)) == week_of(sunday_night) + 1
 
 
 @pytest.mark.parametrize(
@@ -119,6 +137,7 @@ rules = st.builds(
     half_life_days=st.floats(1, 1000),
     engagement_factor=st.floats(0, 2),
     domain_factor=st.floats(0, 2),
+    max_hours_per_week=st.floats(1, 200),
 )
 worked_lists = st.lists(
     st.builds(
@@ -141,13 +160,27 @@ def test_a_weight_is_always_between_one_and_the_maximum(
     assert found.weight == min(rule.max_weight, found.uncapped)
     assert found.capped == (found.uncapped > rule.max_weight)
     assert 0.0 <= found.domain_hours <= found.hours * (1 + 1e-12)
+    assert found.hours <= found.recorded_hours * (1 + 1e-12)
     assert found.domain_contributions <= found.contributions == len(worked)
 
 
+@given(worked=worked_lists, rule=rules)
+def test_no_week_credits_more_than_its_bound(worked: list[Worked], rule: WeightRule) -> None:
+    """Each week's hours, counted without decay, come to at most the bound."""
+    timeless = replace(rule, half_life_days=1e300)
+    for week in {week_of(each.at) for each in worked}:
+        those = [each for each in worked if week_of(each.at) == week]
+        credited = explain(those, None, NOW, timeless).hours
+        assert credited <= rule.max_hours_per_week * (1 + 1e-9)
+
+
 @given(worked=worked_lists, more=worked_lists, domain=poll_domains, rule=rules)
-def test_more_work_never_weighs_less(
+def test_more_work_never_weighs_less_below_the_weekly_bound(
     worked: list[Worked], more: list[Worked], domain: str | None, rule: WeightRule
 ) -> None:
+    """Above it, a week's hours are shared out: more in one domain can leave less in
+    another's, by design."""
+    rule = replace(rule, max_hours_per_week=math.inf)
     before = explain(worked, domain, NOW, rule).weight
     assert explain(worked + more, domain, NOW, rule).weight >= before * (1 - 1e-12)
 
@@ -167,6 +200,7 @@ def test_the_bulk_path_gives_each_member_what_explain_gives(
         np.array([each.minutes for _, each in rows], dtype=np.float64),
         np.array([bool(domain) and each.domain == domain for _, each in rows], dtype=np.bool_),
         np.array([(NOW - each.at).total_seconds() / DAY_SECONDS for _, each in rows]),
+        np.array([week_of(each.at) for _, each in rows], dtype=np.intp),
         len(community),
         rule,
     )
@@ -182,6 +216,7 @@ def test_the_bulk_path_gives_one_to_members_without_contributions() -> None:
         np.array([14 * 60, np.nan]),  # 14 hours, and one for the contribution without
         np.array([True, False]),
         np.array([0.0, 0.0]),
+        np.array([0, 0], dtype=np.intp),
         4,
         WeightRule(max_weight=10),
     )

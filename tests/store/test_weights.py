@@ -16,7 +16,7 @@ from bot.store.database import Database, Transaction
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 ROOM = "!room:test"
 ALICE, BOB, CHLOE, DAVID = "@alice:test", "@bob:test", "@chloe:test", "@david:test"
-RULE = WeightRule()  # max 3, half-life 180 days, a = b = 0.25
+RULE = WeightRule(max_hours_per_week=math.inf)  # max 3, half-life 180 days, a = b = 0.25
 
 
 async def add(
@@ -88,15 +88,19 @@ async def test_work_fades_with_its_age(database: Database) -> None:
     assert found[CHLOE] == 2.0
 
 
-async def test_a_forgotten_witness_still_counts_a_forgotten_member_weighs_nothing(
+async def test_a_forgotten_witness_and_a_forgotten_member_count_for_nothing(
     database: Database,
 ) -> None:
+    """A sybil that confirms, then runs !forget me, takes its confirmations with it."""
     async with database.transaction() as tx:
         await add(tx, BOB, confirmers=(CHLOE,))
+        await add(tx, BOB, confirmers=(CHLOE, ALICE))
         await add(tx, CHLOE, confirmers=(BOB,))
         await contributions.forget_member(tx, CHLOE)
         found = await weights.community_weights(tx, 1, None, T0, RULE)
-    assert found == {BOB: 2.0}
+        explained = await weights.explain_member(tx, BOB, 1, None, T0, RULE)
+    assert found == {BOB: 2.0}  # the contribution Alice witnessed too, alone
+    assert explained.contributions == 1
 
 
 async def test_ages_read_from_sqlite_agree_with_pythons_across_time_zones(
@@ -115,6 +119,26 @@ async def test_ages_read_from_sqlite_agree_with_pythons_across_time_zones(
     expected = explain([Worked(100, "habitat", moment) for moment in moments], None, T0, RULE)
     assert explained == expected
     assert math.isclose(found[BOB], expected.weight, rel_tol=1e-9)
+
+
+async def test_the_weekly_bound_is_the_same_in_bulk_and_explained(database: Database) -> None:
+    """Two claims of 200 h in one week, one of 10 h the next: 50 + 10 credited."""
+    bounded = WeightRule(max_hours_per_week=50, half_life_days=1e300, max_weight=10)
+    monday = datetime(2026, 11, 2, tzinfo=UTC)
+    async with database.transaction() as tx:
+        claims = (
+            (200, monday),
+            (200, monday + timedelta(days=6, hours=23)),  # Sunday night, the same week
+            (10, monday + timedelta(days=7)),
+        )
+        for hours, at in claims:
+            await add(tx, BOB, hours * 60, at=at)
+        found = await weights.community_weights(tx, 1, None, monday + timedelta(days=8), bounded)
+        explained = await weights.explain_member(
+            tx, BOB, 1, None, monday + timedelta(days=8), bounded
+        )
+    assert (explained.recorded_hours, explained.hours) == (410.0, 60.0)
+    assert math.isclose(found[BOB], explained.weight, rel_tol=1e-9)
 
 
 # Properties on random ledgers.
