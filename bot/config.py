@@ -148,6 +148,7 @@ class ContributionsConfig(Section):
     confirmations_required: int = Field(default=1, ge=1, le=10)
     probation_days: int = Field(default=30, ge=0, le=365)  # before a newcomer may confirm
     max_hours_per_week: float = Field(default=50, gt=0)  # credited to one member's weight
+    max_confirmed_hours_per_week: float = Field(default=40, gt=0)  # one member may vouch for
 
     @field_validator("domains")
     @classmethod

@@ -31,6 +31,7 @@ from bot.domain.ledger import (
     looks_like_hours,
     parse_hours,
 )
+from bot.domain.weighting import WEEK
 from bot.i18n import Catalogue, Text
 from bot.messages import IncomingReaction, IncomingRedaction
 from bot.store import contributions, events, members
@@ -117,7 +118,9 @@ async def contribute(ctx: Context, claim: Claim) -> Answer:
     if claim.minutes is None:
         raise UsageError("contributions.missing_hours")
     domain = _domain(ctx, claim.domain, required=True)
-    recorded = await record_work(ctx, ctx.message.sender, claim.minutes, domain, claim.what)
+    recorded = (
+        await record_work(ctx, ctx.message.sender, claim.minutes, domain, claim.what)
+    ).contribution
     headline = recorded_line(ctx.t, recorded)
     return Answer(record_message(ctx, headline, recorded), record_of=recorded.id)
 
@@ -142,7 +145,8 @@ async def thanks(ctx: Context, thanks: str) -> Answer:
         raise Denied("contributions.thanks_stranger", name=name)
     claim = read_claim(rest)
     domain = _domain(ctx, claim.domain, required=False)
-    recorded = await record_work(ctx, member, claim.minutes, domain, claim.what)
+    done = await record_work(ctx, member, claim.minutes, domain, claim.what)
+    recorded, refused = done.contribution, done.not_witness
     headline = ctx.t(
         "contributions.thanked",
         thanker=ctx.message.sender_name,
@@ -151,9 +155,9 @@ async def thanks(ctx: Context, thanks: str) -> Answer:
         summary=_summary(ctx.t, recorded),
     )
     text = record_message(ctx, headline, recorded)
-    until = await probation_until(ctx.tx, ctx.config, ctx.message.sender, ctx.clock.now())
-    if until is not None:
-        text = Text.join([text, ctx.t("contributions.thanks_in_probation", date=_day(ctx, until))])
+    if refused is not None:
+        key, values = _refusal(ctx, refused)
+        text = Text.join([text, ctx.t(f"contributions.thanks_{key}", **values)])
     return Answer(text, mentions=(member,), record_of=recorded.id)
 
 
@@ -166,9 +170,10 @@ async def confirm(ctx: Context, ref: str) -> Text:
         raise NotFound("contributions.no_such_ref", ref=str(parsed))
     if found.member == me:
         raise Denied("contributions.own", ref=str(found.ref))
-    until = await probation_until(ctx.tx, ctx.config, me, ctx.clock.now())
-    if until is not None:
-        raise Denied("contributions.probation", date=_day(ctx, until), ref=str(found.ref))
+    refused = await not_witness(ctx.tx, ctx.config, me, ctx.clock.now())
+    if refused is not None:
+        key, values = _refusal(ctx, refused)
+        raise Denied(f"contributions.{key}", ref=str(found.ref), **values)
     name = ctx.message.sender_name
     if await contributions.confirm(ctx.tx, found.id, me, ctx.clock.now()):
         headline = t(
@@ -206,7 +211,7 @@ async def confirm_by_reaction(ctx: EventContext, reaction: IncomingReaction) -> 
         return
     now = ctx.clock.now()
     await members.seen(ctx.tx, reaction.sender, reaction.sender_name, now)  # probation starts
-    if await probation_until(ctx.tx, ctx.config, reaction.sender, now) is not None:
+    if await not_witness(ctx.tx, ctx.config, reaction.sender, now) is not None:
         return
     await contributions.confirm(
         ctx.tx, found.id, reaction.sender, ctx.clock.now(), via_event=reaction.event_id
@@ -261,34 +266,71 @@ def _domain(ctx: Context, typed: str | None, required: bool) -> str:
     return found
 
 
+@dataclass(frozen=True)
+class Recorded:
+    contribution: Contribution
+    not_witness: NotWitness | None  # why the recorder's witness does not count, if it does not
+
+
 async def record_work(
     ctx: Context, member: str, minutes: int | None, domain: str, what: str
-) -> Contribution:
-    """Store the work; whoever records someone else's work is its first witness, once past
-    their probation."""
+) -> Recorded:
+    """Store the work; whoever records someone else's work is its first witness, if they
+    may witness it now."""
     me, now = ctx.message.sender, ctx.clock.now()
     number = await contributions.add(
         ctx.tx, member, minutes, domain, what, me, ctx.message.room_id, now
     )
-    if member != me and await probation_until(ctx.tx, ctx.config, me, now) is None:
-        await contributions.confirm(ctx.tx, number, me, now)
+    refused = None
+    if member != me:
+        refused = await not_witness(ctx.tx, ctx.config, me, now)
+        if refused is None:
+            await contributions.confirm(ctx.tx, number, me, now)
     recorded = await contributions.get(ctx.tx, number)
     assert recorded is not None
-    return recorded
+    return Recorded(recorded, refused)
 
 
-async def probation_until(
+@dataclass(frozen=True)
+class NotWitness:
+    """Why a member's confirmation would not count now: still in probation (until when),
+    or over the hours one member may vouch for in a week (how many they did)."""
+
+    probation_ends: datetime | None = None
+    confirmed_minutes: int = 0
+
+
+async def not_witness(
     tx: Transaction, config: Config, member: str, now: datetime
-) -> datetime | None:
-    """When ``member`` may confirm others' work, if not yet (never seen: seen now)."""
+) -> NotWitness | None:
+    """None when ``member`` may confirm others' work now (never seen: seen now).
+
+    A ring's hours need witnesses: a fresh account cannot be one, and an old one stops
+    vouching for the week once it has vouched for ``max_confirmed_hours_per_week``,
+    however many friends it has. (The one confirmation that crosses the line counts:
+    a large piece of real work must stay confirmable.)"""
+    rules = config.contributions
     first, founded = await members.seniority(tx, member)
     first = first or now
-    ends = probation_ends(first, founded or first, config.contributions.probation_days)
-    return ends if ends > now else None
+    ends = probation_ends(first, founded or first, rules.probation_days)
+    if ends > now:
+        return NotWitness(probation_ends=ends)
+    done = await contributions.minutes_confirmed_by(tx, member, now - WEEK)
+    if done >= rules.max_confirmed_hours_per_week * 60:
+        return NotWitness(confirmed_minutes=done)
+    return None
 
 
-def _day(ctx: Context, moment: datetime) -> str:
-    return ctx.t.moment(moment, ZoneInfo(ctx.config.digest.timezone))
+def _refusal(ctx: Context, refused: NotWitness) -> tuple[str, dict[str, str]]:
+    """The message key's last part and its values."""
+    if refused.probation_ends is not None:
+        zone = ZoneInfo(ctx.config.digest.timezone)
+        return "probation", {"date": ctx.t.moment(refused.probation_ends, zone)}
+    most = ctx.config.contributions.max_confirmed_hours_per_week
+    return "over_budget", {
+        "done": format_minutes(refused.confirmed_minutes),
+        "most": format_minutes(round(most * 60)),
+    }
 
 
 def record_message(ctx: Context, headline: Text, recorded: Contribution) -> Text:

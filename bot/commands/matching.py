@@ -566,7 +566,7 @@ async def _done(ctx: Context, found: Match, action: Action) -> Answer:
             lines.append(t("matching.need_closed", ref=str(need.ref), skill=need.skill_name))
     what = t("matching.transmission_what", skill=found.skill_name, ref=str(found.ref)).plain
     domain = transmission_domain(ctx.config.contributions.domains)
-    recorded = await record_work(ctx, mentor, None, domain, what)
+    recorded = (await record_work(ctx, mentor, None, domain, what)).contribution
     lines.append(recorded_line(t, recorded))
     other = mentor if me == mentee else mentee
     return Answer(

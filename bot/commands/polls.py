@@ -474,6 +474,15 @@ def explain_weight(t: Catalogue, config: Config, name: str, explained: WeightExp
             half_life=t.number(rule.half_life_days, 0),
         ),
     ]
+    if explained.bounded:
+        lines.append(
+            t(
+                "polls.weight_bounded",
+                credited=t.number(explained.hours),
+                recorded=t.number(explained.recorded_hours),
+                most=t.number(config.contributions.max_hours_per_week),
+            )
+        )
     if explained.domain is not None:
         lines.append(
             t(

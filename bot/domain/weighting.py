@@ -98,6 +98,11 @@ class WeightExplanation:
     weight: float  # min(max_weight, uncapped)
 
     @property
+    def bounded(self) -> bool:
+        """Some week claimed more than the weekly bound: fewer hours count than were recorded."""
+        return self.hours < self.recorded_hours * (1 - 1e-9)
+
+    @property
     def capped(self) -> bool:
         """The member reached ``max_weight``: more work would not add to it."""
         return self.weight < self.uncapped

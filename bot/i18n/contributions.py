@@ -75,7 +75,15 @@ MESSAGES: Messages = {
         "fr": "Vous êtes arrivé·e depuis peu : vous pourrez confirmer le travail des autres à partir du {date}. D'ici là, d'autres membres peuvent confirmer <b>{ref}</b>.",
         "en": "You arrived recently: you can confirm others' work from {date}. Until then, other members can confirm <b>{ref}</b>.",
     },
-    "contributions.thanks_in_probation": {
+    "contributions.over_budget": {
+        "fr": "Vous avez déjà confirmé {done} de travail des autres ces 7 derniers jours : une personne peut en confirmer au plus {most} par semaine. D'autres membres peuvent confirmer <b>{ref}</b>.",
+        "en": "You have confirmed {done} of others' work in the last 7 days: one member may confirm at most {most} a week. Other members can confirm <b>{ref}</b>.",
+    },
+    "contributions.thanks_over_budget": {
+        "fr": "Votre merci est noté mais ne vaut pas confirmation : vous avez déjà confirmé {done} de travail des autres ces 7 derniers jours (au plus {most} par semaine).",
+        "en": "Your thanks is recorded but does not count as a confirmation: you have confirmed {done} of others' work in the last 7 days (at most {most} a week).",
+    },
+    "contributions.thanks_probation": {
         "fr": "Vous êtes arrivé·e depuis peu : votre merci est noté mais ne vaut pas encore confirmation (à partir du {date}).",
         "en": "You arrived recently: your thanks is recorded but does not count as a confirmation yet (from {date}).",
     },

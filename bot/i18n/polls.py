@@ -200,6 +200,10 @@ MESSAGES: Messages = {
         "fr": "• engagement : {a} × log₂(1 + {hours} h) = {term} — {count} contribution(s) confirmée(s), dont les heures sont divisées par deux tous les {half_life} jours",
         "en": "• engagement: {a} × log₂(1 + {hours} h) = {term} — {count} confirmed contribution(s), their hours halved every {half_life} days",
     },
+    "polls.weight_bounded": {
+        "fr": "  ({credited} h comptées sur {recorded} h notées : au plus {most} h par semaine sont créditées à une personne)",
+        "en": "  ({credited} of {recorded} h count: at most {most} h a week are credited to one member)",
+    },
     "polls.weight_domain": {
         "fr": "• en {domain} : {b} × log₂(1 + {hours} h) = {term} — {count} contribution(s) dans ce domaine",
         "en": "• in {domain}: {b} × log₂(1 + {hours} h) = {term} — {count} contribution(s) in this domain",

@@ -126,6 +126,17 @@ async def confirm(
     return changed > 0
 
 
+async def minutes_confirmed_by(tx: Transaction, confirmer: str, since: datetime) -> int:
+    """The work ``confirmer`` vouched for after ``since`` (an hour for work naming none)."""
+    value = await tx.fetch_value(
+        "SELECT coalesce(sum(coalesce(contribution.minutes, 60)), 0) FROM confirmation"
+        " JOIN contribution ON contribution.id = confirmation.contribution_id"
+        " WHERE confirmation.confirmer = ? AND confirmation.created_at > ?",
+        (confirmer, since.isoformat()),
+    )
+    return int(value)
+
+
 async def detach_from_reaction(tx: Transaction, contribution_id: int, confirmer: str) -> None:
     """A confirmation also typed as a command stays when its reaction is removed."""
     await tx.execute(

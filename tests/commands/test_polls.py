@@ -311,6 +311,21 @@ async def test_weight_is_explained_term_by_term(en: Harness) -> None:
     ]
 
 
+async def test_a_pair_thanking_200_hours_twice_gets_50_hours_of_voice(en: Harness) -> None:
+    """The weekly bound caps the first claim; the witness's weekly budget stops the second."""
+    await en.answer(f"!thanks {BOB} 200h habitat : everything, all week")
+    second = await en.answer(f"!thanks {BOB} 200h habitat : everything, again")
+    assert second.splitlines()[-1] == (
+        "Your thanks is recorded but does not count as a confirmation: you have confirmed "
+        "200h of others' work in the last 7 days (at most 40h a week)."
+    )
+    assert (await en.answer("!weight Bob Martin")).splitlines()[2:4] == [
+        "• engagement: 0.25 × log₂(1 + 50 h) = 1.42 — 1 confirmed contribution(s), "
+        "their hours halved every 180 days",
+        "  (50 of 200 h count: at most 50 h a week are credited to one member)",
+    ]
+
+
 async def test_weight_in_french(fr: Harness) -> None:
     assert (await fr.answer("!poids")).splitlines()[0] == (
         "Alice : poids 1, si un sondage s'ouvrait maintenant"

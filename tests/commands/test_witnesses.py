@@ -1,4 +1,5 @@
-"""A fresh account cannot vouch: newcomers watch before they confirm, founders excepted."""
+"""Who may witness: a fresh account cannot vouch (founders excepted), and an old one vouches
+for so many hours a week."""
 
 from __future__ import annotations
 
@@ -105,3 +106,19 @@ def test_probation_ends_for_founders_and_newcomers() -> None:
     assert probation_ends(early, founded, 30) == early  # a founder: at once
     assert probation_ends(late, founded, 30) == late + timedelta(days=30)
     assert probation_ends(late, founded, 0) == late
+
+
+async def test_a_witness_vouches_for_forty_hours_a_week_at_most(database: Database) -> None:
+    bot = community_of(database)
+    for hours in (30, 20, 5, 5):
+        await bot.answer(f"!contribute {hours}h habitat : work", BOB)
+    await bot.answer("!confirm c1", ALICE)
+    await bot.answer("!confirm c2", ALICE)  # crosses the line: it still counts
+    assert await bot.answer("!confirm c3", ALICE) == (
+        "You have confirmed 50h of others' work in the last 7 days: one member may confirm "
+        "at most 40h a week. Other members can confirm c3."
+    )
+    await bot.react("$reply4", "✅", sender=ALICE)  # c4's record message
+    assert [await confirmations_of(bot, n) for n in (1, 2, 3, 4)] == [1, 1, 0, 0]
+    bot.clock.advance(timedelta(days=7))
+    assert (await bot.answer("!confirm c3", ALICE)).startswith("Thank you Alice! You confirm c3")
