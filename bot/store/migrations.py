@@ -169,8 +169,7 @@ MIGRATIONS: Sequence[str] = (
     # 7: the durable intake. Every event the bot must act on is written down in the same
     # transaction as the sync position passing it, and every reply is owed, with its text,
     # from the transaction that decided it until the homeserver took it: a crash loses
-    # neither. Who invited the bot into a room, so it leaves when they may no longer. The
-    # direct rooms of forgotten members, until the bot has emptied and left them.
+    # neither. Who invited the bot into a room, so it leaves when they may no longer.
     """
     CREATE TABLE sync_position (
         id         INTEGER PRIMARY KEY CHECK (id = 1),
@@ -195,6 +194,9 @@ MIGRATIONS: Sequence[str] = (
         record_of   INTEGER,
         owed_since  TEXT NOT NULL
     ) WITHOUT ROWID;
+    """,
+    # 8: the direct rooms of forgotten members, until the bot has emptied and left them.
+    """
     CREATE TABLE room_to_leave (
         room_id TEXT PRIMARY KEY
     ) WITHOUT ROWID;
