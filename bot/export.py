@@ -258,6 +258,10 @@ def _contributions(
             "created_at": contribution.created_at.isoformat(),
             "record_event": contribution.record_event,
             "confirmed": contribution.is_confirmed(required),
+            "voided_at": None
+            if contribution.voided_at is None
+            else contribution.voided_at.isoformat(),
+            "void_reason": contribution.void_reason,
             "confirmations": witnesses[contribution.id],
         }
         for contribution in found
@@ -325,9 +329,15 @@ def _contribution_row(contribution: Contribution, required: int) -> dict[str, st
         "details": _text_cell(contribution.what),
         "recorded_by": contribution.recorded_by or "",
         "created_at": contribution.created_at.isoformat(),
-        "status": "confirmed" if contribution.is_confirmed(required) else "pending",
+        "status": _status(contribution, required),
         "confirmations": contribution.confirmations,
     }
+
+
+def _status(contribution: Contribution, required: int) -> str:
+    if contribution.voided_at is not None:
+        return "voided"
+    return "confirmed" if contribution.is_confirmed(required) else "pending"
 
 
 def _text_cell(text: str) -> str:

@@ -192,6 +192,50 @@ async def confirm(ctx: Context, ref: str) -> Text:
     return Text.join([headline, _status(ctx, updated)])
 
 
+@router.command(
+    "void",
+    alias="invalider",
+    params=(Param("ref"), RestOfLine("reason", optional=True)),
+    examples=("c12 : the same work recorded twice",),
+)
+async def void(ctx: Context, ref: str, reason: str | None) -> Text:
+    """A moderator's undo for invented or doubled work: it stays on record, with the
+    reason, and counts for nothing until restored."""
+    found = await _moderated(ctx, ref)
+    reason = (reason or "").removeprefix(":").strip()
+    if len(reason) > MAX_DETAILS_LENGTH:
+        raise UsageError(
+            "contributions.what_too_long", length=len(reason), limit=MAX_DETAILS_LENGTH
+        )
+    if not await contributions.void(ctx.tx, found.id, ctx.clock.now(), reason):
+        raise Denied("contributions.already_voided", ref=str(found.ref))
+    return ctx.t(
+        "contributions.voided_now",
+        ref=str(found.ref),
+        summary=_summary(ctx.t, found),
+        restore=f"{ctx.typed('restore')} {found.ref!s}",
+    )
+
+
+@router.command("restore", alias="retablir", params=(Param("ref"),), examples=("c12",))
+async def restore(ctx: Context, ref: str) -> Text:
+    found = await _moderated(ctx, ref)
+    if not await contributions.restore(ctx.tx, found.id):
+        raise Denied("contributions.not_voided", ref=str(found.ref))
+    return ctx.t("contributions.restored", ref=str(found.ref), summary=_summary(ctx.t, found))
+
+
+async def _moderated(ctx: Context, ref: str) -> Contribution:
+    """The contribution ``ref`` names, if the sender moderates where it was recorded."""
+    parsed = expect_ref(ref, RefKind.CONTRIBUTION)
+    found = await contributions.get(ctx.tx, parsed.number)
+    if found is None:
+        raise NotFound("contributions.no_such_ref", ref=str(parsed))
+    if not ctx.standing.may_moderate(found.room_id):
+        raise Denied("contributions.moderators_only", ref=str(found.ref))
+    return found
+
+
 @router.on_reaction
 async def confirm_by_reaction(ctx: EventContext, reaction: IncomingReaction) -> None:
     """✅ or 👍 on the bot's record message confirms it, silently; the contributor's own is moot.
@@ -348,6 +392,8 @@ def recorded_line(t: Catalogue, recorded: Contribution) -> Text:
 
 
 def _status(ctx: Context, contribution: Contribution) -> Text:
+    if contribution.voided_at is not None:
+        return ctx.t("contributions.void_status", reason=contribution.void_reason or "—")
     required = ctx.config.contributions.confirmations_required
     count = contribution.confirmations
     if contribution.is_confirmed(required):

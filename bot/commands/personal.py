@@ -112,12 +112,17 @@ def _contribution(t: Catalogue, contribution: Contribution, required: int) -> Te
     if contribution.domain != NO_DOMAIN:
         parts.append(Text.escaped(contribution.domain))
     parts.append(Text.escaped(what))
-    status = "personal.confirmed" if contribution.is_confirmed(required) else "personal.pending"
+    if contribution.voided_at is not None:
+        status = t("personal.voided", reason=contribution.void_reason or "—")
+    elif contribution.is_confirmed(required):
+        status = t("personal.confirmed")
+    else:
+        status = t("personal.pending")
     return t(
         "personal.contribution",
         ref=str(contribution.ref),
         summary=Text.join(parts, " · "),
-        status=t(status),
+        status=status,
     )
 
 

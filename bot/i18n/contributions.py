@@ -75,6 +75,39 @@ MESSAGES: Messages = {
         "fr": "Vous êtes arrivé·e depuis peu : vous pourrez confirmer le travail des autres à partir du {date}. D'ici là, d'autres membres peuvent confirmer <b>{ref}</b>.",
         "en": "You arrived recently: you can confirm others' work from {date}. Until then, other members can confirm <b>{ref}</b>.",
     },
+    "cmd.void.summary": {
+        "fr": "(modération) retire une contribution du calcul des poids, en disant pourquoi ; elle reste notée",
+        "en": "(moderators) takes a contribution out of the weights, saying why; it stays on record",
+    },
+    "cmd.restore.summary": {
+        "fr": "(modération) rétablit une contribution invalidée",
+        "en": "(moderators) restores a voided contribution",
+    },
+    "param.reason": {"fr": ": raison", "en": ": reason"},
+    "contributions.voided_now": {
+        "fr": "<b>{ref}</b> est invalidée : elle ne compte plus dans aucun poids ({summary}). Pour annuler : <code>{restore}</code>",
+        "en": "<b>{ref}</b> is voided: it no longer counts toward any weight ({summary}). To undo: <code>{restore}</code>",
+    },
+    "contributions.restored": {
+        "fr": "<b>{ref}</b> est rétablie : elle compte de nouveau, une fois confirmée ({summary}).",
+        "en": "<b>{ref}</b> is restored: it counts again once confirmed ({summary}).",
+    },
+    "contributions.already_voided": {
+        "fr": "<b>{ref}</b> est déjà invalidée.",
+        "en": "<b>{ref}</b> is voided already.",
+    },
+    "contributions.not_voided": {
+        "fr": "<b>{ref}</b> n'est pas invalidée : rien à rétablir.",
+        "en": "<b>{ref}</b> is not voided: there is nothing to restore.",
+    },
+    "contributions.moderators_only": {
+        "fr": "Seule la modération (de la communauté, ou du salon où <b>{ref}</b> a été notée) peut invalider ou rétablir une contribution.",
+        "en": "Only moderators (of the community, or of the room where <b>{ref}</b> was recorded) can void or restore a contribution.",
+    },
+    "contributions.void_status": {
+        "fr": "Invalidée par la modération : elle ne compte pas. Raison : {reason}",
+        "en": "Voided by a moderator: it does not count. Reason: {reason}",
+    },
     "contributions.over_budget": {
         "fr": "Vous avez déjà confirmé {done} de travail des autres ces 7 derniers jours : une personne peut en confirmer au plus {most} par semaine. D'autres membres peuvent confirmer <b>{ref}</b>.",
         "en": "You have confirmed {done} of others' work in the last 7 days: one member may confirm at most {most} a week. Other members can confirm <b>{ref}</b>.",

@@ -43,6 +43,7 @@ MESSAGES: Messages = {
     },
     "personal.confirmed": {"fr": "confirmée", "en": "confirmed"},
     "personal.pending": {"fr": "en attente de confirmation", "en": "awaiting confirmation"},
+    "personal.voided": {"fr": "invalidée ({reason})", "en": "voided ({reason})"},
     "personal.more": {
         "fr": "… et {count} de plus",
         "en": "… and {count} more",

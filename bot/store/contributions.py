@@ -19,7 +19,8 @@ CONFIRMATIONS = """
 _SELECT = f"""
     SELECT contribution.id, contribution.member, contribution.minutes, contribution.domain,
            contribution.what, contribution.recorded_by, contribution.room_id,
-           contribution.created_at, contribution.record_event,
+           contribution.created_at, contribution.record_event, contribution.voided_at,
+           contribution.void_reason,
            coalesce(member.display_name, contribution.member) AS member_name,
            {CONFIRMATIONS} AS confirmations
     FROM contribution
@@ -40,9 +41,12 @@ class Contribution:
     created_at: datetime
     record_event: str | None  # the bot's message that recorded it: reactions to it confirm
     confirmations: int
+    voided_at: datetime | None = None  # by a moderator: it counts for nothing
+    void_reason: str = ""
 
     def is_confirmed(self, required: int) -> bool:
-        return self.confirmations >= required
+        """Whether it counts: enough witnesses, and not voided."""
+        return self.voided_at is None and self.confirmations >= required
 
     @property
     def ref(self) -> Ref:
@@ -73,6 +77,8 @@ def _contribution(row: Row) -> Contribution:
         created_at=datetime.fromisoformat(row["created_at"]),
         record_event=row["record_event"],
         confirmations=row["confirmations"],
+        voided_at=None if row["voided_at"] is None else datetime.fromisoformat(row["voided_at"]),
+        void_reason=row["void_reason"],
     )
 
 
@@ -126,6 +132,25 @@ async def confirm(
     return changed > 0
 
 
+async def void(tx: Transaction, contribution_id: int, at: datetime, reason: str) -> bool:
+    """False if it was voided already."""
+    changed = await tx.execute(
+        "UPDATE contribution SET voided_at = ?, void_reason = ? WHERE id = ? AND voided_at IS NULL",
+        (at.isoformat(), reason, contribution_id),
+    )
+    return changed == 1
+
+
+async def restore(tx: Transaction, contribution_id: int) -> bool:
+    """False if it was not voided."""
+    changed = await tx.execute(
+        "UPDATE contribution SET voided_at = NULL, void_reason = ''"
+        " WHERE id = ? AND voided_at IS NOT NULL",
+        (contribution_id,),
+    )
+    return changed == 1
+
+
 async def minutes_confirmed_by(tx: Transaction, confirmer: str, since: datetime) -> int:
     """The work ``confirmer`` vouched for after ``since`` (an hour for work naming none)."""
     value = await tx.fetch_value(
@@ -166,7 +191,7 @@ async def totals_by_domain(tx: Transaction, member: str, required: int) -> list[
         f"""
         WITH counted AS (
             SELECT contribution.domain, coalesce(contribution.minutes, 0) AS minutes,
-                   {CONFIRMATIONS} >= ? AS confirmed
+                   {CONFIRMATIONS} >= ? AND contribution.voided_at IS NULL AS confirmed
             FROM contribution WHERE contribution.member = ?
         )
         SELECT domain,

@@ -201,6 +201,11 @@ MIGRATIONS: Sequence[str] = (
         room_id TEXT PRIMARY KEY
     ) WITHOUT ROWID;
     """,
+    # 9: a contribution a moderator voided counts for nothing, and says why, until restored.
+    """
+    ALTER TABLE contribution ADD COLUMN voided_at TEXT;
+    ALTER TABLE contribution ADD COLUMN void_reason TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -55,6 +55,7 @@ async def community_weights(
                    (julianday(contribution.created_at) - julianday(?)) / 7 AS INTEGER))
         FROM ({_CONFIRMED}) AS confirmed
         JOIN contribution ON contribution.id = confirmed.contribution_id
+        WHERE contribution.voided_at IS NULL
         """,
         (poll_domain(domain), now.isoformat(), WEEKS_FROM.isoformat(), required),
     )
@@ -94,7 +95,8 @@ async def explain_member(
         f"""
         SELECT contribution.minutes, contribution.domain, contribution.created_at
         FROM contribution
-        WHERE contribution.member = ? AND {CONFIRMATIONS} >= ?
+        WHERE contribution.member = ? AND contribution.voided_at IS NULL
+          AND {CONFIRMATIONS} >= ?
         """,
         (member, required),
     )

@@ -263,6 +263,8 @@ async def test_mydata_sends_everything_about_me_privately(en: Harness) -> None:
         "created_at": "2026-11-02T09:00:00+00:00",
         "record_event": "$reply5",
         "confirmed": True,
+        "voided_at": None,
+        "void_reason": "",
         "confirmations": [
             {"confirmer": BOB, "confirmed_at": "2026-11-02T09:00:00+00:00", "via_event": None}
         ],
