@@ -149,6 +149,7 @@ class ContributionsConfig(Section):
     probation_days: int = Field(default=30, ge=0, le=365)  # before a newcomer may confirm
     max_hours_per_week: float = Field(default=50, gt=0)  # credited to one member's weight
     max_confirmed_hours_per_week: float = Field(default=40, gt=0)  # one member may vouch for
+    trust_bound: bool = True  # credit only what trust from the moderators vouches for
 
     @field_validator("domains")
     @classmethod

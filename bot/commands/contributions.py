@@ -359,7 +359,7 @@ async def not_witness(
     ends = probation_ends(first, founded or first, rules.probation_days)
     if ends > now:
         return NotWitness(probation_ends=ends)
-    done = await contributions.minutes_confirmed_by(tx, member, now - WEEK)
+    done = await contributions.minutes_confirmed_by(tx, member, now - WEEK, now)
     if done >= rules.max_confirmed_hours_per_week * 60:
         return NotWitness(confirmed_minutes=done)
     return None

@@ -35,10 +35,12 @@ from bot.domain.durations import parse_duration
 from bot.domain.ledger import RefKind
 from bot.domain.skills import normalise
 from bot.domain.tally import FinalResult
+from bot.domain.trust import TrustRule
 from bot.domain.weighting import WeightExplanation, WeightRule
 from bot.i18n import Catalogue, Text
 from bot.messages import IncomingPollResponse, IncomingRedaction
 from bot.store import polls, weights
+from bot.store.database import Transaction
 from bot.store.polls import NewPoll, Poll
 
 log = logging.getLogger(__name__)
@@ -227,17 +229,7 @@ async def _open(ctx: Context, request: PollRequest) -> Answer:
             )
     now = ctx.clock.now()
     closes_at = closing_time(request.closes, now, ctx.config)
-    frozen = (
-        {}
-        if request.equal
-        else await weights.community_weights(
-            ctx.tx,
-            ctx.config.contributions.confirmations_required,
-            domain,
-            now,
-            weight_rule(ctx.config),
-        )
-    )
+    frozen = {} if request.equal else await community_weights(ctx.tx, ctx.config, domain, now)
     opened = await polls.open_poll(
         ctx.tx,
         NewPoll(
@@ -424,13 +416,44 @@ async def weight(ctx: Context, member_and_domain: str | None) -> Text:
 
 async def weight_now(ctx: Context, user_id: str, domain: str | None) -> WeightExplanation:
     """The weight a poll opened now would freeze for the member, with its terms."""
+    now, config = ctx.clock.now(), ctx.config
     return await weights.explain_member(
         ctx.tx,
         user_id,
-        ctx.config.contributions.confirmations_required,
+        config.contributions.confirmations_required,
         domain,
-        ctx.clock.now(),
-        weight_rule(ctx.config),
+        now,
+        weight_rule(config),
+        await credit_bounds(ctx.tx, config, now),
+    )
+
+
+async def community_weights(
+    tx: Transaction, config: Config, domain: str | None, now: datetime
+) -> dict[str, float]:
+    """Every member's weight, as a poll opened now freezes it (absent: 1)."""
+    return await weights.community_weights(
+        tx,
+        config.contributions.confirmations_required,
+        domain,
+        now,
+        weight_rule(config),
+        await credit_bounds(tx, config, now),
+    )
+
+
+async def credit_bounds(tx: Transaction, config: Config, now: datetime) -> dict[str, float] | None:
+    """The hours the community's trust vouches for each member (``bot.domain.trust``),
+    flowing from the configured moderators; None, no such bound, without them."""
+    if not (config.contributions.trust_bound and config.bot.moderators):
+        return None
+    return await weights.vouched(
+        tx,
+        config.contributions.confirmations_required,
+        now,
+        weight_rule(config),
+        TrustRule(),
+        config.bot.moderators,
     )
 
 
@@ -474,13 +497,21 @@ def explain_weight(t: Catalogue, config: Config, name: str, explained: WeightExp
             half_life=t.number(rule.half_life_days, 0),
         ),
     ]
-    if explained.bounded:
+    if explained.bounded_weekly:
         lines.append(
             t(
                 "polls.weight_bounded",
-                credited=t.number(explained.hours),
+                credited=t.number(explained.weekly_hours),
                 recorded=t.number(explained.recorded_hours),
                 most=t.number(config.contributions.max_hours_per_week),
+            )
+        )
+    if explained.bounded_by_trust:
+        lines.append(
+            t(
+                "polls.weight_trusted",
+                credited=t.number(explained.hours),
+                recorded=t.number(explained.weekly_hours),
             )
         )
     if explained.domain is not None:

@@ -5,8 +5,10 @@
 H is the member's confirmed contribution hours (one hour for a contribution that names
 none), at most ``max_hours_per_week`` in any one week (a week that claims more has each
 of its contributions scaled down alike: a claim of 200 h is not 200 h of voice), each
-multiplied by 2^(−age / half_life) so that past work fades rather than counts forever;
-H_domain is the same sum over the poll's domain. The logarithm makes the first
+multiplied by 2^(−age / half_life) so that past work fades rather than counts forever,
+and no more in all than the community's trust vouches for (``bot.domain.trust``: what a
+ring confirms for itself is vouched for by nobody); H_domain is the same sum over the
+poll's domain, bounded alike. The logarithm makes the first
 hours count most: with a = 0.25, 15 decayed hours give a weight of 2 and 255 give 3.
 
 ``explain`` gives one member's weight term by term, for telling them how it was reached;
@@ -87,8 +89,10 @@ class WeightExplanation:
     """The numbers behind one member's weight, for explaining it term by term."""
 
     contributions: int  # confirmed, all domains
-    recorded_hours: float  # their hours, decayed, before the weekly bound
-    hours: float  # H: their hours credited (bounded per week), decayed
+    recorded_hours: float  # their hours, decayed, before any bound
+    weekly_hours: float  # after the weekly bound
+    vouched_hours: float | None  # what the community's trust vouches for; None: no bound
+    hours: float  # H: their hours credited (bounded per week, then by trust), decayed
     domain: str | None  # the poll's; None when it has none
     domain_contributions: int
     domain_hours: float  # H_domain, decayed
@@ -98,9 +102,14 @@ class WeightExplanation:
     weight: float  # min(max_weight, uncapped)
 
     @property
-    def bounded(self) -> bool:
+    def bounded_weekly(self) -> bool:
         """Some week claimed more than the weekly bound: fewer hours count than were recorded."""
-        return self.hours < self.recorded_hours * (1 - 1e-9)
+        return self.weekly_hours < self.recorded_hours * (1 - 1e-9)
+
+    @property
+    def bounded_by_trust(self) -> bool:
+        """Fewer hours count than the trusted witnesses vouch for."""
+        return self.hours < self.weekly_hours * (1 - 1e-9)
 
     @property
     def capped(self) -> bool:
@@ -114,16 +123,22 @@ def poll_domain(domain: str | None) -> str | None:
 
 
 def explain(
-    worked: Iterable[Worked], domain: str | None, now: datetime, rule: WeightRule
+    worked: Iterable[Worked],
+    domain: str | None,
+    now: datetime,
+    rule: WeightRule,
+    vouched: float | None = None,
 ) -> WeightExplanation:
-    """One member's weight at ``now`` from their confirmed contributions, term by term."""
+    """One member's weight at ``now`` from their confirmed contributions, term by term;
+    ``vouched`` bounds the hours (see ``bot.domain.trust``), None: no such bound."""
     domain = poll_domain(domain)
     worked = list(worked)
-    weekly: dict[int, list[float]] = {}
+    by_week: dict[int, list[float]] = {}
     for each in worked:
-        weekly.setdefault(week_of(each.at), []).append(each.hours)
+        by_week.setdefault(week_of(each.at), []).append(each.hours)
     bound = {
-        week: min(1.0, rule.max_hours_per_week / math.fsum(hours)) for week, hours in weekly.items()
+        week: min(1.0, rule.max_hours_per_week / math.fsum(hours))
+        for week, hours in by_week.items()
     }
     recorded: list[float] = []
     everywhere: list[float] = []
@@ -136,13 +151,18 @@ def explain(
         if domain is not None and each.domain == domain:
             in_domain.append(credited)
     # Exact sums: the order the contributions come in never changes the last digit.
-    hours, domain_hours = math.fsum(everywhere), math.fsum(in_domain)
+    weekly, domain_hours = math.fsum(everywhere), math.fsum(in_domain)
+    hours = weekly if vouched is None else min(weekly, vouched)
+    if hours < weekly:
+        domain_hours *= hours / weekly
     engagement = rule.engagement_factor * math.log2(1 + hours)
     domain_term = rule.domain_factor * math.log2(1 + domain_hours)
     uncapped = 1 + engagement + domain_term
     return WeightExplanation(
         contributions=len(everywhere),
         recorded_hours=math.fsum(recorded),
+        weekly_hours=weekly,
+        vouched_hours=vouched,
         hours=hours,
         domain=domain,
         domain_contributions=len(in_domain),
@@ -162,6 +182,7 @@ def weigh_all(
     week: Indices,
     members: int,
     rule: WeightRule,
+    vouched: Vector | None = None,
 ) -> Vector:
     """Every member's weight at once, from their confirmed contributions as columns.
 
@@ -169,7 +190,7 @@ def weigh_all(
     whose it is, ``minutes[i]`` its minutes (NaN: it named none), ``in_domain[i]`` whether
     it is in the poll's domain, ``age_days[i]`` how long ago it was recorded, ``week[i]``
     the ``week_of`` its recording. The result's entry m is member m's weight: 1 for a
-    member without contributions.
+    member without contributions. ``vouched[m]`` bounds member m's hours, as in ``explain``.
     """
     import numpy as np
 
@@ -183,6 +204,11 @@ def weigh_all(
     in_domain_hours = np.bincount(
         member_index, weights=np.where(in_domain, decayed, 0.0), minlength=members
     )
+    if vouched is not None:
+        kept = np.minimum(engaged, vouched)
+        share = np.divide(kept, engaged, out=np.ones(members), where=engaged > 0)
+        in_domain_hours = in_domain_hours * share  # bincount of nothing is made of integers
+        engaged = kept
     uncapped = (
         1
         + rule.engagement_factor * np.log2(1 + engaged)

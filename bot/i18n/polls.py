@@ -204,6 +204,10 @@ MESSAGES: Messages = {
         "fr": "  ({credited} h comptées sur {recorded} h notées : au plus {most} h par semaine sont créditées à une personne)",
         "en": "  ({credited} of {recorded} h count: at most {most} h a week are credited to one member)",
     },
+    "polls.weight_trusted": {
+        "fr": "  ({credited} h comptées sur {recorded} h : autant que les membres à qui la communauté fait confiance en ont confirmé)",
+        "en": "  ({credited} of {recorded} h count: as far as members the community trusts confirmed them)",
+    },
     "polls.weight_domain": {
         "fr": "• en {domain} : {b} × log₂(1 + {hours} h) = {term} — {count} contribution(s) dans ce domaine",
         "en": "• in {domain}: {b} × log₂(1 + {hours} h) = {term} — {count} contribution(s) in this domain",

@@ -151,13 +151,17 @@ async def restore(tx: Transaction, contribution_id: int) -> bool:
     return changed == 1
 
 
-async def minutes_confirmed_by(tx: Transaction, confirmer: str, since: datetime) -> int:
-    """The work ``confirmer`` vouched for after ``since`` (an hour for work naming none)."""
+async def minutes_confirmed_by(
+    tx: Transaction, confirmer: str, since: datetime, until: datetime
+) -> int:
+    """The work ``confirmer`` vouched for after ``since``, up to ``until`` (an hour for
+    work naming none)."""
     value = await tx.fetch_value(
         "SELECT coalesce(sum(coalesce(contribution.minutes, 60)), 0) FROM confirmation"
         " JOIN contribution ON contribution.id = confirmation.contribution_id"
-        " WHERE confirmation.confirmer = ? AND confirmation.created_at > ?",
-        (confirmer, since.isoformat()),
+        " WHERE confirmation.confirmer = ? AND confirmation.created_at > ?"
+        " AND confirmation.created_at <= ?",
+        (confirmer, since.isoformat(), until.isoformat()),
     )
     return int(value)
 

@@ -12,8 +12,11 @@ than the ledger.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from bot.domain.trust import TrustRule, vouched_hours
 from bot.domain.weighting import (
     WEEKS_FROM,
     WeightExplanation,
@@ -26,6 +29,11 @@ from bot.domain.weighting import (
 from bot.store.contributions import CONFIRMATIONS
 from bot.store.database import Transaction
 
+if TYPE_CHECKING:
+    from bot.domain.trust import Indices
+
+UNTIMED_MINUTES = 60  # what work naming no hours counts for, as in ``bot.domain.weighting``
+
 # The contributions with enough witnesses (forgotten ones count for nothing), found by one
 # pass over confirmation's (contribution_id, confirmer) index rather than a count each.
 _CONFIRMED = """
@@ -34,13 +42,65 @@ _CONFIRMED = """
 """
 
 
+async def vouched(
+    tx: Transaction,
+    required: int,
+    now: datetime,
+    rule: WeightRule,
+    trust: TrustRule,
+    seeds: Sequence[str],
+) -> dict[str, float]:
+    """Per member in the confirmation graph, the hours the community's trust vouches for,
+    from ``seeds`` (the moderators) along every counted confirmation, hours decayed."""
+    import numpy as np
+
+    # Every witness of every contribution, counted ones or not: which count is told here,
+    # from the rows themselves, rather than by a second pass grouping the confirmations.
+    columns = await tx.fetch_one(
+        f"""
+        SELECT json_group_array(confirmation.confirmer),
+               json_group_array(contribution.id),
+               json_group_array(contribution.member),
+               json_group_array(coalesce(contribution.minutes, {UNTIMED_MINUTES})),
+               json_group_array(julianday(?) - julianday(contribution.created_at))
+        FROM confirmation
+        JOIN contribution ON contribution.id = confirmation.contribution_id
+        WHERE contribution.voided_at IS NULL AND confirmation.confirmer IS NOT NULL
+        """,
+        (now.isoformat(),),
+    )
+    assert columns is not None
+    confirmers, ids, workers, minutes, age_days = (json.loads(column) for column in columns)
+    contribution = np.array(ids, dtype=np.intp)
+    _, which, witnesses = np.unique(contribution, return_inverse=True, return_counts=True)
+    counted = witnesses[which.reshape(-1)] >= required
+    index = {seed: number for number, seed in enumerate(dict.fromkeys(seeds))}
+
+    def numbered(names: list[str]) -> Indices:
+        found = (index.setdefault(name, len(index)) for name in names)
+        return np.fromiter(found, dtype=np.intp, count=len(names))[counted]
+
+    confirmer, worker = numbered(confirmers), numbered(workers)
+    decay = np.exp2(-np.maximum(np.array(age_days, dtype=np.float64), 0) / rule.half_life_days)
+    hours = (np.array(minutes, dtype=np.float64) / 60 * decay)[counted]
+    seeds_at = np.arange(len(dict.fromkeys(seeds)), dtype=np.intp)
+    found = vouched_hours(confirmer, worker, hours, seeds_at, len(index), trust)
+    return dict(zip(index, found.tolist(), strict=True))
+
+
 async def community_weights(
-    tx: Transaction, required: int, domain: str | None, now: datetime, rule: WeightRule
+    tx: Transaction,
+    required: int,
+    domain: str | None,
+    now: datetime,
+    rule: WeightRule,
+    bounds: Mapping[str, float] | None = None,
 ) -> dict[str, float]:
     """Every member's weight at ``now``; those who weigh exactly 1 are left out (absent = 1).
 
     ``required``: the confirmations a contribution needs to count, at least 1 (the config's
-    bound; contributions without any confirmation are not even read).
+    bound; contributions without any confirmation are not even read). ``bounds``: the hours
+    each member may be credited at most (``vouched``), a member absent from it none.
     """
     import numpy as np  # here, not at start-up: see ``bot.domain.weighting``
 
@@ -73,6 +133,7 @@ async def community_weights(
         np.array(week, dtype=np.intp),
         len(index),
         rule,
+        None if bounds is None else np.array([bounds.get(member, 0.0) for member in index]),
     )
     return {
         member: weight
@@ -88,6 +149,7 @@ async def explain_member(
     domain: str | None,
     now: datetime,
     rule: WeightRule,
+    bounds: Mapping[str, float] | None = None,
 ) -> WeightExplanation:
     """One member's weight at ``now``, term by term, from their confirmed contributions."""
     _check(required)
@@ -101,7 +163,7 @@ async def explain_member(
         (member, required),
     )
     worked = [Worked(row[0], row[1], datetime.fromisoformat(row[2])) for row in rows]
-    return explain(worked, domain, now, rule)
+    return explain(worked, domain, now, rule, None if bounds is None else bounds.get(member, 0.0))
 
 
 def _check(required: int) -> None:

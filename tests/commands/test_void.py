@@ -18,6 +18,7 @@ async def test_a_voided_contribution_counts_for_nothing_until_restored(
 ) -> None:
     bot = moderated_by_chloe(database)
     await bot.answer(f"!thanks {BOB} 40h habitat : invented", ALICE)
+    await bot.answer("!confirm c1", CHLOE)  # the moderator, whom the community trusts
     assert (await bot.answer("!weight Bob Martin")).startswith("Bob Martin's weight: 2.34")
     assert await bot.answer("!void c1 : nobody saw this work", CHLOE) == (
         "c1 is voided: it no longer counts toward any weight (40h in habitat — invented). "
@@ -53,3 +54,19 @@ async def test_in_french(database: Database) -> None:
         "c1 est invalidée : elle ne compte plus dans aucun poids"
     )
     assert (await bot.answer("!retablir c1", CHLOE)).startswith("c1 est rétablie")
+
+
+async def test_hours_nobody_trusted_confirmed_are_shown_and_not_counted(
+    database: Database,
+) -> None:
+    """Alice and Bob vouch for each other; nothing the moderator confirmed reaches them."""
+    bot = moderated_by_chloe(database)
+    await bot.answer(f"!thanks {BOB} 30h habitat : invented", ALICE)
+    await bot.answer(f"!thanks {ALICE} 30h habitat : invented too", BOB)
+    lines = (await bot.answer("!weight Bob Martin")).splitlines()
+    assert lines[0] == "Bob Martin's weight: 1, were a poll to open now"
+    assert lines[3] == (
+        "  (0 of 30 h count: as far as members the community trusts confirmed them)"
+    )
+    await bot.answer("!confirm c1", CHLOE)  # the moderator saw Bob's work
+    assert (await bot.answer("!weight Bob Martin")).startswith("Bob Martin's weight: 2.24")
