@@ -35,7 +35,6 @@ from bot.domain.durations import parse_duration
 from bot.domain.ledger import RefKind
 from bot.domain.skills import normalise
 from bot.domain.tally import FinalResult
-from bot.domain.trust import TrustRule
 from bot.domain.weighting import WeightExplanation, WeightRule
 from bot.i18n import Catalogue, Text
 from bot.messages import IncomingPollResponse, IncomingRedaction
@@ -424,7 +423,7 @@ async def weight_now(ctx: Context, user_id: str, domain: str | None) -> WeightEx
         domain,
         now,
         weight_rule(config),
-        await credit_bounds(ctx.tx, config, now),
+        trust_of(config),
     )
 
 
@@ -438,23 +437,16 @@ async def community_weights(
         domain,
         now,
         weight_rule(config),
-        await credit_bounds(tx, config, now),
+        trust_of(config),
     )
 
 
-async def credit_bounds(tx: Transaction, config: Config, now: datetime) -> dict[str, float] | None:
-    """The hours the community's trust vouches for each member (``bot.domain.trust``),
-    flowing from the configured moderators; None, no such bound, without them."""
+def trust_of(config: Config) -> weights.Trust | None:
+    """Trust flows from the listed moderators (``bot.domain.trust``); without them there is
+    nowhere for it to start, and no such bound."""
     if not (config.contributions.trust_bound and config.bot.moderators):
         return None
-    return await weights.vouched(
-        tx,
-        config.contributions.confirmations_required,
-        now,
-        weight_rule(config),
-        TrustRule(),
-        config.bot.moderators,
-    )
+    return weights.Trust(config.bot.moderators)
 
 
 def _whose_weight(ctx: Context, typed: str) -> tuple[str, str, str | None]:

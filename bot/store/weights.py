@@ -1,23 +1,26 @@
-"""What poll weights are computed from: each member's confirmed contributions.
+"""What poll weights are computed from: each member's confirmed contributions, and who
+confirmed them.
 
-A contribution counts once it has ``required`` confirmations; the ones still waiting for
-witnesses add nothing. When a poll opens, every member's weight is frozen: the whole
-community's confirmed contributions are read in one query, as the columns
-``bot.domain.weighting.weigh_all`` takes, each a JSON array in a single row. A hundred
-thousand rows would be as many Row objects for the garbage collector to walk, again and
-again while they pile up: reading them as rows took three times as long and grew faster
-than the ledger.
+A contribution counts once it has ``required`` witnesses; the ones still waiting add
+nothing. When a poll opens, every member's weight is frozen: every confirmation of the
+community, with its contribution, is read in one query, as columns (each a JSON array in
+a single row: a hundred thousand Row objects for the garbage collector to walk took
+three times as long). From those rows come both the contributions that count (the
+columns ``bot.domain.weighting.weigh_all`` takes) and the confirmation graph the trust
+flows along (``bot.domain.trust``): one pass over the ledger, not two.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.domain.trust import TrustRule, vouched_hours
 from bot.domain.weighting import (
+    UNTIMED_HOURS,
     WEEKS_FROM,
     WeightExplanation,
     WeightRule,
@@ -30,47 +33,63 @@ from bot.store.contributions import CONFIRMATIONS
 from bot.store.database import Transaction
 
 if TYPE_CHECKING:
-    from bot.domain.trust import Indices
-
-UNTIMED_MINUTES = 60  # what work naming no hours counts for, as in ``bot.domain.weighting``
-
-# The contributions with enough witnesses (forgotten ones count for nothing), found by one
-# pass over confirmation's (contribution_id, confirmer) index rather than a count each.
-_CONFIRMED = """
-    SELECT contribution_id FROM confirmation GROUP BY contribution_id
-    HAVING count(confirmer) >= ?
-"""
-
-
-async def vouched(
-    tx: Transaction,
-    required: int,
-    now: datetime,
-    rule: WeightRule,
-    trust: TrustRule,
-    seeds: Sequence[str],
-) -> dict[str, float]:
-    """Per member in the confirmation graph, the hours the community's trust vouches for,
-    from ``seeds`` (the moderators) along every counted confirmation, hours decayed."""
     import numpy as np
+    import numpy.typing as npt
 
-    # Every witness of every contribution, counted ones or not: which count is told here,
-    # from the rows themselves, rather than by a second pass grouping the confirmations.
+    from bot.domain.trust import Indices, Vector
+
+
+@dataclass(frozen=True)
+class Trust:
+    """Bound each member's hours by what trust from ``seeds`` (the moderators) vouches for."""
+
+    seeds: Sequence[str]
+    rule: TrustRule = field(default_factory=TrustRule)
+
+
+@dataclass(frozen=True)
+class _Witnessed:
+    """Every counted confirmation, one row each, as columns; members numbered from 0."""
+
+    members: list[str]
+    confirmer: Indices
+    worker: Indices
+    contribution: Indices
+    minutes: Vector  # NaN: the contribution named no hours
+    in_domain: npt.NDArray[np.bool_]
+    age_days: Vector
+    week: Indices
+
+
+async def _witnessed(
+    tx: Transaction, required: int, domain: str | None, now: datetime, seeds: Sequence[str]
+) -> _Witnessed:
+    """Which contributions count is told from the rows themselves (their witnesses
+    counted), rather than by a second pass grouping the confirmations. The seeds are
+    numbered first."""
+    import numpy as np  # here, not at start-up: see ``bot.domain.weighting``
+
+    _check(required)
     columns = await tx.fetch_one(
-        f"""
+        """
         SELECT json_group_array(confirmation.confirmer),
-               json_group_array(contribution.id),
                json_group_array(contribution.member),
-               json_group_array(coalesce(contribution.minutes, {UNTIMED_MINUTES})),
-               json_group_array(julianday(?) - julianday(contribution.created_at))
+               json_group_array(contribution.id),
+               json_group_array(contribution.minutes),
+               json_group_array(contribution.domain IS ?),
+               json_group_array(julianday(?) - julianday(contribution.created_at)),
+               json_group_array(CAST(
+                   (julianday(contribution.created_at) - julianday(?)) / 7 AS INTEGER))
         FROM confirmation
         JOIN contribution ON contribution.id = confirmation.contribution_id
         WHERE contribution.voided_at IS NULL AND confirmation.confirmer IS NOT NULL
         """,
-        (now.isoformat(),),
+        (poll_domain(domain), now.isoformat(), WEEKS_FROM.isoformat()),
     )
-    assert columns is not None
-    confirmers, ids, workers, minutes, age_days = (json.loads(column) for column in columns)
+    assert columns is not None  # an aggregate always has its one row
+    confirmers, workers, ids, minutes, in_domain, age_days, week = (
+        json.loads(column) for column in columns
+    )
     contribution = np.array(ids, dtype=np.intp)
     _, which, witnesses = np.unique(contribution, return_inverse=True, return_counts=True)
     counted = witnesses[which.reshape(-1)] >= required
@@ -81,11 +100,34 @@ async def vouched(
         return np.fromiter(found, dtype=np.intp, count=len(names))[counted]
 
     confirmer, worker = numbered(confirmers), numbered(workers)
-    decay = np.exp2(-np.maximum(np.array(age_days, dtype=np.float64), 0) / rule.half_life_days)
-    hours = (np.array(minutes, dtype=np.float64) / 60 * decay)[counted]
-    seeds_at = np.arange(len(dict.fromkeys(seeds)), dtype=np.intp)
-    found = vouched_hours(confirmer, worker, hours, seeds_at, len(index), trust)
-    return dict(zip(index, found.tolist(), strict=True))
+    return _Witnessed(
+        members=list(index),
+        confirmer=confirmer,
+        worker=worker,
+        contribution=contribution[counted],
+        minutes=np.array(minutes, dtype=np.float64)[counted],  # null becomes NaN
+        in_domain=np.array(in_domain, dtype=np.bool_)[counted],
+        age_days=np.array(age_days, dtype=np.float64)[counted],
+        week=np.array(week, dtype=np.intp)[counted],
+    )
+
+
+def _vouched(rows: _Witnessed, rule: WeightRule, trust: Trust) -> Vector:
+    """Per numbered member, the hours trust vouches for, along the decayed hours."""
+    import numpy as np
+
+    hours = np.where(np.isnan(rows.minutes), UNTIMED_HOURS, rows.minutes / 60)
+    decayed = hours * np.exp2(-np.maximum(rows.age_days, 0.0) / rule.half_life_days)
+    seeds = np.arange(len(dict.fromkeys(trust.seeds)), dtype=np.intp)
+    return vouched_hours(rows.confirmer, rows.worker, decayed, seeds, len(rows.members), trust.rule)
+
+
+async def vouched(
+    tx: Transaction, required: int, now: datetime, rule: WeightRule, trust: Trust
+) -> dict[str, float]:
+    """Per member in the confirmation graph, the hours the community's trust vouches for."""
+    rows = await _witnessed(tx, required, None, now, trust.seeds)
+    return dict(zip(rows.members, _vouched(rows, rule, trust).tolist(), strict=True))
 
 
 async def community_weights(
@@ -94,50 +136,30 @@ async def community_weights(
     domain: str | None,
     now: datetime,
     rule: WeightRule,
-    bounds: Mapping[str, float] | None = None,
+    trust: Trust | None = None,
 ) -> dict[str, float]:
     """Every member's weight at ``now``; those who weigh exactly 1 are left out (absent = 1).
 
-    ``required``: the confirmations a contribution needs to count, at least 1 (the config's
-    bound; contributions without any confirmation are not even read). ``bounds``: the hours
-    each member may be credited at most (``vouched``), a member absent from it none.
+    ``required``: the witnesses a contribution needs to count, at least 1 (the config's
+    bound). ``trust``: bound the hours by it; None, no such bound.
     """
-    import numpy as np  # here, not at start-up: see ``bot.domain.weighting``
+    import numpy as np
 
-    _check(required)
-    columns = await tx.fetch_one(
-        f"""
-        SELECT json_group_array(contribution.member),
-               json_group_array(contribution.minutes),
-               json_group_array(contribution.domain IS ?),
-               json_group_array(julianday(?) - julianday(contribution.created_at)),
-               json_group_array(CAST(
-                   (julianday(contribution.created_at) - julianday(?)) / 7 AS INTEGER))
-        FROM ({_CONFIRMED}) AS confirmed
-        JOIN contribution ON contribution.id = confirmed.contribution_id
-        WHERE contribution.voided_at IS NULL
-        """,
-        (poll_domain(domain), now.isoformat(), WEEKS_FROM.isoformat(), required),
-    )
-    assert columns is not None  # an aggregate always has its one row
-    whose, minutes, in_domain, age_days, week = (json.loads(column) for column in columns)
-    index: dict[str, int] = {}
-    member_index = np.fromiter(
-        (index.setdefault(member, len(index)) for member in whose), dtype=np.intp, count=len(whose)
-    )
+    rows = await _witnessed(tx, required, domain, now, trust.seeds if trust else ())
+    _, first = np.unique(rows.contribution, return_index=True)  # one row per contribution
     weights = weigh_all(
-        member_index,
-        np.array(minutes, dtype=np.float64),  # null (no hours named) becomes NaN
-        np.array(in_domain, dtype=np.bool_),
-        np.array(age_days, dtype=np.float64),
-        np.array(week, dtype=np.intp),
-        len(index),
+        rows.worker[first],
+        rows.minutes[first],
+        rows.in_domain[first],
+        rows.age_days[first],
+        rows.week[first],
+        len(rows.members),
         rule,
-        None if bounds is None else np.array([bounds.get(member, 0.0) for member in index]),
+        None if trust is None else _vouched(rows, rule, trust),
     )
     return {
         member: weight
-        for member, weight in zip(index, weights.tolist(), strict=True)
+        for member, weight in zip(rows.members, weights.tolist(), strict=True)
         if weight != 1.0
     }
 
@@ -149,9 +171,11 @@ async def explain_member(
     domain: str | None,
     now: datetime,
     rule: WeightRule,
-    bounds: Mapping[str, float] | None = None,
+    trust: Trust | None = None,
 ) -> WeightExplanation:
-    """One member's weight at ``now``, term by term, from their confirmed contributions."""
+    """One member's weight at ``now``, term by term, from their confirmed contributions;
+    with ``trust``, the whole community's confirmations are read to tell what it vouches
+    for them."""
     _check(required)
     rows = await tx.fetch_all(
         f"""
@@ -163,7 +187,10 @@ async def explain_member(
         (member, required),
     )
     worked = [Worked(row[0], row[1], datetime.fromisoformat(row[2])) for row in rows]
-    return explain(worked, domain, now, rule, None if bounds is None else bounds.get(member, 0.0))
+    bound = None
+    if trust is not None:
+        bound = (await vouched(tx, required, now, rule, trust)).get(member, 0.0)
+    return explain(worked, domain, now, rule, bound)
 
 
 def _check(required: int) -> None:

@@ -141,6 +141,24 @@ async def test_the_weekly_bound_is_the_same_in_bulk_and_explained(database: Data
     assert math.isclose(found[BOB], explained.weight, rel_tol=1e-9)
 
 
+async def test_trust_bounds_the_same_hours_in_bulk_and_explained(database: Database) -> None:
+    """David moderates: what he confirmed counts; Alice and Bob vouch only for each other."""
+    trust = weights.Trust([DAVID])
+    async with database.transaction() as tx:
+        await add(tx, CHLOE, 20 * 60, confirmers=(DAVID,))
+        await add(tx, ALICE, 200 * 60, confirmers=(BOB,))
+        await add(tx, BOB, 200 * 60, confirmers=(ALICE,))
+        found = await weights.community_weights(tx, 1, None, T0, RULE, trust)
+        explained = {
+            member: await weights.explain_member(tx, member, 1, None, T0, RULE, trust)
+            for member in (ALICE, BOB, CHLOE)
+        }
+    assert set(found) == {CHLOE}  # the ring weighs 1: absent
+    assert math.isclose(found[CHLOE], explained[CHLOE].weight, rel_tol=1e-9)
+    assert (explained[ALICE].weekly_hours, explained[ALICE].hours) == (200.0, 0.0)
+    assert explained[ALICE].bounded_by_trust
+
+
 # Properties on random ledgers.
 
 MEMBERS = [f"@m{number}:test" for number in range(6)]
