@@ -289,6 +289,9 @@ class RecordingTransport:
     async def open_shared_room(self, user_ids: Sequence[str], name: str, text: Text) -> str:
         raise NotImplementedError("no ledger command opens a room")
 
+    async def send_privately(self, user_id: str, text: Text) -> None:
+        raise NotImplementedError("no ledger command answers in private")
+
     async def leave_private_room(self, room_id: str) -> None:
         raise NotImplementedError("no ledger command forgets a member")
 

@@ -121,6 +121,10 @@ class Transport(Protocol):
         """Send a file to one member in a direct room with the bot (made if needed)."""
         ...
 
+    async def send_privately(self, user_id: str, text: Text) -> None:
+        """A notice to one member in the direct room with the bot (made if needed)."""
+        ...
+
     async def leave_private_room(self, room_id: str) -> None:
         """Empty the room of what the bot sent there, and leave it; nothing if left already."""
         ...

@@ -82,6 +82,7 @@ class FakeTransport:
         self.rooms: list[SharedRoom] = []
         self.refuse_rooms = False
         self.left: list[str] = []  # private rooms emptied and left
+        self.private: list[tuple[str, Text]] = []  # notices sent to one member alone
         self.levels: dict[tuple[str, str], float] = {}
         self.members: dict[str, dict[str, str]] = {}
         self.polls: list[PostedPoll] = []
@@ -113,6 +114,11 @@ class FakeTransport:
         self, user_id: str, filename: str, data: bytes, text: str
     ) -> None:
         self.files.append(PrivateFile(user_id, filename, data, text))
+
+    async def send_privately(self, user_id: str, text: Text) -> None:
+        if self.refuse_rooms:
+            raise ConnectionError("the homeserver is unreachable")
+        self.private.append((user_id, text))
 
     async def leave_private_room(self, room_id: str) -> None:
         if self.refuse_rooms:

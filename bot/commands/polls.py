@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -32,13 +33,13 @@ from bot.commands.router import (
 from bot.config import Config
 from bot.domain.contributions import match_domain
 from bot.domain.durations import parse_duration
-from bot.domain.ledger import RefKind
+from bot.domain.ledger import RefKind, format_minutes
 from bot.domain.skills import normalise
 from bot.domain.tally import FinalResult
 from bot.domain.weighting import WeightExplanation, WeightRule
 from bot.i18n import Catalogue, Text
 from bot.messages import IncomingPollResponse, IncomingRedaction
-from bot.store import polls, weights
+from bot.store import contributions, polls, weights
 from bot.store.database import Transaction
 from bot.store.polls import NewPoll, Poll
 
@@ -396,6 +397,77 @@ async def _poll(ctx: Context, number: int) -> Poll:
     if found is None or found.start_event is None:
         raise NotFound("polls.not_found", ref=f"p{number}")
     return found
+
+
+LARGE_CLAIM_MINUTES = 20 * 60  # a contribution the audit lists as large
+AUDIT_LISTED = 10  # lines per section of the audit
+
+
+@router.command("audit", alias="verifier", moderator_only=True)
+async def audit(ctx: Context) -> Answer:
+    """What moderators look at before they !void: circles that vouch only for themselves,
+    hours beyond what trust vouches for, the month's large claims. It names members, so
+    it goes to the moderator alone, in the direct room."""
+    t, now, config = ctx.t, ctx.clock.now(), ctx.config
+    trust = trust_of(config)
+    found = (
+        await weights.audit(
+            ctx.tx, config.contributions.confirmations_required, now, weight_rule(config), trust
+        )
+        if trust is not None
+        else weights.Audit([], [])
+    )
+    large = await contributions.large_since(
+        ctx.tx, now - timedelta(days=30), LARGE_CLAIM_MINUTES, AUDIT_LISTED
+    )
+    named = {member for members, _ in found.circles for member in members}
+    named |= {each.member for each in found.unvouched} | {each.member for each in large}
+    names = await names_of(ctx, named)
+    lines = [t("polls.audit_title", date=t.day(now.date()))]
+    if trust is None:
+        lines.append(t("polls.audit_no_trust"))
+    lines.append(t("polls.audit_circles"))
+    lines += [
+        t(
+            "polls.audit_circle",
+            names=", ".join(names[member] for member in members),
+            hours=t.number(inside),
+        )
+        for members, inside in found.circles[:AUDIT_LISTED]
+    ] or [t("polls.audit_none")]
+    lines.append(t("polls.audit_unvouched"))
+    lines += [
+        t(
+            "polls.audit_unvouched_line",
+            name=names[each.member],
+            confirmed=t.number(each.confirmed_hours),
+            vouched=t.number(each.vouched_hours),
+        )
+        for each in found.unvouched[:AUDIT_LISTED]
+    ] or [t("polls.audit_none")]
+    lines.append(t("polls.audit_large"))
+    lines += [
+        t(
+            "polls.audit_large_line",
+            ref=str(each.ref),
+            hours=format_minutes(each.minutes or 0),
+            name=names[each.member],
+            what=each.what,
+        )
+        for each in large
+    ] or [t("polls.audit_none")]
+    report, me, transport = Text.join(lines), ctx.message.sender, ctx.transport
+
+    async def send() -> Text | None:
+        try:
+            await transport.send_privately(me, report)
+        except Exception:
+            ref = secrets.token_hex(3)
+            log.exception("ref %s: could not send the audit to %s", ref, me)
+            return t("polls.audit_failed", ref=ref)
+        return None
+
+    return Answer(t("polls.audit_sending"), follow_up=send)
 
 
 @router.command(

@@ -85,3 +85,25 @@ def vouched_hours(
     hours_per_trust = float(np.median(given[trusted] / trust[trusted]))
     vouched: Vector = rule.slack * trust * hours_per_trust / rule.damping
     return vouched
+
+
+def closed_circles(
+    confirmer: Indices, worker: Indices, hours: Vector, vouched: Vector, members: int
+) -> list[tuple[list[int], float]]:
+    """Members who confirm one another's work, each reachable from each, and none of them
+    vouched for by the community: each circle's members and the hours inside it, the
+    largest first. (Strongly connected components, by SciPy.)"""
+    import numpy as np
+    import scipy.sparse as sparse
+    from scipy.sparse.csgraph import connected_components
+
+    graph = sparse.csr_array((hours, (confirmer, worker)), shape=(members, members))
+    _, component = connected_components(graph, directed=True, connection="strong")
+    circles = []
+    for label in np.unique(component):
+        inside = np.flatnonzero(component == label)
+        if len(inside) < 2 or vouched[inside].max() > 0:
+            continue
+        within = np.isin(confirmer, inside) & np.isin(worker, inside)
+        circles.append(([int(member) for member in inside], float(hours[within].sum())))
+    return sorted(circles, key=lambda circle: -circle[1])

@@ -204,6 +204,51 @@ MESSAGES: Messages = {
         "fr": "  ({credited} h comptées sur {recorded} h notées : au plus {most} h par semaine sont créditées à une personne)",
         "en": "  ({credited} of {recorded} h count: at most {most} h a week are credited to one member)",
     },
+    "cmd.audit.summary": {
+        "fr": "(modération) en privé : les cercles qui ne se confirment qu'entre eux, les heures au-delà de la confiance, les grosses déclarations du mois",
+        "en": "(moderators) in private: circles that only confirm one another, hours beyond what trust vouches for, the month's large claims",
+    },
+    "polls.audit_sending": {
+        "fr": "Je vous envoie l'audit dans notre salon privé : il nomme des membres.",
+        "en": "I am sending you the audit in our direct room: it names members.",
+    },
+    "polls.audit_failed": {
+        "fr": "Je n'ai pas pu vous envoyer l'audit en privé (réf. {ref}).",
+        "en": "I could not send you the audit privately (ref {ref}).",
+    },
+    "polls.audit_title": {
+        "fr": "<b>Audit des contributions, {date}</b>",
+        "en": "<b>Contributions audit, {date}</b>",
+    },
+    "polls.audit_no_trust": {
+        "fr": "Aucune modération n'est listée dans la configuration : la confiance ne part de personne, les heures ne sont pas bornées par elle.",
+        "en": "No moderators are listed in the config: trust starts from nobody, and does not bound the hours.",
+    },
+    "polls.audit_circles": {
+        "fr": "Cercles qui ne se confirment qu'entre eux, sans témoin à qui la communauté fait confiance :",
+        "en": "Circles that confirm only one another, with no witness the community trusts:",
+    },
+    "polls.audit_circle": {
+        "fr": "• {names} — {hours} h entre eux",
+        "en": "• {names} — {hours} h between them",
+    },
+    "polls.audit_unvouched": {
+        "fr": "Heures confirmées au-delà de ce que la confiance garantit :",
+        "en": "Confirmed hours beyond what trust vouches for:",
+    },
+    "polls.audit_unvouched_line": {
+        "fr": "• {name} : {confirmed} h confirmées, {vouched} h garanties",
+        "en": "• {name}: {confirmed} h confirmed, {vouched} h vouched for",
+    },
+    "polls.audit_large": {
+        "fr": "Grosses déclarations des 30 derniers jours (20 h ou plus) :",
+        "en": "Large claims of the last 30 days (20 h or more):",
+    },
+    "polls.audit_large_line": {
+        "fr": "• <b>{ref}</b> — {hours} pour {name} : {what}",
+        "en": "• <b>{ref}</b> — {hours} for {name}: {what}",
+    },
+    "polls.audit_none": {"fr": "• rien à signaler", "en": "• nothing to report"},
     "polls.weight_trusted": {
         "fr": "  ({credited} h comptées sur {recorded} h : autant que les membres à qui la communauté fait confiance en ont confirmé)",
         "en": "  ({credited} of {recorded} h count: as far as members the community trusts confirmed them)",

@@ -133,6 +133,9 @@ class Outbound:
         for message in ({"msgtype": "m.notice", "body": text}, content):
             await self._send(room_id, "m.room.message", message)
 
+    async def send_privately(self, user_id: str, text: Text) -> None:
+        await self._send(await self._direct_room(user_id), "m.room.message", notice(text))
+
     async def leave_private_room(self, room_id: str) -> None:
         """Redact what the bot sent there (the keys of an encrypted file go with its event,
         so the upload left on the homeserver cannot be read), then leave and forget it."""

@@ -151,6 +151,18 @@ async def restore(tx: Transaction, contribution_id: int) -> bool:
     return changed == 1
 
 
+async def large_since(
+    tx: Transaction, since: datetime, minutes: int, limit: int
+) -> list[Contribution]:
+    """Contributions of at least ``minutes`` recorded since then, the largest first."""
+    rows = await tx.fetch_all(
+        _SELECT + " WHERE contribution.created_at >= ? AND contribution.minutes >= ?"
+        " ORDER BY contribution.minutes DESC, contribution.id LIMIT ?",
+        (since.isoformat(), minutes, limit),
+    )
+    return [_contribution(row) for row in rows]
+
+
 async def minutes_confirmed_by(
     tx: Transaction, confirmer: str, since: datetime, until: datetime
 ) -> int:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.domain.trust import TrustRule, vouched_hours
+from bot.domain.trust import TrustRule, closed_circles, vouched_hours
 from bot.domain.weighting import (
     UNTIMED_HOURS,
     WEEKS_FROM,
@@ -112,14 +112,60 @@ async def _witnessed(
     )
 
 
+def _decayed_hours(rows: _Witnessed, rule: WeightRule) -> Vector:
+    import numpy as np
+
+    hours = np.where(np.isnan(rows.minutes), UNTIMED_HOURS, rows.minutes / 60)
+    decayed: Vector = hours * np.exp2(-np.maximum(rows.age_days, 0.0) / rule.half_life_days)
+    return decayed
+
+
 def _vouched(rows: _Witnessed, rule: WeightRule, trust: Trust) -> Vector:
     """Per numbered member, the hours trust vouches for, along the decayed hours."""
     import numpy as np
 
-    hours = np.where(np.isnan(rows.minutes), UNTIMED_HOURS, rows.minutes / 60)
-    decayed = hours * np.exp2(-np.maximum(rows.age_days, 0.0) / rule.half_life_days)
     seeds = np.arange(len(dict.fromkeys(trust.seeds)), dtype=np.intp)
-    return vouched_hours(rows.confirmer, rows.worker, decayed, seeds, len(rows.members), trust.rule)
+    hours = _decayed_hours(rows, rule)
+    return vouched_hours(rows.confirmer, rows.worker, hours, seeds, len(rows.members), trust.rule)
+
+
+@dataclass(frozen=True)
+class Unvouched:
+    """A member whose confirmed hours go beyond what the community's trust vouches for."""
+
+    member: str
+    confirmed_hours: float  # decayed
+    vouched_hours: float
+
+
+@dataclass(frozen=True)
+class Audit:
+    """What moderators look at: circles that vouch only for themselves, and hours that
+    count for less than recorded, the largest first."""
+
+    circles: list[tuple[list[str], float]]  # members, and the hours they confirmed inside
+    unvouched: list[Unvouched]
+
+
+async def audit(
+    tx: Transaction, required: int, now: datetime, rule: WeightRule, trust: Trust
+) -> Audit:
+    import numpy as np
+
+    rows = await _witnessed(tx, required, None, now, trust.seeds)
+    found = _vouched(rows, rule, trust)
+    hours = _decayed_hours(rows, rule)
+    _, first = np.unique(rows.contribution, return_index=True)
+    confirmed = np.bincount(rows.worker[first], weights=hours[first], minlength=len(found))
+    circles = closed_circles(rows.confirmer, rows.worker, hours, found, len(rows.members))
+    short = np.flatnonzero(confirmed > found * (1 + 1e-9))
+    return Audit(
+        circles=[([rows.members[i] for i in members], inside) for members, inside in circles],
+        unvouched=sorted(
+            (Unvouched(rows.members[i], float(confirmed[i]), float(found[i])) for i in short),
+            key=lambda each: each.vouched_hours - each.confirmed_hours,
+        ),
+    )
 
 
 async def vouched(

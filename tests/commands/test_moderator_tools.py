@@ -1,4 +1,5 @@
-"""!void and !restore: a moderator takes invented or doubled work out of the weights."""
+"""What moderators have against invented hours: !void, !restore and !audit, and the trust
+bound they work beside."""
 
 from __future__ import annotations
 
@@ -70,3 +71,43 @@ async def test_hours_nobody_trusted_confirmed_are_shown_and_not_counted(
     )
     await bot.answer("!confirm c1", CHLOE)  # the moderator saw Bob's work
     assert (await bot.answer("!weight Bob Martin")).startswith("Bob Martin's weight: 2.24")
+
+
+async def test_the_audit_goes_to_the_moderator_alone_and_names_the_circle(
+    database: Database,
+) -> None:
+    bot = moderated_by_chloe(database)
+    await bot.answer(f"!thanks {BOB} 30h habitat : invented", ALICE)
+    await bot.answer(f"!thanks {ALICE} 30h habitat : invented too", BOB)
+    assert await bot.answer("!audit", CHLOE) == (
+        "I am sending you the audit in our direct room: it names members."
+    )
+    [(whom, text)] = bot.transport.private
+    assert whom == CHLOE
+    assert text.plain.splitlines()[1:] == [
+        "Circles that confirm only one another, with no witness the community trusts:",
+        "• Alice, Bob Martin — 60 h between them",
+        "Confirmed hours beyond what trust vouches for:",
+        "• Alice: 30 h confirmed, 0 h vouched for",
+        "• Bob Martin: 30 h confirmed, 0 h vouched for",
+        "Large claims of the last 30 days (20 h or more):",
+        "• c1 — 30h for Bob Martin: invented",
+        "• c2 — 30h for Alice: invented too",
+    ]
+    assert (await bot.answer("!audit", BOB)).startswith("Only moderators")
+    assert len(bot.transport.private) == 1
+
+
+async def test_the_audit_in_french_when_nothing_stands_out(database: Database) -> None:
+    bot = moderated_by_chloe(database, "fr")
+    await bot.answer("!audit", CHLOE)
+    [(_, text)] = bot.transport.private
+    assert text.plain.splitlines()[1:] == [
+        "Cercles qui ne se confirment qu'entre eux, sans témoin à qui la communauté fait "
+        "confiance :",
+        "• rien à signaler",
+        "Heures confirmées au-delà de ce que la confiance garantit :",
+        "• rien à signaler",
+        "Grosses déclarations des 30 derniers jours (20 h ou plus) :",
+        "• rien à signaler",
+    ]
