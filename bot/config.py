@@ -22,7 +22,8 @@ from pydantic import (
 )
 
 from bot.domain.durations import format_duration, parse_duration
-from bot.domain.schedule import cron
+from bot.domain.matching import Weights
+from bot.domain.schedule import Cron, cron
 from bot.domain.skills import normalise
 from bot.i18n.types import Language
 
@@ -184,6 +185,18 @@ class MatchingConfig(Section):
     weight_novelty: float = Field(default=1.0, ge=0)
     waiting_days_full: float = Field(default=60, gt=0)
 
+    def scoring(self) -> Weights:
+        """The score's constants, as the plain values the matching domain takes."""
+        return Weights(
+            gap=self.weight_gap,
+            reciprocity=self.weight_reciprocity,
+            waiting=self.weight_waiting,
+            capacity=self.weight_capacity,
+            novelty=self.weight_novelty,
+            waiting_days_full=self.waiting_days_full,
+            mentor_capacity=self.mentor_capacity,
+        )
+
 
 class DigestConfig(Section):
     schedule: str = "0 9 * * mon"
@@ -212,6 +225,10 @@ class DigestConfig(Section):
     def _five_fields(cls, schedule: str) -> str:
         cron(schedule, "UTC")  # the zone changes when it runs, never whether it can
         return schedule
+
+    def trigger(self) -> Cron:
+        """The digest's schedule, in its time zone (both validated with the config)."""
+        return cron(self.schedule, self.timezone)
 
 
 class Config(Section):

@@ -33,8 +33,7 @@ from bot.domain.digest import (
     assemble,
 )
 from bot.domain.ledger import format_minutes
-from bot.domain.matching import Weights
-from bot.domain.schedule import Period, digest_trigger, next_fire, period_ending
+from bot.domain.schedule import Period, next_fire, period_ending
 from bot.domain.text import printable
 from bot.i18n import Catalogue, Text
 from bot.store import digest as store
@@ -53,14 +52,14 @@ async def compose(tx: Transaction, config: Config, period: Period, *, late: bool
         capacity=matching.mentor_capacity,
         per_level=matching.max_suggestions,
     )
-    digest = assemble(news, Weights.from_config(matching))
+    digest = assemble(news, matching.scoring())
     zone = ZoneInfo(config.digest.timezone)
     return render(digest, Catalogue(config.bot.language), zone, late=late)
 
 
 async def preview(tx: Transaction, config: Config, now: datetime) -> Text:
     """What the digest would say now: from its last scheduled run up to ``now``."""
-    trigger = digest_trigger(config.digest)
+    trigger = config.digest.trigger()
     text = await compose(tx, config, period_ending(trigger, now))
     t, zone = Catalogue(config.bot.language), ZoneInfo(config.digest.timezone)
     return _stack([text, t("digest.preview_note", next=t.moment(next_fire(trigger, now), zone))])

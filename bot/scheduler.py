@@ -20,7 +20,7 @@ from bot import polls as lifecycle
 from bot.clock import Clock
 from bot.config import Config
 from bot.digest import compose
-from bot.domain.schedule import digest_trigger, due
+from bot.domain.schedule import due
 from bot.i18n import Catalogue, Text
 from bot.messages import Transport, transaction_id
 from bot.store import digest, events, polls
@@ -46,7 +46,7 @@ class Scheduler:
         self._clock = clock
         self._t = Catalogue(config.bot.language)
         self._jobs = AsyncIOScheduler(timezone=ZoneInfo(config.digest.timezone))
-        self._digest_schedule = digest_trigger(config.digest)
+        self._digest_schedule = config.digest.trigger()
         self._unposted: list[Poll] = []
         self._unannounced: list[Poll] = []
         self._running: set[asyncio.Task[object]] = set()

@@ -24,7 +24,7 @@ from bot.commands.lookup import expect_ref, names_of
 from bot.commands.router import Answer, ArgReader, Denied, NotFound, Param, Router, Term, UsageError
 from bot.domain.contributions import match_domain
 from bot.domain.ledger import MAX_DETAILS_LENGTH, Ref, RefKind
-from bot.domain.matching import History, Need, Offer, Pair, Weights, best_for_need, best_for_offer
+from bot.domain.matching import History, Need, Offer, Pair, best_for_need, best_for_offer
 from bot.domain.skills import normalise
 from bot.i18n import LANGUAGES, Catalogue, Text
 from bot.store import listings, matches
@@ -198,7 +198,7 @@ async def _suggestions(ctx: Context) -> Text:
     )
     offers, needs, history = around.offers, around.needs, around.history
     ongoing = await matches.of_member(ctx.tx, me, open_only=True)
-    scoring = Weights.from_config(config)
+    scoring = config.scoring()
     blocks: list[_Block] = []
     for listing in mine:
         if listing.kind == "need":

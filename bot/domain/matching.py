@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.config import MatchingConfig
-
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
@@ -63,19 +61,6 @@ class Weights:
     novelty: float = 1.0
     waiting_days_full: float = 60.0  # a need this old earns the whole waiting bonus
     mentor_capacity: int = 2
-
-    @classmethod
-    def from_config(cls, config: MatchingConfig) -> Weights:
-        """The score's constants, as the community configured them."""
-        return cls(
-            gap=config.weight_gap,
-            reciprocity=config.weight_reciprocity,
-            waiting=config.weight_waiting,
-            capacity=config.weight_capacity,
-            novelty=config.weight_novelty,
-            waiting_days_full=config.waiting_days_full,
-            mentor_capacity=config.mentor_capacity,
-        )
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
-
-if TYPE_CHECKING:
-    from bot.config import DigestConfig
 
 # A run this much after its time is on time; later, the digest says it is late.
 LATE_AFTER = timedelta(minutes=5)
@@ -71,11 +67,6 @@ def cron(expression: str, timezone: str) -> Cron:
     if trigger.get_next_fire_time(None, _REFERENCE) is None:
         raise ValueError(f"{expression!r} never runs: no date has that day in that month")
     return trigger
-
-
-def digest_trigger(config: DigestConfig) -> Cron:
-    """The digest's schedule, in the configured time zone (already validated with the config)."""
-    return cron(config.schedule, config.timezone)
 
 
 def _weekdays(field: str) -> str:

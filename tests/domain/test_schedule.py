@@ -18,7 +18,6 @@ from bot.domain.schedule import (
     Due,
     Period,
     cron,
-    digest_trigger,
     due,
     next_fire,
     period_ending,
@@ -211,7 +210,7 @@ def test_a_bad_expression_says_what_is_wrong(expression: str, message: str) -> N
 
 
 def test_the_digest_trigger_reads_the_config() -> None:
-    trigger = digest_trigger(DigestConfig(schedule="30 8 * * *", timezone=SYDNEY))
+    trigger = DigestConfig(schedule="30 8 * * *", timezone=SYDNEY).trigger()
     assert next_fire(trigger, utc(2026, 11, 2)) == utc(2026, 11, 2, 21, 30)
 
 
