@@ -149,6 +149,18 @@ def member_document(data: PersonalData, required: int, at: datetime) -> Record:
         ],
         "direct_room": data.direct_room,
         "forget_requested_at": None if requested is None else requested.isoformat(),
+        "disputes_raised": [
+            {
+                "contribution": str(dispute.ref),
+                "reason": dispute.reason,
+                "raised_at": dispute.raised_at.isoformat(),
+                "settled_at": None
+                if dispute.settled_at is None
+                else dispute.settled_at.isoformat(),
+                "upheld": dispute.upheld,
+            }
+            for dispute in data.disputes_raised
+        ],
     }
 
 

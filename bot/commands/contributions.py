@@ -209,6 +209,7 @@ async def void(ctx: Context, ref: str, reason: str | None) -> Text:
         )
     if not await contributions.void(ctx.tx, found.id, ctx.clock.now(), reason):
         raise Denied("contributions.already_voided", ref=str(found.ref))
+    await contributions.settle(ctx.tx, found.id, upheld=True, at=ctx.clock.now())
     return ctx.t(
         "contributions.voided_now",
         ref=str(found.ref),
@@ -223,6 +224,43 @@ async def restore(ctx: Context, ref: str) -> Text:
     if not await contributions.restore(ctx.tx, found.id):
         raise Denied("contributions.not_voided", ref=str(found.ref))
     return ctx.t("contributions.restored", ref=str(found.ref), summary=_summary(ctx.t, found))
+
+
+@router.command(
+    "contest",
+    alias="contester",
+    params=(Param("ref"), RestOfLine("reason", missing="contributions.contest_why")),
+    examples=("c12 : I was there, the workshop lasted two hours, not twenty",),
+)
+async def contest(ctx: Context, ref: str, reason: str) -> Text:
+    """Anyone may doubt a contribution, saying why; moderators see it in !audit and settle
+    it with !void (upheld) or !dismiss. Until then it counts as before."""
+    parsed = expect_ref(ref, RefKind.CONTRIBUTION)
+    found = await contributions.get(ctx.tx, parsed.number)
+    if found is None:
+        raise NotFound("contributions.no_such_ref", ref=str(parsed))
+    why = reason.removeprefix(":").strip()
+    if not why:
+        raise UsageError("contributions.contest_why")
+    if len(why) > MAX_DETAILS_LENGTH:
+        raise UsageError("contributions.what_too_long", length=len(why), limit=MAX_DETAILS_LENGTH)
+    if not await contributions.contest(ctx.tx, found.id, ctx.message.sender, why, ctx.clock.now()):
+        raise Denied("contributions.already_contested", ref=str(found.ref))
+    return ctx.t(
+        "contributions.contested",
+        ref=str(found.ref),
+        summary=_summary(ctx.t, found),
+        audit=ctx.typed("audit"),
+    )
+
+
+@router.command("dismiss", alias="rejeter", params=(Param("ref"),), examples=("c12",))
+async def dismiss(ctx: Context, ref: str) -> Text:
+    """A moderator finds the disputes on it unfounded: it keeps counting."""
+    found = await _moderated(ctx, ref)
+    if not await contributions.settle(ctx.tx, found.id, upheld=False, at=ctx.clock.now()):
+        raise Denied("contributions.not_contested", ref=str(found.ref))
+    return ctx.t("contributions.dismissed", ref=str(found.ref))
 
 
 async def _moderated(ctx: Context, ref: str) -> Contribution:

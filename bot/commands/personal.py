@@ -293,6 +293,8 @@ def _footprint(t: Catalogue, footprint: Footprint, kept_heading: str) -> list[Te
         lines.append(t("personal.item_direct_room"))
     if footprint.open_votes:
         lines.append(t("personal.item_open_votes", count=footprint.open_votes))
+    if footprint.disputes:
+        lines.append(t("personal.item_disputes", count=footprint.disputes))
     kept = {
         "personal.item_recorded": footprint.recorded_for_others,
         "personal.item_confirmations": footprint.confirmations_given,

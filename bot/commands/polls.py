@@ -420,8 +420,10 @@ async def audit(ctx: Context) -> Answer:
     large = await contributions.large_since(
         ctx.tx, now - timedelta(days=30), LARGE_CLAIM_MINUTES, AUDIT_LISTED
     )
+    disputes = await contributions.open_disputes(ctx.tx, AUDIT_LISTED)
     named = {member for members, _ in found.circles for member in members}
     named |= {each.member for each in found.unvouched} | {each.member for each in large}
+    named |= {each.member for each in disputes} | {each.raised_by for each in disputes}
     names = await names_of(ctx, named)
     lines = [t("polls.audit_title", date=t.day(now.date()))]
     if trust is None:
@@ -455,6 +457,17 @@ async def audit(ctx: Context) -> Answer:
             what=each.what,
         )
         for each in large
+    ] or [t("polls.audit_none")]
+    lines.append(t("polls.audit_disputes", void=ctx.typed("void"), dismiss=ctx.typed("dismiss")))
+    lines += [
+        t(
+            "polls.audit_dispute",
+            ref=str(each.ref),
+            name=names[each.member],
+            reason=each.reason,
+            by=names[each.raised_by],
+        )
+        for each in disputes
     ] or [t("polls.audit_none")]
     report, me, transport = Text.join(lines), ctx.message.sender, ctx.transport
 

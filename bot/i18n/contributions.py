@@ -108,6 +108,34 @@ MESSAGES: Messages = {
         "fr": "Invalidée par la modération : elle ne compte pas. Raison : {reason}",
         "en": "Voided by a moderator: it does not count. Reason: {reason}",
     },
+    "cmd.contest.summary": {
+        "fr": "conteste une contribution, en disant pourquoi ; la modération tranche",
+        "en": "contests a contribution, saying why; moderators settle it",
+    },
+    "cmd.dismiss.summary": {
+        "fr": "(modération) rejette les contestations d'une contribution : elle continue de compter",
+        "en": "(moderators) dismisses the disputes on a contribution: it keeps counting",
+    },
+    "contributions.contest_why": {
+        "fr": "Dites pourquoi, après deux-points : <code>!contester c12 : raison</code>",
+        "en": "Say why, after a colon: <code>!contest c12 : reason</code>",
+    },
+    "contributions.contested": {
+        "fr": "Contestation de <b>{ref}</b> notée ({summary}). La modération la verra dans <code>{audit}</code> et tranchera ; d'ici là, elle compte comme avant.",
+        "en": "Your dispute of <b>{ref}</b> is recorded ({summary}). Moderators will see it in <code>{audit}</code> and settle it; until then it counts as before.",
+    },
+    "contributions.already_contested": {
+        "fr": "Vous contestez déjà <b>{ref}</b> : la modération n'a pas encore tranché.",
+        "en": "You are already contesting <b>{ref}</b>: moderators have not settled it yet.",
+    },
+    "contributions.not_contested": {
+        "fr": "Personne ne conteste <b>{ref}</b> en ce moment.",
+        "en": "Nobody is contesting <b>{ref}</b> at the moment.",
+    },
+    "contributions.dismissed": {
+        "fr": "Contestations de <b>{ref}</b> rejetées : elle continue de compter.",
+        "en": "The disputes of <b>{ref}</b> are dismissed: it keeps counting.",
+    },
     "contributions.over_budget": {
         "fr": "Vous avez déjà confirmé {done} de travail des autres ces 7 derniers jours : une personne peut en confirmer au plus {most} par semaine. D'autres membres peuvent confirmer <b>{ref}</b>.",
         "en": "You have confirmed {done} of others' work in the last 7 days: one member may confirm at most {most} a week. Other members can confirm <b>{ref}</b>.",

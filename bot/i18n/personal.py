@@ -141,6 +141,10 @@ MESSAGES: Messages = {
         "fr": "• notre salon privé : j'efface ce que je vous y ai envoyé, fichiers compris, et je le quitte",
         "en": "• our direct room: I redact what I sent you there, files included, and leave it",
     },
+    "personal.item_disputes": {
+        "fr": "• contestations que vous avez soulevées, avec leurs raisons : {count}",
+        "en": "• disputes you raised, with their reasons: {count}",
+    },
     "personal.item_recorded": {
         "fr": "• contributions que vous avez notées pour d'autres : {count} (elles restent à leur nom)",
         "en": "• contributions you recorded for others: {count} (they stay in their name)",

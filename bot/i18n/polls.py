@@ -248,6 +248,14 @@ MESSAGES: Messages = {
         "fr": "• <b>{ref}</b> — {hours} pour {name} : {what}",
         "en": "• <b>{ref}</b> — {hours} for {name}: {what}",
     },
+    "polls.audit_disputes": {
+        "fr": "Contestations en attente (trancher avec <code>{void}</code> ou <code>{dismiss}</code>) :",
+        "en": "Open disputes (settle with <code>{void}</code> or <code>{dismiss}</code>):",
+    },
+    "polls.audit_dispute": {
+        "fr": "• <b>{ref}</b> de {name} : {reason} (contestée par {by})",
+        "en": "• <b>{ref}</b> of {name}: {reason} (contested by {by})",
+    },
     "polls.audit_none": {"fr": "• rien à signaler", "en": "• nothing to report"},
     "polls.weight_trusted": {
         "fr": "  ({credited} h comptées sur {recorded} h : autant que les membres à qui la communauté fait confiance en ont confirmé)",

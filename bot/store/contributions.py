@@ -306,7 +306,9 @@ class Forgotten:
 
 
 async def forget_member(tx: Transaction, member: str) -> Forgotten:
-    """Delete a member's own work; keep, without their name, what others' work relies on."""
+    """Delete a member's own work and the disputes they raised (their words); keep, without
+    their name, what others' work relies on."""
+    await tx.execute("DELETE FROM dispute WHERE raised_by = ?", (member,))
     anonymised = await tx.execute(
         "UPDATE confirmation SET confirmer = NULL, via_event = NULL WHERE confirmer = ?",
         (member,),
@@ -316,3 +318,77 @@ async def forget_member(tx: Transaction, member: str) -> Forgotten:
         "UPDATE contribution SET recorded_by = NULL WHERE recorded_by = ?", (member,)
     )
     return Forgotten(deleted, unattributed, anonymised)
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """A member contests a contribution, with a reason, until a moderator settles it."""
+
+    contribution_id: int
+    member: str  # whose work it is
+    raised_by: str
+    reason: str
+    raised_at: datetime
+    settled_at: datetime | None
+    upheld: bool | None  # None while open
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(RefKind.CONTRIBUTION, self.contribution_id)
+
+
+_DISPUTE = """
+    SELECT dispute.contribution_id, contribution.member, dispute.raised_by, dispute.reason,
+           dispute.raised_at, dispute.settled_at, dispute.upheld
+    FROM dispute JOIN contribution ON contribution.id = dispute.contribution_id
+"""
+
+
+def _dispute(row: Row) -> Dispute:
+    settled = row["settled_at"]
+    return Dispute(
+        contribution_id=row["contribution_id"],
+        member=row["member"],
+        raised_by=row["raised_by"],
+        reason=row["reason"],
+        raised_at=datetime.fromisoformat(row["raised_at"]),
+        settled_at=None if settled is None else datetime.fromisoformat(settled),
+        upheld=None if row["upheld"] is None else bool(row["upheld"]),
+    )
+
+
+async def contest(
+    tx: Transaction, contribution_id: int, member: str, reason: str, at: datetime
+) -> bool:
+    """False if the member already has an open dispute on it."""
+    changed = await tx.execute(
+        "INSERT INTO dispute (contribution_id, raised_by, reason, raised_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
+        (contribution_id, member, reason, at.isoformat()),
+    )
+    return changed > 0
+
+
+async def settle(tx: Transaction, contribution_id: int, upheld: bool, at: datetime) -> int:
+    """Settle every open dispute on it; how many there were."""
+    return await tx.execute(
+        "UPDATE dispute SET settled_at = ?, upheld = ? WHERE contribution_id = ?"
+        " AND settled_at IS NULL",
+        (at.isoformat(), upheld, contribution_id),
+    )
+
+
+async def open_disputes(tx: Transaction, limit: int) -> list[Dispute]:
+    """The oldest open disputes first: they have waited longest."""
+    rows = await tx.fetch_all(
+        _DISPUTE + " WHERE dispute.settled_at IS NULL ORDER BY dispute.raised_at LIMIT ?",
+        (limit,),
+    )
+    return [_dispute(row) for row in rows]
+
+
+async def disputes_raised_by(tx: Transaction, member: str) -> list[Dispute]:
+    rows = await tx.fetch_all(
+        _DISPUTE + " WHERE dispute.raised_by = ? ORDER BY dispute.raised_at DESC", (member,)
+    )
+    return [_dispute(row) for row in rows]

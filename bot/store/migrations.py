@@ -206,6 +206,22 @@ MIGRATIONS: Sequence[str] = (
     ALTER TABLE contribution ADD COLUMN voided_at TEXT;
     ALTER TABLE contribution ADD COLUMN void_reason TEXT NOT NULL DEFAULT '';
     """,
+    # 10: disputes: anyone may contest a contribution, with a reason; a moderator settles.
+    """
+    CREATE TABLE dispute (
+        id              INTEGER PRIMARY KEY,
+        contribution_id INTEGER NOT NULL REFERENCES contribution (id) ON DELETE CASCADE,
+        raised_by       TEXT NOT NULL,
+        reason          TEXT NOT NULL,
+        raised_at       TEXT NOT NULL,
+        settled_at      TEXT,
+        upheld          INTEGER
+    );
+    CREATE INDEX dispute_open ON dispute (raised_at) WHERE settled_at IS NULL;
+    CREATE INDEX dispute_by_member ON dispute (raised_by);
+    CREATE UNIQUE INDEX dispute_one_open_each ON dispute (contribution_id, raised_by)
+        WHERE settled_at IS NULL;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

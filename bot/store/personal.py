@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.store import contributions, events, listings, matches, members, polls, skills
-from bot.store.contributions import Confirmation, Contribution
+from bot.store.contributions import Confirmation, Contribution, Dispute
 from bot.store.database import Transaction
 from bot.store.listings import Listing
 from bot.store.matches import Match
@@ -36,6 +36,7 @@ class PersonalData:
     poll_weights: dict[int, float]  # poll id → weight frozen at its opening, when not 1
     direct_room: str | None
     forget_requested_at: datetime | None
+    disputes_raised: list[Dispute]  # newest first
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Footprint:
     polls_voted: int  # closed polls: the votes still counted in their results, anonymously
     polls_opened: int  # kept for the room, without their creator
     open_votes: int  # polls still open where the vote is withdrawn
+    disputes: int = 0  # the disputes they raised, with their reasons
 
     @classmethod
     def of(cls, data: PersonalData) -> Footprint:
@@ -64,6 +66,7 @@ class Footprint:
             polls_voted=len({each.poll_id for each in data.poll_responses if not each.poll_open}),
             polls_opened=len(data.polls_opened),
             open_votes=len({each.poll_id for each in data.poll_responses if each.poll_open}),
+            disputes=len(data.disputes_raised),
         )
 
 
@@ -89,6 +92,7 @@ async def gather(tx: Transaction, user_id: str) -> PersonalData:
         poll_weights=await polls.weights_frozen_for(tx, user_id),
         direct_room=await events.direct_room_of(tx, user_id),
         forget_requested_at=await forget_requested_at(tx, user_id),
+        disputes_raised=await contributions.disputes_raised_by(tx, user_id),
     )
 
 
@@ -118,6 +122,7 @@ async def forget(tx: Transaction, user_id: str, at: datetime) -> Footprint:
     A closed poll keeps their vote only in its announced result; in an open one it is
     withdrawn. The polls they opened lose their creator.
     """
+    disputes = len(await contributions.disputes_raised_by(tx, user_id))
     ledger = await contributions.forget_member(tx, user_id)
     paired = len(await matches.of_member(tx, user_id))
     await matches.forget_member(tx, user_id, at)
@@ -139,4 +144,5 @@ async def forget(tx: Transaction, user_id: str, at: datetime) -> Footprint:
         polls_voted=votes.kept,
         polls_opened=opened,
         open_votes=votes.withdrawn,
+        disputes=disputes,
     )

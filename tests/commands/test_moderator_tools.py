@@ -1,7 +1,9 @@
-"""What moderators have against invented hours: !void, !restore and !audit, and the trust
-bound they work beside."""
+"""What moderators have against invented hours: !void, !restore, !audit, disputes (!contest,
+!dismiss), and the trust bound they work beside."""
 
 from __future__ import annotations
+
+import json
 
 from bot.i18n.types import Language
 from bot.store.database import Database
@@ -93,6 +95,8 @@ async def test_the_audit_goes_to_the_moderator_alone_and_names_the_circle(
         "Large claims of the last 30 days (20 h or more):",
         "• c1 — 30h for Bob Martin: invented",
         "• c2 — 30h for Alice: invented too",
+        "Open disputes (settle with !void or !dismiss):",
+        "• nothing to report",
     ]
     assert (await bot.answer("!audit", BOB)).startswith("Only moderators")
     assert len(bot.transport.private) == 1
@@ -110,4 +114,51 @@ async def test_the_audit_in_french_when_nothing_stands_out(database: Database) -
         "• rien à signaler",
         "Grosses déclarations des 30 derniers jours (20 h ou plus) :",
         "• rien à signaler",
+        "Contestations en attente (trancher avec !invalider ou !rejeter) :",
+        "• rien à signaler",
     ]
+
+
+async def test_a_dispute_waits_in_the_audit_until_a_moderator_settles_it(
+    database: Database,
+) -> None:
+    bot = moderated_by_chloe(database)
+    await bot.answer(f"!thanks {BOB} 4h habitat : the gate", ALICE)
+    assert await bot.answer("!contest c1 : the gate was fixed by a contractor", CHLOE) == (
+        "Your dispute of c1 is recorded (4h in habitat — the gate). Moderators will see it in "
+        "!audit and settle it; until then it counts as before."
+    )
+    assert await bot.answer("!contest c1 : again", CHLOE) == (
+        "You are already contesting c1: moderators have not settled it yet."
+    )
+    assert (await bot.answer("!contest c1", BOB)).startswith("Say why, after a colon")
+    await bot.answer("!audit", CHLOE)
+    assert bot.transport.private[-1][1].plain.splitlines()[-1] == (
+        "• c1 of Bob Martin: the gate was fixed by a contractor (contested by Chloé)"
+    )
+    assert (await bot.answer("!dismiss c1", BOB)).startswith("Only moderators")
+    assert await bot.answer("!dismiss c1", CHLOE) == (
+        "The disputes of c1 are dismissed: it keeps counting."
+    )
+    assert await bot.answer("!dismiss c1", CHLOE) == "Nobody is contesting c1 at the moment."
+    await bot.answer("!contest c1 : still doubtful", ALICE)
+    await bot.answer("!void c1 : upheld", CHLOE)  # voiding upholds the open disputes
+    assert await bot.answer("!dismiss c1", CHLOE) == "Nobody is contesting c1 at the moment."
+
+
+async def test_the_disputes_i_raised_are_mine_to_see_and_to_have_forgotten(
+    database: Database,
+) -> None:
+    bot = moderated_by_chloe(database)
+    await bot.answer(f"!thanks {BOB} 4h habitat : the gate", ALICE)
+    await bot.answer("!contester c1 : pas vu", CHLOE)
+    await bot.answer("!mydata", CHLOE)
+    document = json.loads(bot.transport.files[-1].data)
+    assert [(each["contribution"], each["reason"]) for each in document["disputes_raised"]] == [
+        ("c1", "pas vu")
+    ]
+    preview = await bot.answer("!forget me", CHLOE)
+    assert "• disputes you raised, with their reasons: 1" in preview.splitlines()
+    await bot.answer("!forget me confirm", CHLOE)
+    async with bot.database.transaction() as tx:
+        assert await tx.fetch_value("SELECT count(*) FROM dispute") == 0

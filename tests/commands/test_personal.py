@@ -225,6 +225,7 @@ async def test_mydata_sends_everything_about_me_privately(en: Harness) -> None:
         "poll_weights",
         "direct_room",
         "forget_requested_at",
+        "disputes_raised",
     ]
     assert document["schema_version"] == 1
     assert document["generated_at"] == "2026-11-02T09:00:00+00:00"
