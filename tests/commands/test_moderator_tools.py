@@ -16,6 +16,14 @@ def moderated_by_chloe(database: Database, language: Language = "en") -> Harness
     return bot
 
 
+async def circle_of_two(database: Database) -> Harness:
+    """Alice and Bob thank each other 30 h: c1 is Bob's, c2 Alice's."""
+    bot = moderated_by_chloe(database)
+    await bot.answer(f"!thanks {BOB} 30h habitat : invented", ALICE)
+    await bot.answer(f"!thanks {ALICE} 30h habitat : invented too", BOB)
+    return bot
+
+
 async def test_a_voided_contribution_counts_for_nothing_until_restored(
     database: Database,
 ) -> None:
@@ -63,9 +71,7 @@ async def test_hours_nobody_trusted_confirmed_are_shown_and_not_counted(
     database: Database,
 ) -> None:
     """Alice and Bob vouch for each other; nothing the moderator confirmed reaches them."""
-    bot = moderated_by_chloe(database)
-    await bot.answer(f"!thanks {BOB} 30h habitat : invented", ALICE)
-    await bot.answer(f"!thanks {ALICE} 30h habitat : invented too", BOB)
+    bot = await circle_of_two(database)
     lines = (await bot.answer("!weight Bob Martin")).splitlines()
     assert lines[0] == "Bob Martin's weight: 1, were a poll to open now"
     assert lines[3] == (
@@ -78,9 +84,7 @@ async def test_hours_nobody_trusted_confirmed_are_shown_and_not_counted(
 async def test_the_audit_goes_to_the_moderator_alone_and_names_the_circle(
     database: Database,
 ) -> None:
-    bot = moderated_by_chloe(database)
-    await bot.answer(f"!thanks {BOB} 30h habitat : invented", ALICE)
-    await bot.answer(f"!thanks {ALICE} 30h habitat : invented too", BOB)
+    bot = await circle_of_two(database)
     assert await bot.answer("!audit", CHLOE) == (
         "I am sending you the audit in our direct room: it names members."
     )
