@@ -177,7 +177,7 @@ class Community:
     async def weights(self) -> dict[str, float]:
         """What a poll opened now would freeze (absent: 1)."""
         async with self.database.transaction() as tx:
-            return await community_weights(tx, self.config, None, self.clock.now())
+            return await community_weights(tx, self.config, self.transport, None, self.clock.now())
 
 
 HONEST = [member(f"honest{index}") for index in range(len(honest_profiles()))]

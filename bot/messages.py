@@ -111,8 +111,9 @@ class Transport(Protocol):
         ...
 
     def room_members(self, room_id: str) -> dict[str, str]:
-        """Joined members of the room and their display names as they chose them (their id
-        when none): telling look-alikes apart is ``bot.domain.names``'s call."""
+        """Joined members of the room (an id or an alias) and their display names as they
+        chose them (their id when none): telling look-alikes apart is ``bot.domain.names``'s
+        call."""
         ...
 
     async def send_file_privately(

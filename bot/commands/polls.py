@@ -38,7 +38,7 @@ from bot.domain.skills import normalise
 from bot.domain.tally import FinalResult
 from bot.domain.weighting import WeightExplanation, WeightRule
 from bot.i18n import Catalogue, Text
-from bot.messages import IncomingPollResponse, IncomingRedaction
+from bot.messages import IncomingPollResponse, IncomingRedaction, Transport
 from bot.store import contributions, polls, weights
 from bot.store.database import Transaction
 from bot.store.polls import NewPoll, Poll
@@ -229,7 +229,11 @@ async def _open(ctx: Context, request: PollRequest) -> Answer:
             )
     now = ctx.clock.now()
     closes_at = closing_time(request.closes, now, ctx.config)
-    frozen = {} if request.equal else await community_weights(ctx.tx, ctx.config, domain, now)
+    frozen = (
+        {}
+        if request.equal
+        else await community_weights(ctx.tx, ctx.config, ctx.transport, domain, now)
+    )
     opened = await polls.open_poll(
         ctx.tx,
         NewPoll(
@@ -409,7 +413,7 @@ async def audit(ctx: Context) -> Answer:
     hours beyond what trust vouches for, the month's large claims. It names members, so
     it goes to the moderator alone, in the direct room."""
     t, now, config = ctx.t, ctx.clock.now(), ctx.config
-    trust = trust_of(config)
+    trust = await trust_of(config, ctx.transport)
     found = (
         await weights.audit(
             ctx.tx, config.contributions.confirmations_required, now, weight_rule(config), trust
@@ -508,12 +512,12 @@ async def weight_now(ctx: Context, user_id: str, domain: str | None) -> WeightEx
         domain,
         now,
         weight_rule(config),
-        trust_of(config),
+        await trust_of(config, ctx.transport),
     )
 
 
 async def community_weights(
-    tx: Transaction, config: Config, domain: str | None, now: datetime
+    tx: Transaction, config: Config, transport: Transport, domain: str | None, now: datetime
 ) -> dict[str, float]:
     """Every member's weight, as a poll opened now freezes it (absent: 1)."""
     return await weights.community_weights(
@@ -522,16 +526,26 @@ async def community_weights(
         domain,
         now,
         weight_rule(config),
-        trust_of(config),
+        await trust_of(config, transport),
     )
 
 
-def trust_of(config: Config) -> weights.Trust | None:
-    """Trust flows from the listed moderators (``bot.domain.trust``); without them there is
-    nowhere for it to start, and no such bound."""
-    if not (config.contributions.trust_bound and config.bot.moderators):
+async def trust_of(config: Config, transport: Transport) -> weights.Trust | None:
+    """Trust flows from the community moderators (``bot.domain.trust``): those listed, and
+    those with the moderators' power in the moderation room. Without any there is nowhere
+    for it to start, and no such bound."""
+    if not config.contributions.trust_bound:
         return None
-    return weights.Trust(config.bot.moderators)
+    bot = config.bot
+    seeds = list(bot.moderators)
+    if bot.moderation_room:
+        for member in transport.room_members(bot.moderation_room):
+            if (
+                await transport.power_level(bot.moderation_room, member)
+                >= bot.moderator_power_level
+            ):
+                seeds.append(member)
+    return weights.Trust(seeds) if seeds else None
 
 
 def _whose_weight(ctx: Context, typed: str) -> tuple[str, str, str | None]:

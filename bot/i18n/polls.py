@@ -221,8 +221,8 @@ MESSAGES: Messages = {
         "en": "<b>Contributions audit, {date}</b>",
     },
     "polls.audit_no_trust": {
-        "fr": "Aucune modération n'est listée dans la configuration : la confiance ne part de personne, les heures ne sont pas bornées par elle.",
-        "en": "No moderators are listed in the config: trust starts from nobody, and does not bound the hours.",
+        "fr": "La communauté n'a aucun·e modérateur·ice (ni listé·e, ni dans le salon de modération) : la confiance ne part de personne, les heures ne sont pas bornées par elle.",
+        "en": "The community has no moderators (listed, or in the moderation room): trust starts from nobody, and does not bound the hours.",
     },
     "polls.audit_circles": {
         "fr": "Cercles qui ne se confirment qu'entre eux, sans témoin à qui la communauté fait confiance :",

@@ -86,7 +86,7 @@ class Outbound:
         return effective_power(
             user_id,
             room.room_version,
-            self.creators.get(room_id, set()),
+            self.creators.get(room.room_id, set()),
             room.power_levels.get_user_level(user_id),
         )
 
@@ -100,7 +100,7 @@ class Outbound:
         return self._client.rooms.get(room)
 
     def room_members(self, room_id: str) -> dict[str, str]:
-        room = self._client.rooms.get(room_id)
+        room = self._room(room_id)
         if room is None:
             return {}
         names = inbound.display_names(room)

@@ -166,3 +166,18 @@ async def test_the_disputes_i_raised_are_mine_to_see_and_to_have_forgotten(
     await bot.answer("!forget me confirm", CHLOE)
     async with bot.database.transaction() as tx:
         assert await tx.fetch_value("SELECT count(*) FROM dispute") == 0
+
+
+async def test_trust_also_starts_with_the_moderation_rooms_moderators(
+    database: Database,
+) -> None:
+    """No one is listed; Chloé has the moderators' power in the moderation room."""
+    config = make_config("en", rate_limit={"burst": 100}, moderation_room="#mods:test")
+    bot = Harness(database, config)
+    bot.transport.members[ROOM] = dict(NAMES)
+    bot.transport.members["#mods:test"] = {CHLOE: "Chloé", ALICE: "Alice"}
+    bot.transport.levels[("#mods:test", CHLOE)] = 50
+    await bot.answer(f"!thanks {BOB} 30h habitat : invented", ALICE)
+    assert (await bot.answer("!weight Bob Martin")).startswith("Bob Martin's weight: 1,")
+    await bot.answer("!confirm c1", CHLOE)
+    assert (await bot.answer("!weight Bob Martin")).startswith("Bob Martin's weight: 2.24")
