@@ -390,7 +390,7 @@ async def main_async(seed: int) -> int:
         # Trust needs moderators to start from; a community without any relies on the
         # others, each of which is shown there.
         untrusting = replace(Defences(), trust=False)
-        await without(untrusting, "trust (no moderators listed)", seed, directory, baseline)
+        await without(untrusting, "trust (no moderators)", seed, directory, baseline)
         for name in ("probation", "weekly_bound", "witness_budget"):
             label = f"trust and {name.replace('_', ' ')}"
             await without(replace(untrusting, **{name: False}), label, seed, directory, baseline)
