@@ -419,7 +419,7 @@ async def audit(ctx: Context) -> Answer:
             ctx.tx, config.contributions.confirmations_required, now, weight_rule(config), trust
         )
         if trust is not None
-        else weights.Audit([], [])
+        else weights.Audit([], [], [])
     )
     large = await contributions.large_since(
         ctx.tx, now - timedelta(days=30), LARGE_CLAIM_MINUTES, AUDIT_LISTED
@@ -428,6 +428,7 @@ async def audit(ctx: Context) -> Answer:
     named = {member for members, _ in found.circles for member in members}
     named |= {each.member for each in found.unvouched} | {each.member for each in large}
     named |= {each.member for each in disputes} | {each.raised_by for each in disputes}
+    named |= {member for member, _, _ in found.gains[:AUDIT_LISTED]}
     names = await names_of(ctx, named)
     lines = [t("polls.audit_title", date=t.day(now.date()))]
     if trust is None:
@@ -450,6 +451,16 @@ async def audit(ctx: Context) -> Answer:
             vouched=t.number(each.vouched_hours),
         )
         for each in found.unvouched[:AUDIT_LISTED]
+    ] or [t("polls.audit_none")]
+    lines.append(t("polls.audit_gains"))
+    lines += [
+        t(
+            "polls.audit_gain",
+            name=names[member],
+            before=t.number(before, 2),
+            now=t.number(weight, 2),
+        )
+        for member, before, weight in found.gains[:AUDIT_LISTED]
     ] or [t("polls.audit_none")]
     lines.append(t("polls.audit_large"))
     lines += [

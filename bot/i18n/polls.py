@@ -240,6 +240,14 @@ MESSAGES: Messages = {
         "fr": "• {name} : {confirmed} h confirmées, {vouched} h garanties",
         "en": "• {name}: {confirmed} h confirmed, {vouched} h vouched for",
     },
+    "polls.audit_gains": {
+        "fr": "Plus fortes hausses de poids de la semaine :",
+        "en": "The week's largest weight gains:",
+    },
+    "polls.audit_gain": {
+        "fr": "• {name} : {before} → {now}",
+        "en": "• {name}: {before} → {now}",
+    },
     "polls.audit_large": {
         "fr": "Grosses déclarations des 30 derniers jours (20 h ou plus) :",
         "en": "Large claims of the last 30 days (20 h or more):",

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from bot.domain.trust import TrustRule, closed_circles, vouched_hours
 from bot.domain.weighting import (
     UNTIMED_HOURS,
+    WEEK,
     WEEKS_FROM,
     WeightExplanation,
     WeightRule,
@@ -62,11 +63,16 @@ class _Witnessed:
 
 
 async def _witnessed(
-    tx: Transaction, required: int, domain: str | None, now: datetime, seeds: Sequence[str]
+    tx: Transaction,
+    required: int,
+    domain: str | None,
+    now: datetime,
+    seeds: Sequence[str],
+    until: datetime | None = None,
 ) -> _Witnessed:
     """Which contributions count is told from the rows themselves (their witnesses
-    counted), rather than by a second pass grouping the confirmations. The seeds are
-    numbered first."""
+    counted), rather than by a second pass grouping the confirmations. ``until``: as they
+    stood then, later confirmations unread. The seeds are numbered first."""
     import numpy as np  # here, not at start-up: see ``bot.domain.weighting``
 
     _check(required)
@@ -76,15 +82,21 @@ async def _witnessed(
                json_group_array(contribution.member),
                json_group_array(contribution.id),
                json_group_array(contribution.minutes),
-               json_group_array(contribution.domain IS ?),
-               json_group_array(julianday(?) - julianday(contribution.created_at)),
+               json_group_array(contribution.domain IS ?1),
+               json_group_array(julianday(?2) - julianday(contribution.created_at)),
                json_group_array(CAST(
-                   (julianday(contribution.created_at) - julianday(?)) / 7 AS INTEGER))
+                   (julianday(contribution.created_at) - julianday(?3)) / 7 AS INTEGER))
         FROM confirmation
         JOIN contribution ON contribution.id = confirmation.contribution_id
         WHERE contribution.voided_at IS NULL AND confirmation.confirmer IS NOT NULL
+          AND (?4 IS NULL OR julianday(confirmation.created_at) <= julianday(?4))
         """,
-        (poll_domain(domain), now.isoformat(), WEEKS_FROM.isoformat()),
+        (
+            poll_domain(domain),
+            now.isoformat(),
+            WEEKS_FROM.isoformat(),
+            None if until is None else until.isoformat(),
+        ),
     )
     assert columns is not None  # an aggregate always has its one row
     confirmers, workers, ids, minutes, in_domain, age_days, week = (
@@ -145,6 +157,7 @@ class Audit:
 
     circles: list[tuple[list[str], float]]  # members, and the hours they confirmed inside
     unvouched: list[Unvouched]
+    gains: list[tuple[str, float, float]]  # member, weight a week ago, weight now
 
 
 async def audit(
@@ -159,12 +172,20 @@ async def audit(
     confirmed = np.bincount(rows.worker[first], weights=hours[first], minlength=len(found))
     circles = closed_circles(rows.confirmer, rows.worker, hours, found, len(rows.members))
     short = np.flatnonzero(confirmed > found * (1 + 1e-9))
+    now_weights = await community_weights(tx, required, None, now, rule, trust)
+    before = await community_weights(tx, required, None, now - WEEK, rule, trust, as_it_stood=True)
+    gained = [
+        (member, before.get(member, 1.0), weight)
+        for member, weight in now_weights.items()
+        if weight > before.get(member, 1.0)
+    ]
     return Audit(
         circles=[([rows.members[i] for i in members], inside) for members, inside in circles],
         unvouched=sorted(
             (Unvouched(rows.members[i], float(confirmed[i]), float(found[i])) for i in short),
             key=lambda each: each.vouched_hours - each.confirmed_hours,
         ),
+        gains=sorted(gained, key=lambda each: each[1] - each[2]),
     )
 
 
@@ -183,15 +204,19 @@ async def community_weights(
     now: datetime,
     rule: WeightRule,
     trust: Trust | None = None,
+    *,
+    as_it_stood: bool = False,
 ) -> dict[str, float]:
     """Every member's weight at ``now``; those who weigh exactly 1 are left out (absent = 1).
 
     ``required``: the witnesses a contribution needs to count, at least 1 (the config's
-    bound). ``trust``: bound the hours by it; None, no such bound.
+    bound). ``trust``: bound the hours by it; None, no such bound. ``as_it_stood``: with
+    only the confirmations made by ``now`` (a past moment), not the whole ledger's.
     """
     import numpy as np
 
-    rows = await _witnessed(tx, required, domain, now, trust.seeds if trust else ())
+    seeds = trust.seeds if trust else ()
+    rows = await _witnessed(tx, required, domain, now, seeds, now if as_it_stood else None)
     _, first = np.unique(rows.contribution, return_index=True)  # one row per contribution
     weights = weigh_all(
         rows.worker[first],

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from bot.i18n.types import Language
 from bot.store.database import Database
@@ -96,6 +97,8 @@ async def test_the_audit_goes_to_the_moderator_alone_and_names_the_circle(
         "Confirmed hours beyond what trust vouches for:",
         "• Alice: 30 h confirmed, 0 h vouched for",
         "• Bob Martin: 30 h confirmed, 0 h vouched for",
+        "The week's largest weight gains:",
+        "• nothing to report",
         "Large claims of the last 30 days (20 h or more):",
         "• c1 — 30h for Bob Martin: invented",
         "• c2 — 30h for Alice: invented too",
@@ -115,6 +118,8 @@ async def test_the_audit_in_french_when_nothing_stands_out(database: Database) -
         "confiance :",
         "• rien à signaler",
         "Heures confirmées au-delà de ce que la confiance garantit :",
+        "• rien à signaler",
+        "Plus fortes hausses de poids de la semaine :",
         "• rien à signaler",
         "Grosses déclarations des 30 derniers jours (20 h ou plus) :",
         "• rien à signaler",
@@ -181,3 +186,16 @@ async def test_trust_also_starts_with_the_moderation_rooms_moderators(
     assert (await bot.answer("!weight Bob Martin")).startswith("Bob Martin's weight: 1,")
     await bot.answer("!confirm c1", CHLOE)
     assert (await bot.answer("!weight Bob Martin")).startswith("Bob Martin's weight: 2.24")
+
+
+async def test_the_audit_shows_the_weeks_weight_gains(database: Database) -> None:
+    bot = moderated_by_chloe(database)
+    await bot.answer(f"!thanks {BOB} 30h habitat : the roof", ALICE)
+    await bot.answer("!confirm c1", CHLOE)
+    bot.clock.advance(timedelta(days=8))
+    await bot.answer(f"!thanks {ALICE} 2h habitat : the gate", BOB)
+    await bot.answer("!confirm c2", CHLOE)
+    await bot.answer("!audit", CHLOE)
+    lines = bot.transport.private[-1][1].plain.splitlines()
+    gains = lines[lines.index("The week's largest weight gains:") + 1 :][:2]
+    assert gains == ["• Alice: 1 → 1.4", "Large claims of the last 30 days (20 h or more):"]
