@@ -174,6 +174,22 @@ def explain(
     )
 
 
+def hours_of(minutes: Vector) -> Vector:
+    """Contributions' hours from their minutes (NaN: named none, ``UNTIMED_HOURS``)."""
+    import numpy as np
+
+    hours: Vector = np.where(np.isnan(minutes), UNTIMED_HOURS, minutes / MINUTES_PER_HOUR)
+    return hours
+
+
+def decay_all(age_days: Vector, rule: WeightRule) -> Vector:
+    """``WeightRule.decay`` of each age at once (a future date counts whole)."""
+    import numpy as np
+
+    factors: Vector = np.exp2(-np.maximum(age_days, 0.0) / rule.half_life_days)
+    return factors
+
+
 def weigh_all(
     member_index: Indices,
     minutes: Vector,
@@ -194,12 +210,12 @@ def weigh_all(
     """
     import numpy as np
 
-    hours = np.where(np.isnan(minutes), UNTIMED_HOURS, minutes / MINUTES_PER_HOUR)
+    hours = hours_of(minutes)
     _, member_week = np.unique(np.stack((member_index, week)), axis=1, return_inverse=True)
     member_week = member_week.reshape(-1)  # numpy 2.0 and 2.1 differ in its shape
     weekly = np.bincount(member_week, weights=hours)
     bounded = hours * np.minimum(1.0, rule.max_hours_per_week / weekly[member_week])
-    decayed = bounded * np.exp2(-np.maximum(age_days, 0.0) / rule.half_life_days)
+    decayed = bounded * decay_all(age_days, rule)
     engaged = np.bincount(member_index, weights=decayed, minlength=members)
     in_domain_hours = np.bincount(
         member_index, weights=np.where(in_domain, decayed, 0.0), minlength=members

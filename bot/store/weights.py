@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING
 
 from bot.domain.trust import TrustRule, closed_circles, vouched_hours
 from bot.domain.weighting import (
-    UNTIMED_HOURS,
     WEEK,
     WEEKS_FROM,
     WeightExplanation,
     WeightRule,
     Worked,
+    decay_all,
     explain,
+    hours_of,
     poll_domain,
     weigh_all,
 )
@@ -125,11 +126,7 @@ async def _witnessed(
 
 
 def _decayed_hours(rows: _Witnessed, rule: WeightRule) -> Vector:
-    import numpy as np
-
-    hours = np.where(np.isnan(rows.minutes), UNTIMED_HOURS, rows.minutes / 60)
-    decayed: Vector = hours * np.exp2(-np.maximum(rows.age_days, 0.0) / rule.half_life_days)
-    return decayed
+    return hours_of(rows.minutes) * decay_all(rows.age_days, rule)
 
 
 def _vouched(rows: _Witnessed, rule: WeightRule, trust: Trust) -> Vector:
