@@ -164,10 +164,7 @@ async def thanks(ctx: Context, thanks: str) -> Answer:
 @router.command("confirm", alias="confirmer", params=(Param("ref"),), examples=("c12",))
 async def confirm(ctx: Context, ref: str) -> Text:
     t, me = ctx.t, ctx.message.sender
-    parsed = expect_ref(ref, RefKind.CONTRIBUTION)
-    found = await contributions.get(ctx.tx, parsed.number)
-    if found is None:
-        raise NotFound("contributions.no_such_ref", ref=str(parsed))
+    found = await _named(ctx, ref)
     if found.member == me:
         raise Denied("contributions.own", ref=str(found.ref))
     refused = await not_witness(ctx.tx, ctx.config, me, ctx.clock.now())
@@ -235,10 +232,7 @@ async def restore(ctx: Context, ref: str) -> Text:
 async def contest(ctx: Context, ref: str, reason: str) -> Text:
     """Anyone may doubt a contribution, saying why; moderators see it in !audit and settle
     it with !void (upheld) or !dismiss. Until then it counts as before."""
-    parsed = expect_ref(ref, RefKind.CONTRIBUTION)
-    found = await contributions.get(ctx.tx, parsed.number)
-    if found is None:
-        raise NotFound("contributions.no_such_ref", ref=str(parsed))
+    found = await _named(ctx, ref)
     why = reason.removeprefix(":").strip()
     if not why:
         raise UsageError("contributions.contest_why")
@@ -263,12 +257,18 @@ async def dismiss(ctx: Context, ref: str) -> Text:
     return ctx.t("contributions.dismissed", ref=str(found.ref))
 
 
-async def _moderated(ctx: Context, ref: str) -> Contribution:
-    """The contribution ``ref`` names, if the sender moderates where it was recorded."""
+async def _named(ctx: Context, ref: str) -> Contribution:
+    """The contribution ``ref`` names, or NotFound saying where refs are found."""
     parsed = expect_ref(ref, RefKind.CONTRIBUTION)
     found = await contributions.get(ctx.tx, parsed.number)
     if found is None:
         raise NotFound("contributions.no_such_ref", ref=str(parsed))
+    return found
+
+
+async def _moderated(ctx: Context, ref: str) -> Contribution:
+    """The contribution ``ref`` names, if the sender moderates where it was recorded."""
+    found = await _named(ctx, ref)
     if not ctx.standing.may_moderate(found.room_id):
         raise Denied("contributions.moderators_only", ref=str(found.ref))
     return found

@@ -169,7 +169,7 @@ async def audit(
     confirmed = np.bincount(rows.worker[first], weights=hours[first], minlength=len(found))
     circles = closed_circles(rows.confirmer, rows.worker, hours, found, len(rows.members))
     short = np.flatnonzero(confirmed > found * (1 + 1e-9))
-    now_weights = await community_weights(tx, required, None, now, rule, trust)
+    now_weights = _weights(rows, rule, found)  # the rows and trust already at hand
     before = await community_weights(tx, required, None, now - WEEK, rule, trust, as_it_stood=True)
     gained = [
         (member, before.get(member, 1.0), weight)
@@ -210,11 +210,16 @@ async def community_weights(
     bound). ``trust``: bound the hours by it; None, no such bound. ``as_it_stood``: with
     only the confirmations made by ``now`` (a past moment), not the whole ledger's.
     """
-    import numpy as np
-
     seeds = trust.seeds if trust else ()
     rows = await _witnessed(tx, required, domain, now, seeds, now if as_it_stood else None)
-    _, first = np.unique(rows.contribution, return_index=True)  # one row per contribution
+    return _weights(rows, rule, None if trust is None else _vouched(rows, rule, trust))
+
+
+def _weights(rows: _Witnessed, rule: WeightRule, vouched: Vector | None) -> dict[str, float]:
+    """The weights from the witnessed rows, one per contribution; 1 left out."""
+    import numpy as np
+
+    _, first = np.unique(rows.contribution, return_index=True)
     weights = weigh_all(
         rows.worker[first],
         rows.minutes[first],
@@ -223,7 +228,7 @@ async def community_weights(
         rows.week[first],
         len(rows.members),
         rule,
-        None if trust is None else _vouched(rows, rule, trust),
+        vouched,
     )
     return {
         member: weight
