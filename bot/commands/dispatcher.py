@@ -422,9 +422,26 @@ class Dispatcher:
         return Standing(community, message.room_id if here else None)
 
     async def _moderates(self, room_id: str, user_id: str) -> bool:
-        """Whether ``user_id`` has the configured moderators' power in ``room_id``."""
-        power = await self._transport.power_level(room_id, user_id)
-        return power >= self._config.bot.moderator_power_level
+        return await moderates(self._config, self._transport, room_id, user_id)
+
+
+async def moderates(config: Config, transport: Transport, room_id: str, user_id: str) -> bool:
+    """Whether ``user_id`` has the configured moderators' power in ``room_id``."""
+    return await transport.power_level(room_id, user_id) >= config.bot.moderator_power_level
+
+
+async def community_moderators(config: Config, transport: Transport) -> list[str]:
+    """Everyone with community standing: the listed moderators, and those with the
+    moderators' power in the moderation room (as ``Dispatcher._standing`` judges one)."""
+    found = list(config.bot.moderators)
+    room = config.bot.moderation_room
+    if room:
+        found += [
+            member
+            for member in transport.room_members(room)
+            if await moderates(config, transport, room, member)
+        ]
+    return found
 
 
 async def leave_forgotten_rooms(database: Database, transport: Transport) -> None:

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import polls as lifecycle
-from bot.commands.dispatcher import Context
+from bot.commands.dispatcher import Context, community_moderators
 from bot.commands.lookup import expect_ref, find_member, names_of
 from bot.commands.router import (
     Answer,
@@ -547,15 +547,7 @@ async def trust_of(config: Config, transport: Transport) -> weights.Trust | None
     for it to start, and no such bound."""
     if not config.contributions.trust_bound:
         return None
-    bot = config.bot
-    seeds = list(bot.moderators)
-    if bot.moderation_room:
-        for member in transport.room_members(bot.moderation_room):
-            if (
-                await transport.power_level(bot.moderation_room, member)
-                >= bot.moderator_power_level
-            ):
-                seeds.append(member)
+    seeds = await community_moderators(config, transport)
     return weights.Trust(seeds) if seeds else None
 
 
