@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.ledger import Ref, RefKind
+from bot.domain.weighting import MINUTES_PER_HOUR, UNTIMED_HOURS
 from bot.store.database import Row, Transaction
+
+UNTIMED_MINUTES = round(UNTIMED_HOURS * MINUTES_PER_HOUR)
 
 # The confirmations that count: a witness who has since been forgotten vouches for nothing
 # any more (the record stays, anonymous), or a sybil could confirm, then vanish.
@@ -166,14 +169,14 @@ async def large_since(
 async def minutes_confirmed_by(
     tx: Transaction, confirmer: str, since: datetime, until: datetime
 ) -> int:
-    """The work ``confirmer`` vouched for after ``since``, up to ``until`` (an hour for
-    work naming none)."""
+    """The work ``confirmer`` vouched for after ``since``, up to ``until`` (work naming
+    no hours counts as weighting counts it)."""
     value = await tx.fetch_value(
-        "SELECT coalesce(sum(coalesce(contribution.minutes, 60)), 0) FROM confirmation"
+        "SELECT coalesce(sum(coalesce(contribution.minutes, ?)), 0) FROM confirmation"
         " JOIN contribution ON contribution.id = confirmation.contribution_id"
         " WHERE confirmation.confirmer = ? AND confirmation.created_at > ?"
         " AND confirmation.created_at <= ?",
-        (confirmer, since.isoformat(), until.isoformat()),
+        (UNTIMED_MINUTES, confirmer, since.isoformat(), until.isoformat()),
     )
     return int(value)
 
