@@ -40,7 +40,7 @@ from scipy.stats import spearmanr
 from bench.ledger import ROOM, SERVER, RecordingTransport
 from bot.app import ROUTERS
 from bot.commands.dispatcher import Dispatcher
-from bot.commands.polls import community_weights
+from bot.commands.polls import freeze
 from bot.config import BotConfig, Config, ContributionsConfig, MatrixConfig, RateLimitConfig
 from bot.messages import IncomingMessage, Reply
 from bot.scheduler import Scheduler
@@ -177,7 +177,8 @@ class Community:
     async def weights(self) -> dict[str, float]:
         """What a poll opened now would freeze (absent: 1)."""
         async with self.database.transaction() as tx:
-            return await community_weights(tx, self.config, self.transport, None, self.clock.now())
+            frozen = await freeze(tx, self.config, self.transport, None, self.clock.now())
+            return frozen.weights
 
 
 HONEST = [member(f"honest{index}") for index in range(len(honest_profiles()))]

@@ -78,8 +78,11 @@ async def refresh(database: Database, transport: Transport, found: Poll) -> bool
 async def current_tally(tx: Transaction, found: Poll, until: datetime) -> Tally:
     latest = await polls.latest_responses(tx, found.id, until)
     counted = ballots(latest, found.answer_ids, found.max_selections, until)
-    frozen = {} if found.equal else await polls.frozen_weights(tx, found.id)
-    return tally(counted, found.answer_ids, frozen)
+    if found.equal:
+        return tally(counted, found.answer_ids, {})
+    frozen = await polls.frozen_weights(tx, found.id)
+    bounded = await polls.bounded_members(tx, found.id)
+    return tally(counted, found.answer_ids, frozen, bounded=bounded)
 
 
 def render_result(t: Catalogue, config: Config, found: Poll, result: FinalResult) -> Text:
@@ -114,6 +117,8 @@ def render_result(t: Catalogue, config: Config, found: Poll, result: FinalResult
             weight=t.number(result.total_weight, 2),
         )
     )
+    if result.bounded_voters:
+        lines.append(t("polls.result_bounded", count=result.bounded_voters))
     if found.is_open:
         lines.append(
             t(

@@ -230,9 +230,9 @@ async def _open(ctx: Context, request: PollRequest) -> Answer:
     now = ctx.clock.now()
     closes_at = closing_time(request.closes, now, ctx.config)
     frozen = (
-        {}
+        weights.Frozen({}, frozenset())
         if request.equal
-        else await community_weights(ctx.tx, ctx.config, ctx.transport, domain, now)
+        else await freeze(ctx.tx, ctx.config, ctx.transport, domain, now)
     )
     opened = await polls.open_poll(
         ctx.tx,
@@ -248,7 +248,8 @@ async def _open(ctx: Context, request: PollRequest) -> Answer:
             opened_at=now,
             closes_at=closes_at,
         ),
-        frozen,
+        frozen.weights,
+        frozen.bounded,
     )
     lines = [
         ctx.t(
@@ -421,13 +422,16 @@ async def audit(ctx: Context) -> Answer:
         if trust is not None
         else weights.Audit([], [], [])
     )
-    large = await contributions.large_since(
-        ctx.tx, now - timedelta(days=30), LARGE_CLAIM_MINUTES, AUDIT_LISTED
+    month = now - timedelta(days=30)
+    large = await contributions.large_since(ctx.tx, month, LARGE_CLAIM_MINUTES, AUDIT_LISTED)
+    doubtful = await contributions.doubtful_witnesses(
+        ctx.tx, month, config.contributions.probation_days, AUDIT_LISTED
     )
     disputes = await contributions.open_disputes(ctx.tx, AUDIT_LISTED)
     named = {member for members, _ in found.circles for member in members}
     named |= {each.member for each in found.unvouched} | {each.member for each in large}
     named |= {each.member for each in disputes} | {each.raised_by for each in disputes}
+    named |= {each.contribution.member for each in doubtful}
     named |= {member for member, _, _ in found.gains[:AUDIT_LISTED]}
     names = await names_of(ctx, named)
     lines = [t("polls.audit_title", date=t.day(now.date()))]
@@ -472,6 +476,18 @@ async def audit(ctx: Context) -> Answer:
             what=each.what,
         )
         for each in large
+    ] or [t("polls.audit_none")]
+    lines.append(t("polls.audit_witnesses"))
+    lines += [
+        t(
+            "polls.audit_witnesses_line",
+            ref=str(each.contribution.ref),
+            name=names[each.contribution.member],
+            forgotten=each.forgotten,
+            in_probation=each.in_probation,
+            counted=each.contribution.confirmations,
+        )
+        for each in doubtful
     ] or [t("polls.audit_none")]
     lines.append(t("polls.audit_disputes", void=ctx.typed("void"), dismiss=ctx.typed("dismiss")))
     lines += [
@@ -527,11 +543,11 @@ async def weight_now(ctx: Context, user_id: str, domain: str | None) -> WeightEx
     )
 
 
-async def community_weights(
+async def freeze(
     tx: Transaction, config: Config, transport: Transport, domain: str | None, now: datetime
-) -> dict[str, float]:
-    """Every member's weight, as a poll opened now freezes it (absent: 1)."""
-    return await weights.community_weights(
+) -> weights.Frozen:
+    """Every member's weight, as a poll opened now freezes it."""
+    return await weights.freeze(
         tx,
         config.contributions.confirmations_required,
         domain,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -84,6 +84,7 @@ class Tally:
     answers: tuple[AnswerTotal, ...]  # in the poll's order
     voters: int
     total_weight: float  # of the voters, each counted once however many answers they chose
+    bounded_voters: int = 0  # voters who had fewer hours counted than they recorded
 
 
 def tally(
@@ -91,8 +92,10 @@ def tally(
     answer_ids: Sequence[str],
     weight_of: Mapping[str, float],
     default_weight: float = 1.0,
+    bounded: Collection[str] = frozenset(),
 ) -> Tally:
-    """Head count and weight of each answer; voters missing from ``weight_of`` weigh the default.
+    """Head count and weight of each answer; voters missing from ``weight_of`` weigh the
+    default. ``bounded``: the members whose hours a bound cut, as their weights were frozen.
 
     Ballots from ``ballots`` are clean; any other mapping is read the same way: an unknown
     answer is not counted, a repeated one counts once, a voter with no known answer is not
@@ -101,12 +104,14 @@ def tally(
     """
     shares: dict[str, list[float]] = {answer: [] for answer in answer_ids}
     counted: list[float] = []
+    bounded_voters = 0
     for voter, chosen in ballots.items():
         weight = weight_of.get(voter, default_weight)
         kept = [answer for answer in dict.fromkeys(chosen) if answer in shares]
         if not kept:
             continue
         counted.append(weight)
+        bounded_voters += voter in bounded
         for answer in kept:
             shares[answer].append(weight)
     total = math.fsum(counted)
@@ -121,7 +126,12 @@ def tally(
                 share=weight / total if total > 0 else 0.0,
             )
         )
-    return Tally(answers=tuple(totals), voters=len(counted), total_weight=total)
+    return Tally(
+        answers=tuple(totals),
+        voters=len(counted),
+        total_weight=total,
+        bounded_voters=bounded_voters,
+    )
 
 
 @dataclass(frozen=True)
@@ -132,6 +142,7 @@ class FinalResult:
     total_weight: float
     answer_voters: tuple[int, ...]
     answer_weights: tuple[float, ...]
+    bounded_voters: int = 0
 
     @classmethod
     def of(cls, tally: Tally) -> FinalResult:
@@ -140,6 +151,7 @@ class FinalResult:
             tally.total_weight,
             tuple(each.voters for each in tally.answers),
             tuple(each.weight for each in tally.answers),
+            tally.bounded_voters,
         )
 
     def leading(self, *, by_heads: bool) -> tuple[int, ...]:
@@ -155,7 +167,12 @@ class FinalResult:
             for voters, weight in zip(self.answer_voters, self.answer_weights, strict=True)
         ]
         return json.dumps(
-            {"voters": self.voters, "total_weight": self.total_weight, "answers": answers}
+            {
+                "voters": self.voters,
+                "total_weight": self.total_weight,
+                "answers": answers,
+                "bounded_voters": self.bounded_voters,
+            }
         )
 
     @classmethod
@@ -166,4 +183,5 @@ class FinalResult:
             data["total_weight"],
             tuple(each["voters"] for each in data["answers"]),
             tuple(each["weight"] for each in data["answers"]),
+            data.get("bounded_voters", 0),  # results kept before the count was
         )

@@ -190,6 +190,14 @@ def decay_all(age_days: Vector, rule: WeightRule) -> Vector:
     return factors
 
 
+@dataclass(frozen=True)
+class Weighed:
+    """A whole community's weights, and who had fewer hours counted than recorded."""
+
+    weights: Vector
+    bounded: npt.NDArray[np.bool_]  # by the weekly bound or by trust
+
+
 def weigh_all(
     member_index: Indices,
     minutes: Vector,
@@ -199,7 +207,7 @@ def weigh_all(
     members: int,
     rule: WeightRule,
     vouched: Vector | None = None,
-) -> Vector:
+) -> Weighed:
     """Every member's weight at once, from their confirmed contributions as columns.
 
     Row i of the columns is one contribution: ``member_index[i]`` in ``range(members)`` is
@@ -214,8 +222,9 @@ def weigh_all(
     _, member_week = np.unique(np.stack((member_index, week)), axis=1, return_inverse=True)
     member_week = member_week.reshape(-1)  # numpy 2.0 and 2.1 differ in its shape
     weekly = np.bincount(member_week, weights=hours)
-    bounded = hours * np.minimum(1.0, rule.max_hours_per_week / weekly[member_week])
-    decayed = bounded * decay_all(age_days, rule)
+    fading = hours * decay_all(age_days, rule)
+    decayed = fading * np.minimum(1.0, rule.max_hours_per_week / weekly[member_week])
+    recorded = np.bincount(member_index, weights=fading, minlength=members)
     engaged = np.bincount(member_index, weights=decayed, minlength=members)
     in_domain_hours = np.bincount(
         member_index, weights=np.where(in_domain, decayed, 0.0), minlength=members
@@ -230,5 +239,7 @@ def weigh_all(
         + rule.engagement_factor * np.log2(1 + engaged)
         + rule.domain_factor * np.log2(1 + in_domain_hours)
     )
-    weights: Vector = np.minimum(rule.max_weight, uncapped)
-    return weights
+    return Weighed(
+        weights=np.minimum(rule.max_weight, uncapped),
+        bounded=engaged < recorded * (1 - 1e-9),  # as ``WeightExplanation`` tells it
+    )

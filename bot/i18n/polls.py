@@ -171,6 +171,10 @@ MESSAGES: Messages = {
         "fr": "{voters} votant·e(s), poids total {weight} ; chaque pourcentage est la part de ce poids qui a choisi la réponse.",
         "en": "{voters} voter(s), total weight {weight}; each percentage is the share of that weight which chose the answer.",
     },
+    "polls.result_bounded": {
+        "fr": "{count} de ces votant·es ont eu moins d'heures comptées que déclarées (plafond par semaine, ou confiance de la communauté envers leurs témoins) : leur poids ne compte que les heures créditées.",
+        "en": "{count} of these voters had fewer hours counted than recorded (the weekly cap, or the community's trust in their witnesses): their weight counts only the credited ones.",
+    },
     "polls.result_equal": {
         "fr": "{voters} votant·e(s) ; une personne, une voix.",
         "en": "{voters} voter(s); one member, one vote.",
@@ -255,6 +259,14 @@ MESSAGES: Messages = {
     "polls.audit_large_line": {
         "fr": "• <b>{ref}</b> — {hours} pour {name} : {what}",
         "en": "• <b>{ref}</b> — {hours} for {name}: {what}",
+    },
+    "polls.audit_witnesses": {
+        "fr": "Confirmations des 30 derniers jours par des membres depuis oublié·es (elles ne comptent plus) ou en période d'essai quand ils et elles ont confirmé :",
+        "en": "The last 30 days' confirmations by members since forgotten (they count no more) or in probation when they confirmed:",
+    },
+    "polls.audit_witnesses_line": {
+        "fr": "• <b>{ref}</b> de {name} : {forgotten} par des membres oublié·es, {in_probation} en période d'essai ; {counted} confirmation(s) comptent",
+        "en": "• <b>{ref}</b> of {name}: {forgotten} by forgotten members, {in_probation} in probation; {counted} confirmation(s) count",
     },
     "polls.audit_disputes": {
         "fr": "Contestations en attente (trancher avec <code>{void}</code> ou <code>{dismiss}</code>) :",

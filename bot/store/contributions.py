@@ -166,6 +166,50 @@ async def large_since(
     return [_contribution(row) for row in rows]
 
 
+@dataclass(frozen=True)
+class DoubtfulWitnesses:
+    """A contribution some of whose witnesses a moderator should know about."""
+
+    contribution: Contribution
+    forgotten: int  # confirmations by members since forgotten: they count no more
+    in_probation: int  # confirmations made while the witness was still in probation
+
+
+async def doubtful_witnesses(
+    tx: Transaction, since: datetime, probation_days: int, limit: int
+) -> list[DoubtfulWitnesses]:
+    """Contributions confirmed since then by members since forgotten, or by members who
+    were in probation when they confirmed (made before the rule, or before
+    ``probation_days`` was raised); the most recent first."""
+    doubts = await tx.fetch_all(
+        """
+        SELECT confirmation.contribution_id,
+               sum(confirmation.confirmer IS NULL) AS forgotten,
+               sum(julianday(witness.first_seen)
+                       > (SELECT min(julianday(first_seen)) FROM member) + ?1
+                   AND julianday(confirmation.created_at)
+                       < julianday(witness.first_seen) + ?1) AS in_probation
+        FROM confirmation
+        LEFT JOIN member AS witness ON witness.user_id = confirmation.confirmer
+        WHERE confirmation.created_at >= ?2
+        GROUP BY confirmation.contribution_id
+        HAVING forgotten > 0 OR in_probation > 0
+        ORDER BY confirmation.contribution_id DESC
+        LIMIT ?3
+        """,
+        (probation_days, since.isoformat(), limit),
+    )
+    if not doubts:
+        return []
+    rows = await tx.fetch_all(
+        _SELECT + f" WHERE contribution.id IN ({', '.join('?' * len(doubts))})"
+        " AND contribution.voided_at IS NULL",
+        tuple(row[0] for row in doubts),
+    )
+    found = {row["id"]: _contribution(row) for row in rows}
+    return [DoubtfulWitnesses(found[row[0]], row[1], row[2]) for row in doubts if row[0] in found]
+
+
 async def minutes_confirmed_by(
     tx: Transaction, confirmer: str, since: datetime, until: datetime
 ) -> int:

@@ -222,6 +222,11 @@ MIGRATIONS: Sequence[str] = (
     CREATE UNIQUE INDEX dispute_one_open_each ON dispute (contribution_id, raised_by)
         WHERE settled_at IS NULL;
     """,
+    # 11: whether a bound (the weekly one, trust) cut a member's hours when a poll froze
+    # their weight, so the result can say how many voters it cut.
+    """
+    ALTER TABLE poll_weight ADD COLUMN bounded INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -89,8 +89,14 @@ class NewPoll:
     closes_at: datetime
 
 
-async def open_poll(tx: Transaction, new: NewPoll, weights: Mapping[str, float]) -> Poll:
-    """Record the poll with its frozen weights (members left out weigh 1)."""
+async def open_poll(
+    tx: Transaction,
+    new: NewPoll,
+    weights: Mapping[str, float],
+    bounded: Collection[str] = frozenset(),
+) -> Poll:
+    """Record the poll with its frozen weights (members left out weigh 1), marking the
+    members whose hours a bound cut."""
     poll_id = await tx.insert(
         "INSERT INTO poll (room_id, creator, question, answers, max_selections, secret, equal,"
         " domain, opened_at, closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -107,9 +113,11 @@ async def open_poll(tx: Transaction, new: NewPoll, weights: Mapping[str, float])
             _utc(new.closes_at),
         ),
     )
+    kept = {member: weight for member, weight in weights.items() if weight != 1.0}
+    kept.update((member, weights.get(member, 1.0)) for member in bounded)
     await tx.executemany(
-        "INSERT INTO poll_weight (poll_id, member, weight) VALUES (?, ?, ?)",
-        ((poll_id, member, weight) for member, weight in weights.items() if weight != 1.0),
+        "INSERT INTO poll_weight (poll_id, member, weight, bounded) VALUES (?, ?, ?, ?)",
+        ((poll_id, member, weight, member in bounded) for member, weight in kept.items()),
     )
     poll = await get(tx, poll_id)
     assert poll is not None
@@ -184,6 +192,14 @@ async def frozen_weights(tx: Transaction, poll_id: int) -> dict[str, float]:
         "SELECT member, weight FROM poll_weight WHERE poll_id = ?", (poll_id,)
     )
     return {row["member"]: row["weight"] for row in rows}
+
+
+async def bounded_members(tx: Transaction, poll_id: int) -> set[str]:
+    """Whose hours a bound cut when the poll froze the weights."""
+    rows = await tx.fetch_all(
+        "SELECT member FROM poll_weight WHERE poll_id = ? AND bounded", (poll_id,)
+    )
+    return {row[0] for row in rows}
 
 
 async def frozen_weight(tx: Transaction, poll_id: int, member: str) -> float:

@@ -169,7 +169,7 @@ async def audit(
     confirmed = np.bincount(rows.worker[first], weights=hours[first], minlength=len(found))
     circles = closed_circles(rows.confirmer, rows.worker, hours, found, len(rows.members))
     short = np.flatnonzero(confirmed > found * (1 + 1e-9))
-    now_weights = _weights(rows, rule, found)  # the rows and trust already at hand
+    now_weights = _weights(rows, rule, found).weights  # the rows and trust already at hand
     before = await community_weights(tx, required, None, now - WEEK, rule, trust, as_it_stood=True)
     gained = [
         (member, before.get(member, 1.0), weight)
@@ -194,7 +194,16 @@ async def vouched(
     return dict(zip(rows.members, _vouched(rows, rule, trust).tolist(), strict=True))
 
 
-async def community_weights(
+@dataclass(frozen=True)
+class Frozen:
+    """The weights a poll freezes: those who weigh exactly 1 left out (absent = 1); and the
+    members who had fewer hours counted than recorded (the weekly bound, trust)."""
+
+    weights: dict[str, float]
+    bounded: frozenset[str]
+
+
+async def freeze(
     tx: Transaction,
     required: int,
     domain: str | None,
@@ -203,8 +212,8 @@ async def community_weights(
     trust: Trust | None = None,
     *,
     as_it_stood: bool = False,
-) -> dict[str, float]:
-    """Every member's weight at ``now``; those who weigh exactly 1 are left out (absent = 1).
+) -> Frozen:
+    """Every member's weight at ``now``.
 
     ``required``: the witnesses a contribution needs to count, at least 1 (the config's
     bound). ``trust``: bound the hours by it; None, no such bound. ``as_it_stood``: with
@@ -215,12 +224,27 @@ async def community_weights(
     return _weights(rows, rule, None if trust is None else _vouched(rows, rule, trust))
 
 
-def _weights(rows: _Witnessed, rule: WeightRule, vouched: Vector | None) -> dict[str, float]:
-    """The weights from the witnessed rows, one per contribution; 1 left out."""
+async def community_weights(
+    tx: Transaction,
+    required: int,
+    domain: str | None,
+    now: datetime,
+    rule: WeightRule,
+    trust: Trust | None = None,
+    *,
+    as_it_stood: bool = False,
+) -> dict[str, float]:
+    """Every member's weight at ``now``, as ``freeze`` has it (absent = 1)."""
+    frozen = await freeze(tx, required, domain, now, rule, trust, as_it_stood=as_it_stood)
+    return frozen.weights
+
+
+def _weights(rows: _Witnessed, rule: WeightRule, vouched: Vector | None) -> Frozen:
+    """The weights from the witnessed rows, one per contribution."""
     import numpy as np
 
     _, first = np.unique(rows.contribution, return_index=True)
-    weights = weigh_all(
+    weighed = weigh_all(
         rows.worker[first],
         rows.minutes[first],
         rows.in_domain[first],
@@ -230,11 +254,14 @@ def _weights(rows: _Witnessed, rule: WeightRule, vouched: Vector | None) -> dict
         rule,
         vouched,
     )
-    return {
-        member: weight
-        for member, weight in zip(rows.members, weights.tolist(), strict=True)
-        if weight != 1.0
-    }
+    return Frozen(
+        weights={
+            member: weight
+            for member, weight in zip(rows.members, weighed.weights.tolist(), strict=True)
+            if weight != 1.0
+        },
+        bounded=frozenset(rows.members[i] for i in np.flatnonzero(weighed.bounded)),
+    )
 
 
 async def explain_member(

@@ -54,6 +54,17 @@ class Harness:
         )
         self._ids = itertools.count(1)
 
+    def restarted(self, config: Config) -> Harness:
+        """The same community after a moderator edited the config and restarted the bot:
+        the same database, time and members, and message ids that go on."""
+        again = Harness(self.database, config)
+        again.clock, again._ids = self.clock, self._ids
+        again.transport.members = self.transport.members
+        again.dispatcher = Dispatcher(
+            ROUTERS, self.database, again.transport, config, self.clock, again.agenda
+        )
+        return again
+
     def message(
         self,
         body: str,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from bot.config import ContributionsConfig
 from bot.i18n.types import Language
 from bot.store.database import Database
 from tests.commands.conftest import ALICE, BOB, CHLOE, NAMES, ROOM, Harness, make_config
@@ -102,6 +103,9 @@ async def test_the_audit_goes_to_the_moderator_alone_and_names_the_circle(
         "Large claims of the last 30 days (20 h or more):",
         "• c1 — 30h for Bob Martin: invented",
         "• c2 — 30h for Alice: invented too",
+        "The last 30 days' confirmations by members since forgotten (they count no more) "
+        "or in probation when they confirmed:",
+        "• nothing to report",
         "Open disputes (settle with !void or !dismiss):",
         "• nothing to report",
     ]
@@ -122,6 +126,9 @@ async def test_the_audit_in_french_when_nothing_stands_out(database: Database) -
         "Plus fortes hausses de poids de la semaine :",
         "• rien à signaler",
         "Grosses déclarations des 30 derniers jours (20 h ou plus) :",
+        "• rien à signaler",
+        "Confirmations des 30 derniers jours par des membres depuis oublié·es (elles ne "
+        "comptent plus) ou en période d'essai quand ils et elles ont confirmé :",
         "• rien à signaler",
         "Contestations en attente (trancher avec !invalider ou !rejeter) :",
         "• rien à signaler",
@@ -199,3 +206,34 @@ async def test_the_audit_shows_the_weeks_weight_gains(database: Database) -> Non
     lines = bot.transport.private[-1][1].plain.splitlines()
     gains = lines[lines.index("The week's largest weight gains:") + 1 :][:2]
     assert gains == ["• Alice: 1 → 1.4", "Large claims of the last 30 days (20 h or more):"]
+
+
+async def test_the_audit_lists_confirmations_by_members_since_forgotten_or_in_probation(
+    database: Database,
+) -> None:
+    """Dan confirmed in his first days, when the community had no probation; Erin
+    confirmed, then asked to be forgotten. Then the community sets a probation of 30 days."""
+    dan, erin = "@dan:test", "@erin:test"
+    probation = moderated_by_chloe(database)
+    without = probation.restarted(
+        probation.config.model_copy(update={"contributions": ContributionsConfig(probation_days=0)})
+    )
+    for founder in (ALICE, CHLOE):
+        await without.answer("!help", founder)
+    without.clock.advance(timedelta(days=40))
+    without.transport.members[ROOM] |= {dan: "Dan", erin: "Erin"}
+    await without.answer(f"!thanks {BOB} 4h habitat : the gate", ALICE)
+    await without.answer("!confirm c1", dan)
+    await without.answer("!confirm c1", erin)
+    await without.answer("!forget me", erin)
+    await without.answer("!forget me confirm", erin)
+    later = without.restarted(probation.config)
+    await later.answer("!audit", CHLOE)
+    lines = later.transport.private[-1][1].plain.splitlines()
+    section = lines.index(
+        "The last 30 days' confirmations by members since forgotten (they count no more) "
+        "or in probation when they confirmed:"
+    )
+    assert lines[section + 1] == (
+        "• c1 of Bob Martin: 1 by forgotten members, 1 in probation; 2 confirmation(s) count"
+    )

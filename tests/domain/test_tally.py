@@ -335,3 +335,18 @@ def test_counting_responses_end_to_end_with_equal_weights_is_a_head_count(
     weighed = tally(chosen, ANSWERS, weight_of)
     assert [each.voters for each in weighed.answers] == [each.voters for each in heads.answers]
     assert heads.voters <= weighed.total_weight <= 3 * heads.voters
+
+
+def test_voters_whose_hours_a_bound_cut_are_counted_when_they_voted() -> None:
+    """Bob and Chloé had hours cut; Chloé voted for nothing the poll has, so only Bob counts."""
+    result = tally(
+        {"alice": ["a"], "bob": ["b"], "chloe": ["zzz"]},
+        ["a", "b"],
+        {"bob": 1.5},
+        bounded={"bob", "chloe", "david"},
+    )
+    assert result.bounded_voters == 1
+    kept = FinalResult.of(result)
+    assert FinalResult.from_json(kept.to_json()).bounded_voters == 1
+    older = '{"voters": 1, "total_weight": 1.0, "answers": [{"voters": 1, "weight": 1.0}]}'
+    assert FinalResult.from_json(older).bounded_voters == 0  # kept before the count was

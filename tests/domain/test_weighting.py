@@ -195,7 +195,7 @@ def test_the_bulk_path_gives_each_member_what_explain_gives(
     community: list[list[Worked]], domain: str | None, rule: WeightRule
 ) -> None:
     rows = [(member, each) for member, worked in enumerate(community) for each in worked]
-    weights = weigh_all(
+    weighed = weigh_all(
         np.array([member for member, _ in rows], dtype=np.intp),
         np.array([each.minutes for _, each in rows], dtype=np.float64),
         np.array([bool(domain) and each.domain == domain for _, each in rows], dtype=np.bool_),
@@ -204,14 +204,15 @@ def test_the_bulk_path_gives_each_member_what_explain_gives(
         len(community),
         rule,
     )
-    assert weights.shape == (len(community),)
+    assert weighed.weights.shape == (len(community),)
     for member, worked in enumerate(community):
-        expected = explain(worked, domain, NOW, rule).weight
-        assert math.isclose(float(weights[member]), expected, rel_tol=1e-12)
+        expected = explain(worked, domain, NOW, rule)
+        assert math.isclose(float(weighed.weights[member]), expected.weight, rel_tol=1e-12)
+        assert bool(weighed.bounded[member]) == expected.bounded_weekly
 
 
 def test_the_bulk_path_gives_one_to_members_without_contributions() -> None:
-    weights = weigh_all(
+    weighed = weigh_all(
         np.array([2, 2], dtype=np.intp),
         np.array([14 * 60, np.nan]),  # 14 hours, and one for the contribution without
         np.array([True, False]),
@@ -220,7 +221,8 @@ def test_the_bulk_path_gives_one_to_members_without_contributions() -> None:
         4,
         WeightRule(max_weight=10),
     )
-    assert weights.tolist() == [1.0, 1.0, pytest.approx(2 + 0.25 * math.log2(15)), 1.0]
+    assert weighed.weights.tolist() == [1.0, 1.0, pytest.approx(2 + 0.25 * math.log2(15)), 1.0]
+    assert not weighed.bounded.any()
 
 
 @given(worked=worked_lists, domain=poll_domains, rule=rules, rng=st.randoms())

@@ -34,6 +34,9 @@ async def test_a_ring_inventing_hours_weighs_what_a_newcomer_weighs(world: World
         final = await bob.wait_for(
             lambda seen: seen.body.startswith("Result of poll p1"), timeout=30
         )
+        sending = await ask(alice, room, "!audit")
+        direct = await alice.join_invite_from(world.bot_user)
+        report = await alice.wait_for(lambda seen: seen.room_id == direct and seen.notice)
         voided = await ask(alice, room, "!void c2 : nobody saw this work")
     assert weight[0].endswith("weight: 1, were a poll to open now")
     assert weight[3] == (
@@ -44,4 +47,16 @@ async def test_a_ring_inventing_hours_weighs_what_a_newcomer_weighs(world: World
         "1. yes: 62% — weight 3, 3 vote(s)",  # three accounts, three voices: no more
         "2. no: 38% — weight 1.86, 1 vote(s)",  # Bob's 10 h, vouched for by Alice
     ]
+    assert final.body.splitlines()[4].startswith(
+        "3 of these voters had fewer hours counted than recorded"
+    )
+    assert sending == ["I am sending you the audit in our direct room: it names members."]
+    assert report.encrypted
+    assert direct != room
+    circles = report.body.splitlines()
+    assert circles[1] == (
+        "Circles that confirm only one another, with no witness the community trusts:"
+    )
+    assert circles[2].endswith(" — 90 h between them")
+    assert all(member.user_id[1:].split(":")[0] in circles[2] for member in ring)
     assert voided[0].startswith("c2 is voided: it no longer counts toward any weight")

@@ -10,12 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.domain.weighting import WeightRule, Worked, explain
-from bot.store import contributions, weights
+from bot.store import contributions, polls, weights
 from bot.store.database import Database, Transaction
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 ROOM = "!room:test"
 ALICE, BOB, CHLOE, DAVID = "@alice:test", "@bob:test", "@chloe:test", "@david:test"
+NEW_POLL = polls.NewPoll(ROOM, ALICE, "Paint?", ("yes", "no"), 1, False, False, None, T0, T0)
 RULE = WeightRule(max_hours_per_week=math.inf)  # max 3, half-life 180 days, a = b = 0.25
 
 
@@ -157,6 +158,24 @@ async def test_trust_bounds_the_same_hours_in_bulk_and_explained(database: Datab
     assert math.isclose(found[CHLOE], explained[CHLOE].weight, rel_tol=1e-9)
     assert (explained[ALICE].weekly_hours, explained[ALICE].hours) == (200.0, 0.0)
     assert explained[ALICE].bounded_by_trust
+
+
+async def test_a_poll_freezes_who_had_hours_cut_and_by_either_bound(database: Database) -> None:
+    """Alice and Bob vouch for each other (trust cuts them to nothing: they weigh 1, and are
+    kept); Chloé claimed 80 h in one week (the weekly bound); David's 2 h stand whole."""
+    rule = WeightRule(max_hours_per_week=50)
+    async with database.transaction() as tx:
+        await add(tx, CHLOE, 80 * 60, confirmers=(DAVID,))
+        await add(tx, DAVID, 2 * 60, confirmers=(CHLOE,))
+        await add(tx, ALICE, 20 * 60, confirmers=(BOB,))
+        await add(tx, BOB, 20 * 60, confirmers=(ALICE,))
+        frozen = await weights.freeze(tx, 1, None, T0, rule, weights.Trust([DAVID]))
+        poll = await polls.open_poll(tx, NEW_POLL, frozen.weights, frozen.bounded)
+        kept = await polls.bounded_members(tx, poll.id)
+        stored = await polls.frozen_weights(tx, poll.id)
+    assert frozen.bounded == {ALICE, BOB, CHLOE}
+    assert kept == {ALICE, BOB, CHLOE}
+    assert stored[ALICE] == stored[BOB] == 1.0
 
 
 # Properties on random ledgers.
