@@ -151,6 +151,7 @@ class ContributionsConfig(Section):
     max_hours_per_week: float = Field(default=50, gt=0)  # credited to one member's weight
     max_confirmed_hours_per_week: float = Field(default=40, gt=0)  # one member may vouch for
     trust_bound: bool = True  # credit only what trust from the moderators vouches for
+    review_share: float = Field(default=0.0, ge=0, le=1)  # of new work, asked of someone uninvolved
 
     @field_validator("domains")
     @classmethod

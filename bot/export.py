@@ -161,6 +161,17 @@ def member_document(data: PersonalData, required: int, at: datetime) -> Record:
             }
             for dispute in data.disputes_raised
         ],
+        "reviews_asked": [
+            {
+                "contribution": str(review.ref),
+                "asked_at": review.asked_at.isoformat(),
+                "answered_at": None
+                if review.answered_at is None
+                else review.answered_at.isoformat(),
+                "verdict": review.verdict,
+            }
+            for review in data.reviews_asked
+        ],
     }
 
 

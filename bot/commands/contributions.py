@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -118,11 +119,9 @@ async def contribute(ctx: Context, claim: Claim) -> Answer:
     if claim.minutes is None:
         raise UsageError("contributions.missing_hours")
     domain = _domain(ctx, claim.domain, required=True)
-    recorded = (
-        await record_work(ctx, ctx.message.sender, claim.minutes, domain, claim.what)
-    ).contribution
-    headline = recorded_line(ctx.t, recorded)
-    return Answer(record_message(ctx, headline, recorded), record_of=recorded.id)
+    done = await record_work(ctx, ctx.message.sender, claim.minutes, domain, claim.what)
+    text = record_message(ctx, recorded_line(ctx.t, done.contribution), done.contribution)
+    return _record_answer(ctx, done, text, ())
 
 
 @router.command(
@@ -158,7 +157,17 @@ async def thanks(ctx: Context, thanks: str) -> Answer:
     if refused is not None:
         key, values = _refusal(ctx, refused)
         text = Text.join([text, ctx.t(f"contributions.thanks_{key}", **values)])
-    return Answer(text, mentions=(member,), record_of=recorded.id)
+    return _record_answer(ctx, done, text, (member,))
+
+
+def _record_answer(ctx: Context, done: Recorded, text: Text, mentions: tuple[str, ...]) -> Answer:
+    """The record message, asking its random reviewer, if it has one, by name."""
+    if done.reviewer is not None:
+        name = ctx.transport.room_members(ctx.message.room_id).get(done.reviewer, done.reviewer)
+        command = f"{ctx.typed('contest')} {done.contribution.ref!s} : …"
+        text = Text.join([text, ctx.t("contributions.review_asked", name=name, contest=command)])
+        mentions = (*mentions, done.reviewer)
+    return Answer(text, mentions=mentions, record_of=done.contribution.id)
 
 
 @router.command("confirm", alias="confirmer", params=(Param("ref"),), examples=("c12",))
@@ -352,6 +361,7 @@ def _domain(ctx: Context, typed: str | None, required: bool) -> str:
 class Recorded:
     contribution: Contribution
     not_witness: NotWitness | None  # why the recorder's witness does not count, if it does not
+    reviewer: str | None = None  # asked at random whether it happened
 
 
 async def record_work(
@@ -370,7 +380,33 @@ async def record_work(
             await contributions.confirm(ctx.tx, number, me, now)
     recorded = await contributions.get(ctx.tx, number)
     assert recorded is not None
-    return Recorded(recorded, refused)
+    reviewer = None
+    if _random.random() < ctx.config.contributions.review_share:
+        reviewer = await _reviewer(ctx, recorded)
+    if reviewer is not None:
+        await contributions.ask_review(ctx.tx, number, reviewer, now)
+    return Recorded(recorded, refused, reviewer)
+
+
+_random = secrets.SystemRandom()
+REVIEWERS_TRIED = 5  # members of the room checked for witness standing, at most
+
+
+async def _reviewer(ctx: Context, recorded: Contribution) -> str | None:
+    """A member of the room, chosen at random, with no part in the work, who may witness
+    now: their confirmation is then one a ring did not choose. None when nobody fits."""
+    involved = {recorded.member, ctx.message.sender, ctx.config.matrix.user_id}
+    candidates = [
+        member
+        for member in ctx.transport.room_members(ctx.message.room_id)
+        if member not in involved
+    ]
+    _random.shuffle(candidates)
+    now = ctx.clock.now()
+    for member in candidates[:REVIEWERS_TRIED]:
+        if await not_witness(ctx.tx, ctx.config, member, now) is None:
+            return member
+    return None
 
 
 @dataclass(frozen=True)

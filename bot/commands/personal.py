@@ -295,6 +295,8 @@ def _footprint(t: Catalogue, footprint: Footprint, kept_heading: str) -> list[Te
         lines.append(t("personal.item_open_votes", count=footprint.open_votes))
     if footprint.disputes:
         lines.append(t("personal.item_disputes", count=footprint.disputes))
+    if footprint.reviews:
+        lines.append(t("personal.item_reviews", count=footprint.reviews))
     kept = {
         "personal.item_recorded": footprint.recorded_for_others,
         "personal.item_confirmations": footprint.confirmations_given,

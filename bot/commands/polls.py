@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -428,6 +429,7 @@ async def audit(ctx: Context) -> Answer:
         ctx.tx, month, config.contributions.probation_days, AUDIT_LISTED
     )
     disputes = await contributions.open_disputes(ctx.tx, AUDIT_LISTED)
+    reviews = await contributions.reviews(ctx.tx, since=month)
     named = {member for members, _ in found.circles for member in members}
     named |= {each.member for each in found.unvouched} | {each.member for each in large}
     named |= {each.member for each in disputes} | {each.raised_by for each in disputes}
@@ -489,6 +491,17 @@ async def audit(ctx: Context) -> Answer:
         )
         for each in doubtful
     ] or [t("polls.audit_none")]
+    if reviews:
+        verdicts = Counter(each.verdict for each in reviews)
+        lines.append(
+            t(
+                "polls.audit_reviews",
+                asked=len(reviews),
+                confirmed=verdicts["confirmed"],
+                contested=verdicts["contested"],
+                unanswered=verdicts[None],
+            )
+        )
     lines.append(t("polls.audit_disputes", void=ctx.typed("void"), dismiss=ctx.typed("dismiss")))
     lines += [
         t(

@@ -51,6 +51,10 @@ MESSAGES: Messages = {
         "fr": "Confirmations : {count} sur {required} ; encore {missing} et elle compte.",
         "en": "Confirmations: {count} of {required}; {missing} more and it counts.",
     },
+    "contributions.review_asked": {
+        "fr": "Relecture au hasard : {name}, vous n'y êtes pour rien — avez-vous vu ce travail ? Réagissez ✅ s'il a bien eu lieu, sinon <code>{contest}</code> avec la raison.",
+        "en": "Random review: {name}, you had no part in it — did you see this work? React ✅ if it happened, or <code>{contest}</code> with the reason if not.",
+    },
     "contributions.how_to_confirm": {
         "fr": "Un·e témoin la confirme avec <code>{command}</code>, ou en réagissant ✅ ou 👍 à ce message.",
         "en": "A witness confirms it with <code>{command}</code>, or by reacting ✅ or 👍 to this message.",

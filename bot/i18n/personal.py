@@ -145,6 +145,10 @@ MESSAGES: Messages = {
         "fr": "• contestations que vous avez soulevées, avec leurs raisons : {count}",
         "en": "• disputes you raised, with their reasons: {count}",
     },
+    "personal.item_reviews": {
+        "fr": "• relectures qu'on vous a demandées au hasard : {count}",
+        "en": "• reviews you were asked for at random: {count}",
+    },
     "personal.item_recorded": {
         "fr": "• contributions que vous avez notées pour d'autres : {count} (elles restent à leur nom)",
         "en": "• contributions you recorded for others: {count} (they stay in their name)",

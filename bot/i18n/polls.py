@@ -268,6 +268,10 @@ MESSAGES: Messages = {
         "fr": "• <b>{ref}</b> de {name} : {forgotten} par des membres oublié·es, {in_probation} en période d'essai ; {counted} confirmation(s) comptent",
         "en": "• <b>{ref}</b> of {name}: {forgotten} by forgotten members, {in_probation} in probation; {counted} confirmation(s) count",
     },
+    "polls.audit_reviews": {
+        "fr": "Relectures au hasard des 30 derniers jours : {asked} demandées, {confirmed} confirmées, {contested} contestées, {unanswered} sans réponse.",
+        "en": "Random reviews of the last 30 days: {asked} asked, {confirmed} confirmed, {contested} contested, {unanswered} unanswered.",
+    },
     "polls.audit_disputes": {
         "fr": "Contestations en attente (trancher avec <code>{void}</code> ou <code>{dismiss}</code>) :",
         "en": "Open disputes (settle with <code>{void}</code> or <code>{dismiss}</code>):",

@@ -132,6 +132,7 @@ async def confirm(
         "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (contribution_id, confirmer, via_event, at.isoformat()),
     )
+    await _answer_review(tx, contribution_id, confirmer, "confirmed", at)
     return changed > 0
 
 
@@ -356,6 +357,7 @@ async def forget_member(tx: Transaction, member: str) -> Forgotten:
     """Delete a member's own work and the disputes they raised (their words); keep, without
     their name, what others' work relies on."""
     await tx.execute("DELETE FROM dispute WHERE raised_by = ?", (member,))
+    await tx.execute("DELETE FROM review WHERE reviewer = ?", (member,))
     anonymised = await tx.execute(
         "UPDATE confirmation SET confirmer = NULL, via_event = NULL WHERE confirmer = ?",
         (member,),
@@ -413,6 +415,7 @@ async def contest(
         " ON CONFLICT DO NOTHING",
         (contribution_id, member, reason, at.isoformat()),
     )
+    await _answer_review(tx, contribution_id, member, "contested", at)
     return changed > 0
 
 
@@ -439,3 +442,60 @@ async def disputes_raised_by(tx: Transaction, member: str) -> list[Dispute]:
         _DISPUTE + " WHERE dispute.raised_by = ? ORDER BY dispute.raised_at DESC", (member,)
     )
     return [_dispute(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Review:
+    """A member with no part in a contribution, asked at random whether it happened."""
+
+    contribution_id: int
+    reviewer: str
+    asked_at: datetime
+    answered_at: datetime | None
+    verdict: str | None  # "confirmed" or "contested"; None while unanswered
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(RefKind.CONTRIBUTION, self.contribution_id)
+
+
+async def ask_review(tx: Transaction, contribution_id: int, reviewer: str, at: datetime) -> None:
+    await tx.execute(
+        "INSERT INTO review (contribution_id, reviewer, asked_at) VALUES (?, ?, ?)",
+        (contribution_id, reviewer, at.isoformat()),
+    )
+
+
+async def _answer_review(
+    tx: Transaction, contribution_id: int, member: str, verdict: str, at: datetime
+) -> None:
+    """The reviewer's first confirmation or dispute of the work is their answer."""
+    await tx.execute(
+        "UPDATE review SET answered_at = ?, verdict = ? WHERE contribution_id = ?"
+        " AND reviewer = ? AND answered_at IS NULL",
+        (at.isoformat(), verdict, contribution_id, member),
+    )
+
+
+def _review(row: Row) -> Review:
+    answered = row["answered_at"]
+    return Review(
+        row["contribution_id"],
+        row["reviewer"],
+        datetime.fromisoformat(row["asked_at"]),
+        None if answered is None else datetime.fromisoformat(answered),
+        row["verdict"],
+    )
+
+
+async def reviews(
+    tx: Transaction, *, reviewer: str | None = None, since: datetime | None = None
+) -> list[Review]:
+    """Reviews asked of one member, or since a moment; the newest first."""
+    rows = await tx.fetch_all(
+        "SELECT contribution_id, reviewer, asked_at, answered_at, verdict FROM review"
+        " WHERE (?1 IS NULL OR reviewer = ?1) AND (?2 IS NULL OR asked_at >= ?2)"
+        " ORDER BY asked_at DESC, contribution_id DESC",
+        (reviewer, None if since is None else since.isoformat()),
+    )
+    return [_review(row) for row in rows]

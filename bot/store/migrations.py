@@ -227,6 +227,19 @@ MIGRATIONS: Sequence[str] = (
     """
     ALTER TABLE poll_weight ADD COLUMN bounded INTEGER NOT NULL DEFAULT 0;
     """,
+    # 12: random reviews: a member with no part in a contribution is asked whether it
+    # happened; their confirmation or dispute answers it.
+    """
+    CREATE TABLE review (
+        contribution_id INTEGER PRIMARY KEY REFERENCES contribution (id) ON DELETE CASCADE,
+        reviewer        TEXT NOT NULL,
+        asked_at        TEXT NOT NULL,
+        answered_at     TEXT,
+        verdict         TEXT CHECK (verdict IN ('confirmed', 'contested'))
+    );
+    CREATE INDEX review_by_reviewer ON review (reviewer);
+    CREATE INDEX review_by_time ON review (asked_at);
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

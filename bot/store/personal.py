@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.store import contributions, events, listings, matches, members, polls, skills
-from bot.store.contributions import Confirmation, Contribution, Dispute
+from bot.store.contributions import Confirmation, Contribution, Dispute, Review
 from bot.store.database import Transaction
 from bot.store.listings import Listing
 from bot.store.matches import Match
@@ -37,6 +37,7 @@ class PersonalData:
     direct_room: str | None
     forget_requested_at: datetime | None
     disputes_raised: list[Dispute]  # newest first
+    reviews_asked: list[Review]  # of them, at random; newest first
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Footprint:
     polls_opened: int  # kept for the room, without their creator
     open_votes: int  # polls still open where the vote is withdrawn
     disputes: int = 0  # the disputes they raised, with their reasons
+    reviews: int = 0  # the reviews they were asked for
 
     @classmethod
     def of(cls, data: PersonalData) -> Footprint:
@@ -67,6 +69,7 @@ class Footprint:
             polls_opened=len(data.polls_opened),
             open_votes=len({each.poll_id for each in data.poll_responses if each.poll_open}),
             disputes=len(data.disputes_raised),
+            reviews=len(data.reviews_asked),
         )
 
 
@@ -93,6 +96,7 @@ async def gather(tx: Transaction, user_id: str) -> PersonalData:
         direct_room=await events.direct_room_of(tx, user_id),
         forget_requested_at=await forget_requested_at(tx, user_id),
         disputes_raised=await contributions.disputes_raised_by(tx, user_id),
+        reviews_asked=await contributions.reviews(tx, reviewer=user_id),
     )
 
 
@@ -123,6 +127,7 @@ async def forget(tx: Transaction, user_id: str, at: datetime) -> Footprint:
     withdrawn. The polls they opened lose their creator.
     """
     disputes = len(await contributions.disputes_raised_by(tx, user_id))
+    reviews = len(await contributions.reviews(tx, reviewer=user_id))
     ledger = await contributions.forget_member(tx, user_id)
     paired = len(await matches.of_member(tx, user_id))
     await matches.forget_member(tx, user_id, at)
@@ -145,4 +150,5 @@ async def forget(tx: Transaction, user_id: str, at: datetime) -> Footprint:
         polls_opened=opened,
         open_votes=votes.withdrawn,
         disputes=disputes,
+        reviews=reviews,
     )

@@ -226,6 +226,7 @@ async def test_mydata_sends_everything_about_me_privately(en: Harness) -> None:
         "direct_room",
         "forget_requested_at",
         "disputes_raised",
+        "reviews_asked",
     ]
     assert document["schema_version"] == 1
     assert document["generated_at"] == "2026-11-02T09:00:00+00:00"
