@@ -51,6 +51,7 @@ class MatrixConfig(Section):
     password: str = ""
     access_token: str = ""
     device_name: str = "compagnon"
+    display_name: str = Field(default="Compagnon", min_length=1, max_length=100)
     store_path: Path = Path("data")
     store_key: str = ""  # the secret the encryption store is pickled under
     store_key_file: Path | None = None  # or a file holding it

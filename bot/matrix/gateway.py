@@ -41,6 +41,7 @@ from bot.config import Config
 from bot.errors import StartupError
 from bot.i18n import Catalogue
 from bot.matrix import inbound
+from bot.matrix.face import show_face
 from bot.matrix.keystore import pickle_key
 from bot.matrix.outbound import DeliveryFailed, Outbound
 from bot.matrix.session import LoginFailed, SessionFile, sign_in
@@ -124,6 +125,9 @@ class MatrixGateway:
         )
         log.info("logged in as %s (device %s)", session.user_id, session.device_id)
         _skip_empty_saves(self.client)
+        await show_face(
+            self.client, self._config.matrix.display_name, self._config.matrix.store_path
+        )
         served = await inbox.served_rooms()
         self._served = {room_id: room.joined_at for room_id, room in served.items()}
         await self._patiently("uploading the sync filter", self._upload_sync_filter)

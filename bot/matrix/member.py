@@ -262,9 +262,10 @@ class MemberClient:
         return str(response.event_id)
 
     async def answer_to(self, event_id: str, timeout: float = 15) -> Seen:
-        """The first notice that replies to ``event_id``."""
+        """The first reply to ``event_id`` from someone else: the bot's answer, a notice, or
+        a text message when it pings."""
         return await self.wait_for(
-            lambda seen: seen.notice and seen.replies_to == event_id, timeout
+            lambda seen: seen.replies_to == event_id and seen.sender != self.user_id, timeout
         )
 
     async def wait_for(self, matches: Callable[[Seen], bool], timeout: float = 15) -> Seen:

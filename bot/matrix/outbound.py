@@ -72,7 +72,7 @@ class Outbound:
                 "event_id": reply.thread_root,
                 "is_falling_back": False,
             }
-        content = notice(reply.text, relation, reply.mentions)
+        content = message(reply.text, relation, reply.mentions)
         try:
             return await self._send(reply.room_id, "m.room.message", content, reply.txn_id)
         except DeliveryFailed as error:
@@ -134,7 +134,7 @@ class Outbound:
             await self._send(room_id, "m.room.message", message)
 
     async def send_privately(self, user_id: str, text: Text) -> None:
-        await self._send(await self._direct_room(user_id), "m.room.message", notice(text))
+        await self._send(await self._direct_room(user_id), "m.room.message", message(text))
 
     async def leave_private_room(self, room_id: str) -> None:
         """Redact what the bot sent there (the keys of an encrypted file go with its event,
@@ -178,7 +178,7 @@ class Outbound:
             raise DeliveryFailed(f"could not open a room with {', '.join(user_ids)}: {created}")
         room_id = str(created.room_id)
         await self._until_invited(room_id, user_ids)
-        await self._send(room_id, "m.room.message", notice(text), transaction_id("intro", room_id))
+        await self._send(room_id, "m.room.message", message(text), transaction_id("intro", room_id))
         return room_id
 
     async def post(
@@ -192,7 +192,7 @@ class Outbound:
                 "is_falling_back": True,
                 "m.in_reply_to": {"event_id": thread_root},
             }
-        return await self._send(room_id, "m.room.message", notice(text, relation), txn_id)
+        return await self._send(room_id, "m.room.message", message(text, relation), txn_id)
 
     async def send_poll(
         self,
@@ -286,12 +286,17 @@ class Outbound:
             await self._synced.wait_for(seen)
 
 
-def notice(
+def message(
     text: Text, relation: dict[str, Any] | None = None, mentions: Sequence[str] = ()
 ) -> dict[str, Any]:
-    """A notice in HTML and plain text; explicit mentions, so names in the text never ping."""
+    """HTML and plain text, with explicit mentions, so names in the text never ping.
+
+    A quiet ``m.notice``, unless it is meant to ping: then ``m.text``, since the default
+    push rule ``.m.rule.suppress_notices`` ranks above ``.m.rule.is_user_mention``, and a
+    mention in a notice never notifies (Element, and every client on the default rules).
+    """
     content: dict[str, Any] = {
-        "msgtype": "m.notice",
+        "msgtype": "m.text" if mentions else "m.notice",
         "body": text.plain,
         "format": "org.matrix.custom.html",
         "formatted_body": text.html,

@@ -59,6 +59,7 @@ async def test_thanks_by_pill_then_a_reaction_confirms_and_its_removal_withdraws
         "A witness confirms it with !confirm c1, or by reacting ✅ or 👍 to this message.",
     ]
     assert thanked.content["m.mentions"] == {"user_ids": [bob.user_id]}
+    assert thanked.content["msgtype"] == "m.text"  # a mention in a notice never notifies
 
     assert recorded.body.splitlines()[:2] == [
         "Contribution c2 recorded: 2h in habitat — painted the <workshop>",
@@ -67,6 +68,7 @@ async def test_thanks_by_pill_then_a_reaction_confirms_and_its_removal_withdraws
     assert recorded.html is not None
     assert "painted the &lt;workshop&gt;" in recorded.html
     assert recorded.content["m.mentions"] == {}
+    assert recorded.content["msgtype"] == "m.notice"  # pings nobody: stays quiet
 
     # Chloé's ✅ was the first confirmation: Alice's makes two.
     assert by_alice.body.splitlines() == [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from nio import ProfileGetResponse
 
 from bot.app import running
 from tests.e2e.conftest import World, command_line_bot, stop_with_sigterm
@@ -177,3 +178,20 @@ async def test_a_command_older_than_the_offline_grace_is_not_answered(world: Wor
         fresh = await alice.say(room, "!help help")
         await alice.answer_to(fresh)
     assert not [seen for seen in alice.seen if seen.replies_to == stale]
+
+
+async def test_members_see_the_bots_name_and_picture_set_once(world: World) -> None:
+    alice = await world.member("alice")
+    config = world.config()
+    config = config.model_copy(
+        update={"matrix": config.matrix.model_copy(update={"display_name": "Compagnon du Fablab"})}
+    )
+    async with running(config):
+        first = await alice.client.get_profile(world.bot_user)
+    async with running(config):
+        again = await alice.client.get_profile(world.bot_user)
+    assert isinstance(first, ProfileGetResponse)
+    assert isinstance(again, ProfileGetResponse)
+    assert first.displayname == "Compagnon du Fablab"
+    assert first.avatar_url.startswith("mxc://")
+    assert again.avatar_url == first.avatar_url  # not uploaded anew at each start
