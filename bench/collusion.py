@@ -43,6 +43,7 @@ from bot.commands.dispatcher import Dispatcher
 from bot.commands.polls import freeze
 from bot.config import BotConfig, Config, ContributionsConfig, MatrixConfig, RateLimitConfig
 from bot.messages import IncomingMessage, Reply
+from bot.polls import PollKeeper
 from bot.scheduler import Scheduler
 from bot.store.database import Database
 
@@ -147,9 +148,10 @@ class Community:
     )
 
     def __post_init__(self) -> None:
-        scheduler = Scheduler(self.config, self.database, self.transport, self.clock)
+        keeper = PollKeeper(self.config, self.database, self.transport, self.clock)
+        scheduler = Scheduler(self.config, self.database, self.transport, self.clock, keeper)
         self.dispatcher = Dispatcher(
-            ROUTERS, self.database, self.transport, self.config, self.clock, scheduler
+            ROUTERS, self.database, self.transport, self.config, self.clock, scheduler, keeper
         )
 
     async def say(self, sender: str, body: str) -> str:

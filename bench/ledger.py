@@ -48,6 +48,7 @@ from bot.domain.contributions import NO_DOMAIN
 from bot.domain.skills import Found, choose_skill, normalise
 from bot.i18n import Text
 from bot.messages import IncomingMessage, PollHistory, Reply
+from bot.polls import PollKeeper
 from bot.scheduler import Scheduler
 from bot.store.database import Database
 
@@ -303,6 +304,7 @@ class RecordingTransport:
         max_selections: int,
         disclosed: bool,
         txn_id: str,
+        thread_root: str | None = None,
     ) -> str:
         raise NotImplementedError("no ledger command opens a poll")
 
@@ -486,8 +488,9 @@ async def open_community(
     ledger = await populate(database, members, records, clock.now())
     transport = RecordingTransport()
     settings = config(commands)
-    scheduler = Scheduler(settings, database, transport, clock)  # never started
-    dispatcher = Dispatcher(ROUTERS, database, transport, settings, clock, scheduler)
+    keeper = PollKeeper(settings, database, transport, clock)
+    scheduler = Scheduler(settings, database, transport, clock, keeper)  # never started
+    dispatcher = Dispatcher(ROUTERS, database, transport, settings, clock, scheduler, keeper)
     rng = random.Random(f"{SEED}-{name}")
     withdrawable = rng.sample(ledger.open_offers, len(ledger.open_offers))
     return Community(name, path, ledger, dispatcher, transport, rng, withdrawable)

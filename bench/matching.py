@@ -57,6 +57,7 @@ from bot.clock import SystemClock
 from bot.commands.dispatcher import Dispatcher
 from bot.domain.matching import History, Need, Offer, Weights, assign
 from bot.messages import IncomingMessage
+from bot.polls import PollKeeper
 from bot.scheduler import Scheduler
 from bot.store import matches
 from bot.store.database import Database
@@ -269,8 +270,9 @@ async def measure_match(directory: Path) -> MatchFigures:
             database, rng, clock.now(), settings.matching.mentor_capacity
         )
         transport = RecordingTransport()
-        scheduler = Scheduler(settings, database, transport, clock)  # never started
-        dispatcher = Dispatcher(ROUTERS, database, transport, settings, clock, scheduler)
+        keeper = PollKeeper(settings, database, transport, clock)
+        scheduler = Scheduler(settings, database, transport, clock, keeper)  # never started
+        dispatcher = Dispatcher(ROUTERS, database, transport, settings, clock, scheduler, keeper)
         seconds: list[float] = []
         suggestions = 0
         gc.collect()

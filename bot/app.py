@@ -16,6 +16,7 @@ from bot.config import Config
 from bot.intake import Intake
 from bot.matrix.gateway import MatrixGateway
 from bot.matrix.session import SessionFile
+from bot.polls import PollKeeper
 from bot.scheduler import Scheduler
 from bot.store import events, intake
 from bot.store.database import Database
@@ -54,13 +55,14 @@ class Compagnon:
             await self._forget_stale(database)
             gateway = MatrixGateway(self.config, self.clock)
             transport = gateway.outbound
-            scheduler = Scheduler(self.config, database, transport, self.clock)
+            keeper = PollKeeper(self.config, database, transport, self.clock)
+            scheduler = Scheduler(self.config, database, transport, self.clock, keeper)
             dispatcher = Dispatcher(
-                ROUTERS, database, transport, self.config, self.clock, scheduler
+                ROUTERS, database, transport, self.config, self.clock, scheduler, keeper
             )
             intake = Intake(database, dispatcher, self.clock)
             try:
-                await scheduler.recall()
+                await keeper.recall()  # before any command can start the same work
                 if not await self._unless_stopped(gateway.start(inbox=intake)):
                     return
                 log.info("serving %d room(s)", len(gateway.served_rooms))

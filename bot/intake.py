@@ -23,6 +23,7 @@ from bot.commands.dispatcher import Dispatcher
 from bot.messages import (
     Incoming,
     IncomingMessage,
+    IncomingPollEnd,
     IncomingPollResponse,
     IncomingReaction,
     IncomingRedaction,
@@ -39,6 +40,7 @@ _KINDS: dict[str, type[Incoming]] = {
     "reaction": IncomingReaction,
     "redaction": IncomingRedaction,
     "poll-response": IncomingPollResponse,
+    "poll-end": IncomingPollEnd,
 }
 _KIND_OF = {cls: kind for kind, cls in _KINDS.items()}
 
@@ -126,7 +128,8 @@ class Intake:
             log.exception("could not note the replies sent before stopping")
 
     def _wanted(self, item: Incoming) -> bool:
-        """Chatter is not written down: only commands, reactions, redactions and votes."""
+        """Chatter is not written down: only commands, reactions, redactions, votes and
+        poll ends."""
         return not isinstance(item, IncomingMessage) or self._dispatcher.is_command(item.body)
 
     def _spawn(self, item: Incoming) -> asyncio.Task[None]:
@@ -146,6 +149,8 @@ class Intake:
                 return dispatcher.handle_redaction(item)
             case IncomingPollResponse():
                 return dispatcher.handle_poll_response(item)
+            case IncomingPollEnd():
+                return dispatcher.handle_poll_end(item)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)

@@ -22,6 +22,7 @@ class IncomingMessage:
     sent_at: datetime
     thread_root: str | None = None
     mentions: tuple[str, ...] = ()  # members the sender pinged (pills or m.mentions)
+    edits: str | None = None  # an edit (m.replace) of this earlier message; body is the new text
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,27 @@ class IncomingPollResponse:
 
 
 @dataclass(frozen=True)
+class IncomingPollEnd:
+    """A poll ended by someone clients accept it from (Element's "End poll"): the poll's sender
+    or a member with the power to redact others' events. Element counts the responses sent up
+    to ``sent_at``, the end's server time."""
+
+    event_id: str
+    room_id: str
+    sender: str
+    poll_event: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
 class ServedRoom:
     joined_at: datetime  # history from before is never a command
     invited_by: str | None  # "": the config named it; None: joined before inviters were kept
 
 
-Incoming = IncomingMessage | IncomingReaction | IncomingRedaction | IncomingPollResponse
+Incoming = (
+    IncomingMessage | IncomingReaction | IncomingRedaction | IncomingPollResponse | IncomingPollEnd
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +91,7 @@ class PollHistory:
 
     responses: tuple[IncomingPollResponse, ...]  # from members of the room
     listed: frozenset[str]  # every response event listed, whoever sent it
+    ends: tuple[IncomingPollEnd, ...] = ()  # those clients accept, the bot's own included
 
 
 @dataclass(frozen=True)
@@ -151,17 +168,18 @@ class Transport(Protocol):
         max_selections: int,
         disclosed: bool,
         txn_id: str,
+        thread_root: str | None = None,
     ) -> str:
         """Post a native poll whose answer ids are their numbers; its event id."""
         ...
 
     async def end_poll(self, room_id: str, start_event: str, text: str, txn_id: str) -> str:
-        """End the bot's poll (clients accept an end from the poll's sender only)."""
+        """End the bot's poll; its event id (its server time is read with the poll's history)."""
         ...
 
     async def poll_history(self, room_id: str, start_event: str) -> PollHistory | None:
         """The poll's responses as the homeserver lists them: what came, or went, while the
-        bot was away. None when they could not all be read."""
+        bot was away; and its end events. None when they could not all be read."""
         ...
 
 

@@ -1,8 +1,10 @@
 """A poll's life beyond one command: posting it, keeping its votes in line with the
-homeserver's, counting, closing once and announcing the result.
+homeserver's, ending, counting, closing once and announcing the result.
 
-Commands (``bot.commands.polls``) and the scheduler both drive it; it holds no state of its
-own, everything is read from and written to the store.
+``PollKeeper`` owns the network side of it, built once (``bot.app``) and handed to the
+commands, the intake and the scheduler. What runs inside another's transaction (keeping a
+vote, taking in an end, counting, rendering) stays plain functions. Everything is read from
+and written to the store: a stop anywhere leaves what the next start needs to finish.
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.domain.tally import FinalResult, Tally, ballots, tally
 from bot.i18n import Catalogue, Text
-from bot.messages import IncomingPollResponse, Transport, transaction_id
+from bot.messages import (
+    IncomingPollEnd,
+    IncomingPollResponse,
+    PollHistory,
+    Transport,
+    transaction_id,
+)
 from bot.store import polls
 from bot.store.database import Database, Transaction
 from bot.store.polls import Poll
@@ -32,7 +40,13 @@ async def publish(database: Database, transport: Transport, poll: Poll) -> bool:
     txn_id = transaction_id("poll-start", poll.room_id, str(poll.id), poll.opened_at.isoformat())
     try:
         event_id = await transport.send_poll(
-            poll.room_id, poll.question, poll.answers, poll.max_selections, not poll.secret, txn_id
+            poll.room_id,
+            poll.question,
+            poll.answers,
+            poll.max_selections,
+            not poll.secret,
+            txn_id,
+            thread_root=poll.thread_root,
         )
     except Exception:
         log.exception("could not post %s in %s", poll.ref, poll.room_id)
@@ -53,26 +67,14 @@ async def keep(tx: Transaction, found: Poll, response: IncomingPollResponse) -> 
     )
 
 
-async def refresh(database: Database, transport: Transport, found: Poll) -> bool:
-    """Bring an open poll's responses in line with the homeserver's list: clicks made while
-    the bot was away are added, clicks taken back meanwhile (no longer listed) withdrawn.
-
-    False when the list could not be read whole: a partial one would withdraw real votes.
-    """
-    assert found.start_event is not None
-    async with database.transaction() as tx:
-        mark = await polls.response_mark(tx)
-    history = await transport.poll_history(found.room_id, found.start_event)
-    if history is None:
-        return False
-    async with database.transaction() as tx:
-        current = await polls.get(tx, found.id)
-        if current is None or not current.is_open:
-            return True  # closed meanwhile: its result stands as announced
-        for response in history.responses:
-            await keep(tx, found, response)
-        await polls.withdraw_unlisted_clicks(tx, found.id, sorted(history.listed), mark)
-    return True
+async def take_end(tx: Transaction, end: IncomingPollEnd) -> Poll | None:
+    """A member allowed to (Element's "End poll") ended one of the bot's polls: it closes at
+    the end's time. The poll, if the end counts (the bot's poll, here, still open, not ended
+    earlier); closing it is the caller's, once this is committed."""
+    found = await polls.by_start_event(tx, end.poll_event)
+    if found is None or found.room_id != end.room_id:
+        return None
+    return found if await polls.take_end(tx, found.id, end.event_id, end.sent_at) else None
 
 
 async def current_tally(tx: Transaction, found: Poll, until: datetime) -> Tally:
@@ -86,7 +88,8 @@ async def current_tally(tx: Transaction, found: Poll, until: datetime) -> Tally:
 
 
 def render_result(t: Catalogue, config: Config, found: Poll, result: FinalResult) -> Text:
-    """Weighted totals beside the head count, each answer's share; the leaders in bold."""
+    """Weighted totals beside the head count, each answer's share; the leaders in bold. When
+    the head count leads elsewhere, both are said: Element marks that one on its card."""
     leading = result.leading(by_heads=found.equal)
     lines = [
         t(
@@ -110,6 +113,15 @@ def render_result(t: Catalogue, config: Config, found: Poll, result: FinalResult
                 voters=voters,
             )
         )
+    by_heads = result.leading(by_heads=True)
+    if not found.equal and by_heads != leading:
+        lines.append(
+            t(
+                "polls.result_two_leaders",
+                weighted=_named(t, found, leading),
+                heads=_named(t, found, by_heads),
+            )
+        )
     lines.append(
         t(
             "polls.result_equal" if found.equal else "polls.result_totals",
@@ -129,61 +141,151 @@ def render_result(t: Catalogue, config: Config, found: Poll, result: FinalResult
     return Text.join(lines)
 
 
-async def close_poll(
-    database: Database,
-    transport: Transport,
-    config: Config,
-    clock: Clock,
-    t: Catalogue,
-    poll_id: int,
-    *,
-    unread_history_ok: bool,
-) -> bool:
-    """Count every response the homeserver holds, close once, end the native poll, post the
-    result; False when the responses could not be read and the close should wait.
+def _named(t: Catalogue, found: Poll, positions: tuple[int, ...]) -> Text:
+    """Answers by position, quoted; tied ones joined with "=" ."""
+    return Text.join([t("polls.quoted", answer=found.answers[each]) for each in positions], " = ")
 
-    Responses after the deadline do not count, even when the bot closes late (it was down).
+
+class PollKeeper:
+    """Posts, refreshes, ends, closes and announces polls; built once, shared by the commands
+    (``!poll close``), the intake (an end from Element) and the scheduler (deadlines, start-up).
+
+    A poll closes at its end event's server time, counting every response sent up to it,
+    which is what Element counts: ending first, then counting, is what makes the two agree.
     """
-    async with database.transaction() as tx:
-        found = await polls.get(tx, poll_id)
-    if found is None or not found.is_open or found.start_event is None:
-        return True
-    if not await refresh(database, transport, found):
-        if not unread_history_ok:
+
+    def __init__(self, config: Config, database: Database, transport: Transport, clock: Clock):
+        self._config = config
+        self._database = database
+        self._transport = transport
+        self._clock = clock
+        self._t = Catalogue(config.bot.language)
+        self._unposted: list[Poll] = []
+        self._unannounced: list[Poll] = []
+
+    async def recall(self) -> None:
+        """Note what the previous run left half done, before any new command can start work
+        of the same kind (a poll posted or announced twice would confuse every client)."""
+        async with self._database.transaction() as tx:
+            self._unposted = [poll for poll in await polls.still_open(tx) if not poll.start_event]
+            self._unannounced = await polls.unannounced(tx)
+
+    async def finish_recalled(self) -> None:
+        """Post the polls the bot promised but had not posted; announce the results a stop
+        kept from being posted."""
+        for poll in self._unposted:
+            await publish(self._database, self._transport, poll)
+        for poll in self._unannounced:
+            await self.announce(poll)
+        self._unposted, self._unannounced = [], []
+
+    async def refresh(self, found: Poll) -> bool:
+        """Bring an open poll in line with the homeserver; False when its list could not be
+        read whole."""
+        return await self._take_in(found) is not None
+
+    async def _take_in(self, found: Poll) -> PollHistory | None:
+        """Clicks made while the bot was away are added, clicks taken back meanwhile (no
+        longer listed) withdrawn, and the first end clients accept taken in: a member's sent
+        while the bot was away, or the bot's own, with its server time.
+
+        None when the list could not be read whole: a partial one would withdraw real votes.
+        """
+        assert found.start_event is not None
+        async with self._database.transaction() as tx:
+            mark = await polls.response_mark(tx)
+        history = await self._transport.poll_history(found.room_id, found.start_event)
+        if history is None:
+            return None
+        async with self._database.transaction() as tx:
+            current = await polls.get(tx, found.id)
+            if current is None or not current.is_open:
+                return history  # closed meanwhile: its result stands as announced
+            for response in history.responses:
+                await keep(tx, current, response)
+            await polls.withdraw_unlisted_clicks(tx, found.id, sorted(history.listed), mark)
+            if history.ends:
+                first = min(history.ends, key=lambda end: (end.sent_at, end.event_id))
+                await polls.take_end(tx, found.id, first.event_id, first.sent_at)
+        return history
+
+    async def close(self, poll_id: int, *, unread_history_ok: bool) -> bool:
+        """End the poll unless a member allowed to has, then close it once at the end's time
+        with every response sent up to it, and post the result. False when the responses
+        could not be read and the close should wait (``unread_history_ok``: close on those
+        already seen)."""
+        found = await self._open(poll_id)
+        if found is None:
+            return True
+        history = await self._take_in(found)  # a member may have ended it while the bot was away
+        if history is None and not unread_history_ok:
             return False
-        log.warning("closing %s with the responses already seen", found.ref)
-    until = min(clock.now(), found.closes_at)
-    async with database.transaction() as tx:
-        result = FinalResult.of(await current_tally(tx, found, until))
-        if not await polls.close(tx, found.id, until, result):
-            return True  # closed meanwhile by someone else (the scheduler, a moderator)
-        closed = await polls.get(tx, found.id)
-    assert closed is not None
-    await announce_result(database, transport, config, t, closed)
-    return True
+        found = await self._open(poll_id)
+        if found is None:
+            return True
+        if found.end_event is None:
+            await self._end(found)
+            history = await self._take_in(found)  # every response up to the end is listed now
+            if history is None and not unread_history_ok:
+                return False
+        if history is None:
+            log.warning("closing %s with the responses already seen", found.ref)
+        async with self._database.transaction() as tx:
+            current = await polls.get(tx, poll_id)
+            if current is None or not current.is_open:
+                return True  # closed meanwhile (the scheduler, a moderator, a member's end)
+            until = current.closes_at  # the end's time, from the homeserver once it was read
+            result = FinalResult.of(await current_tally(tx, current, until))
+            await polls.close(tx, poll_id, until, result)
+            closed = await polls.get(tx, poll_id)
+        assert closed is not None
+        await self.announce(closed)
+        return True
 
+    async def _open(self, poll_id: int) -> Poll | None:
+        """The poll, if it is posted and still open."""
+        async with self._database.transaction() as tx:
+            found = await polls.get(tx, poll_id)
+        if found is None or not found.is_open or found.start_event is None:
+            return None
+        return found
 
-async def announce_result(
-    database: Database, transport: Transport, config: Config, t: Catalogue, closed: Poll
-) -> None:
-    """The end event clients need, and the weighted result in the poll's thread; each with
-    its own transaction id, so announcing again after a stop makes no second message."""
-    assert closed.start_event is not None
-    assert closed.result is not None
-    text = render_result(t, config, closed, closed.result)
-    ids = (closed.room_id, closed.start_event)
-    try:
-        end_event = await transport.end_poll(
-            closed.room_id, closed.start_event, text.plain, transaction_id("poll-end", *ids)
-        )
-        await transport.post(
-            closed.room_id,
-            text,
-            transaction_id("poll-result", *ids),
-            thread_root=closed.start_event,
-        )
-    except Exception:
-        log.exception("could not announce the end of %s in %s", closed.ref, closed.room_id)
-        return
-    async with database.transaction() as tx:
-        await polls.set_end_event(tx, closed.id, end_event)
+    async def _end(self, found: Poll) -> None:
+        """Send the bot's end and take it in, at the time it was sent until the homeserver's
+        is read (a moment later)."""
+        sent_at = self._clock.now()
+        end_event = await self._send_end(found)
+        async with self._database.transaction() as tx:
+            await polls.take_end(tx, found.id, end_event, sent_at)
+
+    async def _send_end(self, found: Poll) -> str:
+        """The end event, with a transaction id made from the poll: one however often sent."""
+        assert found.start_event is not None
+        text = self._t("polls.ended", ref=str(found.ref), question=found.question)
+        ids = (found.room_id, found.start_event)
+        return await self._transport.end_poll(*ids, text.plain, transaction_id("poll-end", *ids))
+
+    async def announce(self, closed: Poll) -> None:
+        """The weighted result in the poll's thread, with a transaction id made from the poll:
+        announcing again after a stop makes no second message. A poll an older Compagnon
+        closed without ending (it ended after counting) is ended first."""
+        assert closed.start_event is not None
+        assert closed.result is not None
+        text = render_result(self._t, self._config, closed, closed.result)
+        ids = (closed.room_id, closed.start_event)
+        try:
+            if closed.end_event is None:
+                end_event = await self._send_end(closed)
+                async with self._database.transaction() as tx:
+                    await polls.set_end_event(tx, closed.id, end_event)
+            result_event = await self._transport.post(
+                closed.room_id,
+                text,
+                transaction_id("poll-result", *ids),
+                thread_root=closed.result_thread,
+            )
+        except Exception:
+            log.exception("could not announce the end of %s in %s", closed.ref, closed.room_id)
+            return
+        async with self._database.transaction() as tx:
+            await polls.set_result_event(tx, closed.id, result_event)

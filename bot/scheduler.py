@@ -16,16 +16,15 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
-from bot import polls as lifecycle
 from bot.clock import Clock
 from bot.config import Config
 from bot.digest import compose
 from bot.domain.schedule import due
-from bot.i18n import Catalogue, Text
+from bot.i18n import Text
 from bot.messages import Transport, transaction_id
+from bot.polls import PollKeeper
 from bot.store import digest, events, polls
 from bot.store.database import Database
-from bot.store.polls import Poll
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -34,21 +33,24 @@ RETRY_CLOSE_AFTER = timedelta(minutes=2)
 
 
 class Scheduler:
-    """Implements the command side's ``Agenda``: ``recall`` before the Matrix side starts
-    handling commands, ``start`` once it is ready."""
+    """Implements the command side's ``Agenda``; ``start`` once the Matrix side is ready.
+    Polls are the keeper's: the scheduler says when."""
 
     def __init__(
-        self, config: Config, database: Database, transport: Transport, clock: Clock
+        self,
+        config: Config,
+        database: Database,
+        transport: Transport,
+        clock: Clock,
+        poll_keeper: PollKeeper,
     ) -> None:
         self._config = config
         self._database = database
         self._transport = transport
         self._clock = clock
-        self._t = Catalogue(config.bot.language)
+        self._polls = poll_keeper
         self._jobs = AsyncIOScheduler(timezone=ZoneInfo(config.digest.timezone))
         self._digest_schedule = config.digest.trigger()
-        self._unposted: list[Poll] = []
-        self._unannounced: list[Poll] = []
         self._running: set[asyncio.Task[object]] = set()
 
     async def start(self) -> None:
@@ -84,7 +86,7 @@ class Scheduler:
 
         A digest claimed but not known to be sent (the bot stopped in between) is sent again
         with the same transaction id: the homeserver makes one message of the two. Polls past
-        their deadline are closed first, so the digest tells them as closed.
+        their deadline are closed first, so that none is told open past it.
         """
         await self.close_overdue_polls()
         async with self._database.transaction() as tx:
@@ -154,21 +156,16 @@ class Scheduler:
         if found is None:
             return
         now = self._clock.now()
-        closed = await lifecycle.close_poll(
-            self._database,
-            self._transport,
-            self._config,
-            self._clock,
-            self._t,
-            poll_id,
-            unread_history_ok=now - found.closes_at >= WAIT_FOR_VOTES,
+        closed = await self._polls.close(
+            poll_id, unread_history_ok=now - found.closes_at >= WAIT_FOR_VOTES
         )
         if not closed:
             log.warning("the votes of %s could not be read; closing it later", found.ref)
             self.close_poll_at(poll_id, now + RETRY_CLOSE_AFTER)
 
     async def close_overdue_polls(self) -> None:
-        """Before a digest is composed, so a poll past its deadline is told as closed."""
+        """Polls past their deadline or ended; before a digest is composed, so that it tells
+        them as closed."""
         async with self._database.transaction() as tx:
             still_open = await polls.still_open(tx)
         now = self._clock.now()
@@ -179,33 +176,21 @@ class Scheduler:
                 except Exception:  # one poll's trouble must not stop the others
                     log.exception("could not close %s in %s", poll.ref, poll.room_id)
 
-    async def recall(self) -> None:
-        """Note what the previous run left half done, before any new command can start work
-        of the same kind (a poll posted or announced twice would confuse every client)."""
-        async with self._database.transaction() as tx:
-            self._unposted = [poll for poll in await polls.still_open(tx) if not poll.start_event]
-            self._unannounced = await polls.closed_without_end(tx)
-
     async def catch_up_polls(self) -> None:
-        """Post the polls the bot promised but had not posted, bring open polls' votes up to
-        date, close those past their deadline, and finish closings a stop interrupted."""
-        for poll in self._unposted:
-            await lifecycle.publish(self._database, self._transport, poll)
-        for poll in self._unannounced:
-            await lifecycle.announce_result(
-                self._database, self._transport, self._config, self._t, poll
-            )
-        self._unposted, self._unannounced = [], []
-        await self.close_overdue_polls()
+        """Finish what a stop left half done, bring the open polls' votes up to date (with
+        an end a member sent while the bot was away), then close those due."""
+        await self._polls.finish_recalled()
         async with self._database.transaction() as tx:
             still_open = await polls.still_open(tx)
+        now = self._clock.now()
         for poll in still_open:
-            if poll.start_event is None:
-                continue  # a command is posting it right now
+            if poll.start_event is None or poll.closes_at <= now:
+                continue  # a command is posting it right now; closing reads it anyway
             try:
-                await lifecycle.refresh(self._database, self._transport, poll)
+                await self._polls.refresh(poll)
             except Exception:  # one poll's trouble must not keep the bot from starting
                 log.exception("could not catch up on %s in %s", poll.ref, poll.room_id)
+        await self.close_overdue_polls()
 
     def _tracked(
         self, what: str, job: Callable[P, Awaitable[None]]

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.i18n import Text
-from bot.messages import IncomingPollResponse, PollHistory, Reply
+from bot.messages import IncomingPollEnd, IncomingPollResponse, PollHistory, Reply
+
+BOT = "@compagnon:test"  # the bot's account, as the commands' config names it
 
 
 class FakeClock:
@@ -43,6 +45,7 @@ class PostedPoll:
     answers: tuple[str, ...]
     max_selections: int
     disclosed: bool
+    thread_root: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,9 +77,11 @@ class FakeTransport:
     """Records every reply, private file and shared room; levels and members are set by the test.
 
     ``refuse_rooms`` makes opening or leaving a room fail, as an unreachable homeserver would.
+    ``clock`` is the homeserver's: it stamps the poll ends the bot sends.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: FakeClock | None = None) -> None:
+        self.clock = clock
         self.sent: list[Reply] = []
         self.files: list[PrivateFile] = []
         self.rooms: list[SharedRoom] = []
@@ -89,6 +94,7 @@ class FakeTransport:
         self.ended: list[EndedPoll] = []
         self.posted: list[Notice] = []
         self.history: dict[str, list[IncomingPollResponse]] = {}  # by poll event
+        self.poll_ends: dict[str, list[IncomingPollEnd]] = {}  # by poll event, as listed
         self.history_unreadable = False
         self.while_reading_history: Callable[[], Awaitable[None]] | None = None
         self.refuse_polls = False
@@ -156,29 +162,42 @@ class FakeTransport:
         max_selections: int,
         disclosed: bool,
         txn_id: str,
+        thread_root: str | None = None,
     ) -> str:
         if self.refuse_polls:
             raise ConnectionError("the homeserver is unreachable")
         return self._once(
             txn_id,
             lambda event_id: self.polls.append(
-                PostedPoll(event_id, room_id, question, tuple(answers), max_selections, disclosed)
+                PostedPoll(
+                    event_id,
+                    room_id,
+                    question,
+                    tuple(answers),
+                    max_selections,
+                    disclosed,
+                    thread_root,
+                )
             ),
         )
 
     async def end_poll(self, room_id: str, start_event: str, text: str, txn_id: str) -> str:
-        return self._once(
-            txn_id,
-            lambda event_id: self.ended.append(EndedPoll(event_id, room_id, start_event, text)),
-        )
+        def record(event_id: str) -> None:
+            assert self.clock is not None, "a transport that ends polls needs the server's clock"
+            self.ended.append(EndedPoll(event_id, room_id, start_event, text))
+            end = IncomingPollEnd(event_id, room_id, BOT, start_event, self.clock.now())
+            self.poll_ends.setdefault(start_event, []).append(end)
+
+        return self._once(txn_id, record)
 
     async def poll_history(self, room_id: str, start_event: str) -> PollHistory | None:
         if self.history_unreadable:
             return None
         found = tuple(self.history.get(start_event, []))  # the list as it was when asked for
+        ends = tuple(self.poll_ends.get(start_event, []))
         if self.while_reading_history is not None:
             await self.while_reading_history()
-        return PollHistory(found, frozenset(each.event_id for each in found))
+        return PollHistory(found, frozenset(each.event_id for each in found), ends)
 
 
 class FakeAgenda:

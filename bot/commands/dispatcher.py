@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
+from bot import polls as lifecycle
 from bot.clock import Clock
 from bot.commands.router import (
     Answer,
@@ -29,6 +30,7 @@ from bot.domain.throttle import Throttle, Verdict
 from bot.i18n import Catalogue, Text
 from bot.messages import (
     IncomingMessage,
+    IncomingPollEnd,
     IncomingPollResponse,
     IncomingReaction,
     IncomingRedaction,
@@ -38,7 +40,9 @@ from bot.messages import (
 )
 from bot.store import contributions, events, intake, members
 from bot.store.database import Database, Transaction, is_write_failure
+from bot.store.events import Outcome
 from bot.store.intake import OwedReply
+from bot.store.polls import Poll
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +92,7 @@ class Context:
     transport: Transport
     database: Database
     agenda: Agenda
+    poll_keeper: lifecycle.PollKeeper
 
     @property
     def prefix(self) -> str:
@@ -117,6 +122,7 @@ class Dispatcher:
         config: Config,
         clock: Clock,
         agenda: Agenda,
+        poll_keeper: lifecycle.PollKeeper,
     ) -> None:
         routers = tuple(routers)
         self.index = CommandIndex(command for router in routers for command in router.commands)
@@ -124,6 +130,7 @@ class Dispatcher:
         self._redaction_handlers = [h for router in routers for h in router.redaction_handlers]
         self._poll_handlers = [h for router in routers for h in router.poll_response_handlers]
         self._agenda = agenda
+        self._poll_keeper = poll_keeper
         self._database = database
         self._transport = transport
         self._config = config
@@ -162,6 +169,8 @@ class Dispatcher:
                 seconds = self._throttle.wait_seconds(message.sender)
                 text = self._t("error.throttled", name=message.sender_name, seconds=seconds)
             answer = await self._settle(message, text)
+        elif message.edits is not None:
+            answer = await self._answer_edit(message, name, arguments)
         else:
             answer = await self._answer_command(message, name, arguments)
         if answer is not None:
@@ -180,6 +189,30 @@ class Dispatcher:
             # The command's name, never what the member wrote: logs hold no member text.
             log.exception("ref %s: %r failed in %s", ref, name[:40], message.room_id)
             return await self._settle(message, self._t("error.internal", ref=ref))
+
+    async def _answer_edit(
+        self, message: IncomingMessage, name: str, arguments: str
+    ) -> Answered | None:
+        """Members fix typos by editing: a command that failed is run as corrected; one that
+        was done is not run again (its effects stand, and a second run could double them),
+        and the first edit of it says so."""
+        assert message.edits is not None
+        async with self._database.transaction() as tx:
+            before = await events.outcome(tx, message.edits)
+        if before is Outcome.FAILED:
+            return await self._answer_command(message, name, arguments)
+        hint = None if before is Outcome.HINTED else self._t("error.edit_not_run")
+        return await self._settle(message, hint, Outcome.HINTED)
+
+    async def _claim(self, tx: Transaction, message: IncomingMessage, outcome: Outcome) -> bool:
+        """Claim the command, noting how it went; an edit's outcome is its original's."""
+        now = self._clock.now()
+        if message.edits is None:
+            return await events.claim(tx, message.event_id, message.room_id, now, outcome)
+        if not await events.claim(tx, message.event_id, message.room_id, now):
+            return False
+        await events.set_outcome(tx, message.edits, outcome)
+        return True
 
     async def keep_promises(self) -> None:
         """At start-up, what a previous run decided but could not finish: the replies it
@@ -229,6 +262,21 @@ class Dispatcher:
                 await handler(context, response)
 
         await self._apply(response.event_id, response.room_id, run, once=False)
+
+    async def handle_poll_end(self, end: IncomingPollEnd) -> None:
+        """A member allowed to ended one of the bot's polls (Element's "End poll"): the end
+        is taken in with its intake, once; then the poll closes at its time, its result
+        posted. A stop in between leaves the poll due: the next start closes it."""
+        ended: list[Poll] = []
+
+        async def run(context: EventContext) -> None:
+            found = await lifecycle.take_end(context.tx, end)
+            if found is not None:
+                ended.append(found)
+
+        await self._apply(end.event_id, end.room_id, run, once=True)
+        for found in ended:
+            await self._poll_keeper.close(found.id, unread_history_ok=True)
 
     async def _apply(
         self,
@@ -298,7 +346,7 @@ class Dispatcher:
             if command.moderator_only and not standing.community:
                 raise Denied("error.denied_moderators", command=prefix + command.spelled(self._t))
             async with self.transaction() as tx:
-                if not await events.claim(tx, message.event_id, message.room_id, self._clock.now()):
+                if not await self._claim(tx, message, Outcome.DONE):
                     return None
                 context = Context(
                     message,
@@ -312,6 +360,7 @@ class Dispatcher:
                     self._transport,
                     self._database,
                     self._agenda,
+                    self._poll_keeper,
                 )
                 await members.seen(tx, message.sender, message.sender_name, self._clock.now())
                 result = await command.handler(context, **values)
@@ -323,7 +372,9 @@ class Dispatcher:
             # The transaction rolled back: a refused command changes nothing.
             return await self._settle(message, self._explain(command, error))
 
-    async def _settle(self, message: IncomingMessage, text: Text | None) -> Answered | None:
+    async def _settle(
+        self, message: IncomingMessage, text: Text | None, outcome: Outcome = Outcome.FAILED
+    ) -> Answered | None:
         """Claim a command that changes nothing, owing ``text`` if any; None when it had
         been handled already (or there is nothing to say).
 
@@ -334,7 +385,7 @@ class Dispatcher:
         owed = None if text is None else self._owed(message, Answer(text))
         try:
             async with self.transaction() as tx:
-                if not await events.claim(tx, message.event_id, message.room_id, self._clock.now()):
+                if not await self._claim(tx, message, outcome):
                     return None
                 if owed is not None:
                     await intake.owe(tx, owed, self._clock.now())
@@ -369,7 +420,7 @@ class Dispatcher:
         reply = Reply(
             room_id=message.room_id,
             text=answer.text,
-            in_reply_to=message.event_id,
+            in_reply_to=message.edits or message.event_id,  # an edit's event is hidden
             txn_id=transaction_id("reply", message.event_id),
             thread_root=message.thread_root,
             mentions=answer.mentions,

@@ -248,6 +248,7 @@ async def _open(ctx: Context, request: PollRequest) -> Answer:
             domain=domain,
             opened_at=now,
             closes_at=closes_at,
+            thread_root=ctx.message.thread_root,
         ),
         frozen.weights,
         frozen.bounded,
@@ -382,13 +383,10 @@ async def _close(ctx: Context, found: Poll) -> Answer:
     if ctx.message.sender != found.creator and not ctx.standing.may_moderate(found.room_id):
         raise Denied("polls.close_denied", ref=str(found.ref))
     await polls.bring_forward(ctx.tx, found.id, ctx.clock.now())
-    database, transport, config, clock = ctx.database, ctx.transport, ctx.config, ctx.clock
-    t = ctx.t
+    keeper = ctx.poll_keeper
 
     async def close_now() -> Text | None:
-        await lifecycle.close_poll(
-            database, transport, config, clock, t, found.id, unread_history_ok=True
-        )
+        await keeper.close(found.id, unread_history_ok=True)
         return None
 
     return Answer(ctx.t("polls.closing", ref=str(found.ref)), follow_up=close_now)

@@ -83,6 +83,10 @@ MESSAGES: Messages = {
         "fr": "Je quitte ce salon : ma configuration ne le nomme plus, et qui m'y a invité ne peut plus m'inviter. Les modérateur·ices de la communauté peuvent m'y ramener.",
         "en": "I am leaving this room: my configuration no longer names it, and whoever invited me here may no longer invite me. The community's moderators can bring me back.",
     },
+    "error.edit_not_run": {
+        "fr": "Je ne rejoue pas une commande modifiée : sa première version a déjà été faite. Pour changer ce qu'elle a fait, envoyez une nouvelle commande.",
+        "en": "I do not run an edited command again: its first version was already done. To change what it did, send a new command.",
+    },
     "error.unsaved": {
         "fr": "Je n'ai rien pu enregistrer (mon stockage refuse d'écrire) : rien n'a été enregistré. Réessayez dans un moment.",
         "en": "I could not write anything down (my storage refuses writes): nothing was saved. Try again in a moment.",

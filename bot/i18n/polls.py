@@ -171,6 +171,11 @@ MESSAGES: Messages = {
         "fr": "{voters} votant·e(s), poids total {weight} ; chaque pourcentage est la part de ce poids qui a choisi la réponse.",
         "en": "{voters} voter(s), total weight {weight}; each percentage is the share of that weight which chose the answer.",
     },
+    "polls.result_two_leaders": {
+        "fr": "Au poids, {weighted} l'emporte ; au nombre de voix (ce qu'affiche Element), {heads}.",
+        "en": "Weighted, {weighted} leads; by head count (what Element shows), {heads}.",
+    },
+    "polls.quoted": {"fr": "« {answer} »", "en": "“{answer}”"},
     "polls.result_bounded": {
         "fr": "{count} de ces votant·es ont eu moins d'heures comptées que déclarées (plafond par semaine, ou confiance de la communauté envers leurs témoins) : leur poids ne compte que les heures créditées.",
         "en": "{count} of these voters had fewer hours counted than recorded (the weekly cap, or the community's trust in their witnesses): their weight counts only the credited ones.",
@@ -186,6 +191,10 @@ MESSAGES: Messages = {
     "polls.closing": {
         "fr": "Je clos le sondage {ref} ; le résultat pondéré suit dans son fil.",
         "en": "Closing poll {ref}; the weighted result follows in its thread.",
+    },
+    "polls.ended": {
+        "fr": "Le sondage {ref} — « {question} » est clos ; son résultat pondéré suit dans son fil.",
+        "en": "Poll {ref} — “{question}” is closed; its weighted result follows in its thread.",
     },
     "polls.close_denied": {
         "fr": "Seule la personne qui a ouvert {ref}, ou une modératrice ou un modérateur, peut le clore.",

@@ -261,13 +261,16 @@ class MatrixGateway:
             self._received.append(inbound.redaction(room, event))
 
     async def _on_unknown(self, room: MatrixRoom, event: UnknownEvent) -> None:
-        """Poll responses arrive here, in every room version. A vote counts however old (a
-        poll may stay open for weeks): no grace applies."""
+        """Poll responses and ends arrive here, in every room version. A vote counts however
+        old (a poll may stay open for weeks), and so does an end: no grace applies."""
         if not self._fresh(room, event, graced=False) or not inbound.is_member(room, event.sender):
             return
-        response = inbound.poll_response(room.room_id, event)
-        if response is not None:
-            self._received.append(response)
+        creators = self.outbound.creators.get(room.room_id, set())
+        polled = inbound.poll_response(room.room_id, event) or inbound.poll_end(
+            room, event, self.user_id, creators
+        )
+        if polled is not None:
+            self._received.append(polled)
 
     def _fresh(self, room: MatrixRoom, event: Event, graced: bool = True) -> bool:
         """Someone else's event, in a served room, after the bot joined (and, ``graced``,

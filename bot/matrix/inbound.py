@@ -7,6 +7,7 @@ whether an event is fresh enough to act on is the gateway's call, not theirs.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
@@ -14,30 +15,45 @@ from urllib.parse import unquote
 from nio import Event, MatrixRoom, ReactionEvent, RedactionEvent, RoomMessageText, UnknownEvent
 
 from bot.domain.names import shown_name
+from bot.domain.permissions import effective_power
 from bot.matrix import polls
-from bot.messages import IncomingMessage, IncomingPollResponse, IncomingReaction, IncomingRedaction
+from bot.messages import (
+    IncomingMessage,
+    IncomingPollEnd,
+    IncomingPollResponse,
+    IncomingReaction,
+    IncomingRedaction,
+)
 
 _PILL = re.compile(r"""href=["']https://matrix\.to/#/((?:@|%40)[^"'?/]+)""")
 
 
 def message(room: MatrixRoom, event: RoomMessageText) -> IncomingMessage | None:
-    """A text message; None for an edit (the original was the command)."""
+    """A text message, or an edit of one (its new text); None for a malformed edit."""
     content: dict[str, Any] = event.source.get("content", {})
     relation = content.get("m.relates_to")
     if not isinstance(relation, dict):
         relation = {}  # absent, or malformed: a member's typo must not stop the sync
+    body, edits = _without_reply_fallback(event.body), None
     if relation.get("rel_type") == "m.replace":
-        return None
+        new = content.get("m.new_content")
+        edits = relation.get("event_id")
+        if not isinstance(new, dict) or not isinstance(new.get("body"), str):
+            return None
+        if not isinstance(edits, str):
+            return None
+        body, content = new["body"], new
     thread_root = relation.get("event_id") if relation.get("rel_type") == "m.thread" else None
     return IncomingMessage(
         event_id=event.event_id,
         room_id=room.room_id,
         sender=event.sender,
         sender_name=shown_sender(room, event.sender),
-        body=_without_reply_fallback(event.body),
+        body=body,
         sent_at=sent_at(event),
         thread_root=thread_root,
         mentions=_mentioned(content),
+        edits=edits,
     )
 
 
@@ -66,6 +82,32 @@ def poll_response(room_id: str, event: UnknownEvent) -> IncomingPollResponse | N
     return IncomingPollResponse(
         event.event_id, room_id, event.sender, parsed.poll_event, parsed.answers, sent_at(event)
     )
+
+
+def poll_end(
+    room: MatrixRoom, event: UnknownEvent, poll_sender: str, creators: Collection[str]
+) -> IncomingPollEnd | None:
+    """An end of a poll ``poll_sender`` started, when clients accept it (matrix-js-sdk's
+    ``Poll``): from that sender, or from a member who may redact others' events. Anyone
+    else's is ignored, by Element as here."""
+    content = event.source.get("content", {})
+    ended = polls.parse_end(event.type, content if isinstance(content, dict) else {})
+    if ended is None:
+        return None
+    if event.sender != poll_sender and not may_redact_others(room, event.sender, creators):
+        return None
+    return IncomingPollEnd(event.event_id, room.room_id, event.sender, ended, sent_at(event))
+
+
+def may_redact_others(room: MatrixRoom, user_id: str, creators: Collection[str]) -> bool:
+    """As matrix-js-sdk judges it: a member whose power (unlimited for a room v12 creator)
+    reaches the room's ``redact`` level and the level to send redactions at all."""
+    levels = room.power_levels
+    needed = max(
+        levels.defaults.redact, levels.get_message_event_required_level("m.room.redaction")
+    )
+    power = effective_power(user_id, room.room_version, creators, levels.get_user_level(user_id))
+    return is_member(room, user_id) and power >= needed
 
 
 def display_names(room: MatrixRoom) -> dict[str, str]:

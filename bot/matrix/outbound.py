@@ -32,7 +32,14 @@ from nio.exceptions import EncryptionError
 from bot.domain.permissions import effective_power
 from bot.i18n import Text
 from bot.matrix import inbound, polls
-from bot.messages import Inbox, IncomingPollResponse, PollHistory, Reply, transaction_id
+from bot.messages import (
+    Inbox,
+    IncomingPollEnd,
+    IncomingPollResponse,
+    PollHistory,
+    Reply,
+    transaction_id,
+)
 
 log = logging.getLogger(__name__)
 
@@ -184,14 +191,7 @@ class Outbound:
     async def post(
         self, room_id: str, text: Text, txn_id: str, thread_root: str | None = None
     ) -> str:
-        relation = None
-        if thread_root is not None:
-            relation = {
-                "rel_type": "m.thread",
-                "event_id": thread_root,
-                "is_falling_back": True,
-                "m.in_reply_to": {"event_id": thread_root},
-            }
+        relation = in_thread(thread_root)
         return await self._send(room_id, "m.room.message", message(text, relation), txn_id)
 
     async def send_poll(
@@ -202,8 +202,12 @@ class Outbound:
         max_selections: int,
         disclosed: bool,
         txn_id: str,
+        thread_root: str | None = None,
     ) -> str:
         content = polls.start_content(question, answers, max_selections, disclosed=disclosed)
+        relation = in_thread(thread_root)
+        if relation is not None:
+            content["m.relates_to"] = relation
         return await self._send(room_id, polls.START_TYPE, content, txn_id)
 
     async def end_poll(self, room_id: str, start_event: str, text: str, txn_id: str) -> str:
@@ -216,6 +220,8 @@ class Outbound:
             return None
         responses: list[IncomingPollResponse] = []
         listed: set[str] = set()
+        ends: list[IncomingPollEnd] = []
+        creators = self.creators.get(room_id, set())
         try:
             async for event in self._client.room_get_event_relations(
                 room_id, start_event, RelationshipType.reference
@@ -227,11 +233,12 @@ class Outbound:
                     except EncryptionError:  # no key for it: its vote stays as it was
                         listed.add(event.event_id)
                         continue
-                response = (
-                    inbound.poll_response(room_id, event)
-                    if isinstance(event, UnknownEvent)
-                    else None
-                )
+                if not isinstance(event, UnknownEvent):
+                    continue
+                end = inbound.poll_end(room, event, self._user_id, creators)
+                if end is not None:
+                    ends.append(end)
+                response = inbound.poll_response(room_id, event)
                 if response is None:
                     continue
                 listed.add(response.event_id)
@@ -240,7 +247,7 @@ class Outbound:
         except Exception:  # nio raises on some error pages: a partial list proves nothing
             log.exception("could not read all the responses to %s in %s", start_event, room_id)
             return None
-        return PollHistory(tuple(responses), frozenset(listed))
+        return PollHistory(tuple(responses), frozenset(listed), tuple(ends))
 
     async def _send(
         self, room_id: str, event_type: str, content: dict[str, Any], txn_id: str | None = None
@@ -284,6 +291,18 @@ class Outbound:
 
         async with self._synced, asyncio.timeout(30):
             await self._synced.wait_for(seen)
+
+
+def in_thread(thread_root: str | None) -> dict[str, Any] | None:
+    """A relation into a thread, as a message of the bot's own there (not a reply)."""
+    if thread_root is None:
+        return None
+    return {
+        "rel_type": "m.thread",
+        "event_id": thread_root,
+        "is_falling_back": True,
+        "m.in_reply_to": {"event_id": thread_root},
+    }
 
 
 def message(

@@ -1,7 +1,7 @@
 """The wire format of native Matrix polls (MSC3381), as Element sends and reads them.
 
 The bot sends the unstable ``org.matrix.msc3381.poll.*`` events Element understands, with
-a text fallback for clients without polls; it reads responses in every shape in use.
+a text fallback for clients without polls; it reads responses and ends in every shape in use.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 START_TYPE = "org.matrix.msc3381.poll.start"
 END_TYPE = "org.matrix.msc3381.poll.end"
+END_TYPES = frozenset({END_TYPE, "m.poll.end"})
 RESPONSE_TYPES = frozenset(
     {"org.matrix.msc3381.poll.response", "m.poll.response", "org.matrix.msc3381.v2.poll.response"}
 )
@@ -63,15 +64,22 @@ class PollResponse:
 
 def parse_response(event_type: str, content: dict[str, Any]) -> PollResponse | None:
     """The response an event carries, or None when it is not a response to a poll."""
-    if event_type not in RESPONSE_TYPES:
-        return None
+    poll_event = _referenced(content) if event_type in RESPONSE_TYPES else None
+    return None if poll_event is None else PollResponse(poll_event, _answers(content))
+
+
+def parse_end(event_type: str, content: dict[str, Any]) -> str | None:
+    """The poll an end event ends, or None when it is not one (whoever may send it)."""
+    return _referenced(content) if event_type in END_TYPES else None
+
+
+def _referenced(content: dict[str, Any]) -> str | None:
+    """The event an ``m.reference`` relation points to: a response's or an end's poll."""
     relation = content.get("m.relates_to")
     if not isinstance(relation, dict) or relation.get("rel_type") != "m.reference":
         return None
     poll_event = relation.get("event_id")
-    if not isinstance(poll_event, str):
-        return None
-    return PollResponse(poll_event, _answers(content))
+    return poll_event if isinstance(poll_event, str) else None
 
 
 def _answers(content: dict[str, Any]) -> tuple[str, ...] | None:

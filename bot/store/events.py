@@ -1,6 +1,7 @@
 """Which events the bot has already acted on, and since when it serves each room."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from bot.messages import ServedRoom
 from bot.store import intake
@@ -14,16 +15,39 @@ async def is_handled(tx: Transaction, event_id: str) -> bool:
     )
 
 
-async def claim(tx: Transaction, event_id: str, room_id: str, at: datetime) -> bool:
+class Outcome(StrEnum):
+    """How a command went, for what an edit of it does."""
+
+    DONE = "done"
+    FAILED = "failed"  # refused or misunderstood: it changed nothing
+    HINTED = "hinted"  # done, and its edit was told edits are not run again
+
+
+async def claim(
+    tx: Transaction, event_id: str, room_id: str, at: datetime, outcome: Outcome | None = None
+) -> bool:
     """Record the event as handled, and off the intake; False if it already was. Rolled back
     with its transaction."""
     await intake.settle(tx, event_id)
     changed = await tx.execute(
-        "INSERT INTO handled_event (event_id, room_id, handled_at) VALUES (?, ?, ?) "
+        "INSERT INTO handled_event (event_id, room_id, handled_at, outcome) VALUES (?, ?, ?, ?) "
         "ON CONFLICT DO NOTHING",
-        (event_id, room_id, at.isoformat()),
+        (event_id, room_id, at.isoformat(), outcome),
     )
     return changed > 0
+
+
+async def outcome(tx: Transaction, event_id: str) -> Outcome | None:
+    """How the command went; None when the bot has no trace of it (never a command, or
+    handled too long ago). Handled before outcomes were kept: done."""
+    row = await tx.fetch_one("SELECT outcome FROM handled_event WHERE event_id = ?", (event_id,))
+    if row is None:
+        return None
+    return Outcome(row[0] or Outcome.DONE)
+
+
+async def set_outcome(tx: Transaction, event_id: str, outcome: Outcome) -> None:
+    await tx.execute("UPDATE handled_event SET outcome = ? WHERE event_id = ?", (outcome, event_id))
 
 
 async def recorded_sender(tx: Transaction, event_id: str, room_id: str) -> str | None:

@@ -240,6 +240,22 @@ MIGRATIONS: Sequence[str] = (
     CREATE INDEX review_by_reviewer ON review (reviewer);
     CREATE INDEX review_by_time ON review (asked_at);
     """,
+    # 13: the result posted in a poll's thread, kept apart from its end event: the end may be
+    # a member's (Element's "End poll"), and the bot's own goes out before it counts. A poll
+    # ended before had its result posted first ('': its id was not kept).
+    """
+    ALTER TABLE poll ADD COLUMN result_event TEXT;
+    UPDATE poll SET result_event = '' WHERE end_event IS NOT NULL;
+    """,
+    # 14: how a command went, so that its edit knows what to do: 'done' (an edit gets a
+    # hint, once: 'hinted'), 'failed' (the edit is run). NULL: handled before this was kept.
+    """
+    ALTER TABLE handled_event ADD COLUMN outcome TEXT;
+    """,
+    # 15: the thread a poll was asked for in: its card and its result go there.
+    """
+    ALTER TABLE poll ADD COLUMN thread_root TEXT;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -14,7 +14,7 @@ from bot.store.database import Row, Transaction
 
 _SELECT = """
     SELECT id, room_id, creator, question, answers, max_selections, secret, equal, domain,
-           opened_at, closes_at, closed_at, start_event, end_event, result
+           opened_at, closes_at, closed_at, start_event, end_event, result, thread_root
     FROM poll
 """
 
@@ -36,10 +36,17 @@ class Poll:
     start_event: str | None  # the native poll; None until it is posted
     end_event: str | None
     result: FinalResult | None
+    thread_root: str | None = None  # asked for in a thread: posted there
 
     @property
     def ref(self) -> Ref:
         return Ref(RefKind.POLL, self.id)
+
+    @property
+    def result_thread(self) -> str | None:
+        """Where its result goes: the thread it is in, or the one it starts (threads do not
+        nest)."""
+        return self.thread_root or self.start_event
 
     @property
     def answer_ids(self) -> tuple[str, ...]:
@@ -70,6 +77,7 @@ def _poll(row: Row) -> Poll:
         start_event=row["start_event"],
         end_event=row["end_event"],
         result=None if result is None else FinalResult.from_json(result),
+        thread_root=row["thread_root"],
     )
 
 
@@ -87,6 +95,7 @@ class NewPoll:
     domain: str | None
     opened_at: datetime
     closes_at: datetime
+    thread_root: str | None = None
 
 
 async def open_poll(
@@ -99,7 +108,7 @@ async def open_poll(
     members whose hours a bound cut."""
     poll_id = await tx.insert(
         "INSERT INTO poll (room_id, creator, question, answers, max_selections, secret, equal,"
-        " domain, opened_at, closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " domain, opened_at, closes_at, thread_root) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new.room_id,
             new.creator,
@@ -111,6 +120,7 @@ async def open_poll(
             new.domain,
             _utc(new.opened_at),
             _utc(new.closes_at),
+            new.thread_root,
         ),
     )
     kept = {member: weight for member, weight in weights.items() if weight != 1.0}
@@ -142,10 +152,10 @@ async def still_open(tx: Transaction, room_id: str | None = None) -> list[Poll]:
     return [_poll(row) for row in rows]
 
 
-async def closed_without_end(tx: Transaction) -> list[Poll]:
-    """Polls closed and counted whose end event was never sent (the bot stopped in between)."""
+async def unannounced(tx: Transaction) -> list[Poll]:
+    """Polls closed and counted whose result was never posted (the bot stopped in between)."""
     rows = await tx.fetch_all(
-        _SELECT + " WHERE closed_at IS NOT NULL AND end_event IS NULL"
+        _SELECT + " WHERE closed_at IS NOT NULL AND result_event IS NULL"
         " AND start_event IS NOT NULL ORDER BY closed_at"
     )
     return [_poll(row) for row in rows]
@@ -157,6 +167,22 @@ async def set_start_event(tx: Transaction, poll_id: int, event_id: str) -> None:
 
 async def set_end_event(tx: Transaction, poll_id: int, event_id: str) -> None:
     await tx.execute("UPDATE poll SET end_event = ? WHERE id = ?", (event_id, poll_id))
+
+
+async def take_end(tx: Transaction, poll_id: int, event_id: str, at: datetime) -> bool:
+    """An open poll ends with ``event_id``, sent at ``at``: its close time from now on. The
+    first end counts, as in clients: an end known already stays unless this one came before
+    it (or is the same, its time now read from the homeserver). False if nothing changed."""
+    changed = await tx.execute(
+        "UPDATE poll SET end_event = ?, closes_at = ? WHERE id = ? AND closed_at IS NULL"
+        " AND (end_event IS NULL OR end_event = ? OR closes_at > ?)",
+        (event_id, _utc(at), poll_id, event_id, _utc(at)),
+    )
+    return changed == 1
+
+
+async def set_result_event(tx: Transaction, poll_id: int, event_id: str) -> None:
+    await tx.execute("UPDATE poll SET result_event = ? WHERE id = ?", (event_id, poll_id))
 
 
 async def close(tx: Transaction, poll_id: int, at: datetime, result: FinalResult) -> bool:

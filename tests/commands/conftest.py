@@ -14,6 +14,7 @@ from bot.commands.router import Router
 from bot.config import BotConfig, Config, ContributionsConfig, MatrixConfig
 from bot.i18n.types import Language
 from bot.messages import IncomingMessage, IncomingReaction, IncomingRedaction, Reply
+from bot.polls import PollKeeper
 from bot.store.database import Database
 from tests.fakes import FakeAgenda, FakeClock, FakeTransport
 
@@ -47,10 +48,11 @@ class Harness:
         self.database = database
         self.config = config
         self.clock = FakeClock()
-        self.transport = FakeTransport()
+        self.transport = FakeTransport(self.clock)
         self.agenda = FakeAgenda()
+        self.poll_keeper = PollKeeper(config, database, self.transport, self.clock)
         self.dispatcher = Dispatcher(
-            routers, database, self.transport, config, self.clock, self.agenda
+            routers, database, self.transport, config, self.clock, self.agenda, self.poll_keeper
         )
         self._ids = itertools.count(1)
 
@@ -59,9 +61,17 @@ class Harness:
         the same database, time and members, and message ids that go on."""
         again = Harness(self.database, config)
         again.clock, again._ids = self.clock, self._ids
+        again.transport.clock = self.clock
         again.transport.members = self.transport.members
+        again.poll_keeper = PollKeeper(config, self.database, again.transport, self.clock)
         again.dispatcher = Dispatcher(
-            ROUTERS, self.database, again.transport, config, self.clock, again.agenda
+            ROUTERS,
+            self.database,
+            again.transport,
+            config,
+            self.clock,
+            again.agenda,
+            again.poll_keeper,
         )
         return again
 

@@ -36,7 +36,9 @@ async def settle(door: Intake, batch: list[Incoming]) -> None:
 
 def restarted(bot: Harness) -> Intake:
     """What the next start builds: a new dispatcher (empty throttle) on the same files."""
-    dispatcher = Dispatcher(ROUTERS, bot.database, bot.transport, bot.config, bot.clock, bot.agenda)
+    dispatcher = Dispatcher(
+        ROUTERS, bot.database, bot.transport, bot.config, bot.clock, bot.agenda, bot.poll_keeper
+    )
     return Intake(bot.database, dispatcher, bot.clock)
 
 

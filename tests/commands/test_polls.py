@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,8 +10,9 @@ import pytest
 from bot.commands.polls import read_request
 from bot.commands.router import UsageError
 from bot.domain.tally import FinalResult
-from bot.messages import IncomingPollResponse, IncomingRedaction
-from bot.polls import current_tally
+from bot.intake import Intake
+from bot.messages import IncomingPollEnd, IncomingPollResponse, IncomingRedaction
+from bot.polls import current_tally, take_end
 from bot.scheduler import Scheduler
 from bot.store import polls
 from bot.store.database import Database
@@ -160,6 +162,7 @@ async def test_weights_are_frozen_when_the_poll_opens(en: Harness) -> None:
         "Poll p1 — “Q” (still open)",
         "1. a: 66% — weight 1.93, 1 vote(s)",
         "2. b: 34% — weight 1, 1 vote(s)",
+        "Weighted, “a” leads; by head count (what Element shows), “a” = “b”.",
         "2 voter(s), total weight 2.93; each percentage is the share of that weight which "
         "chose the answer.",
         "Closes: Monday 9 November 2026 at 10:00.",
@@ -236,6 +239,16 @@ async def test_secret_results_stay_hidden_until_the_close(en: Harness) -> None:
 # --- closing --------------------------------------------------------------------------------
 
 
+async def test_a_poll_asked_for_in_a_thread_is_posted_and_closed_there(en: Harness) -> None:
+    """Threads do not nest: the result goes to the thread the poll is in, not under it."""
+    await en.send(en.message("!poll Q | a | b", ALICE, thread_root="$thread"))
+    [posted] = en.transport.polls
+    assert posted.thread_root == "$thread"
+    await en.answer("!poll close p1", ALICE)
+    [result] = en.transport.posted
+    assert result.thread_root == "$thread"
+
+
 async def test_only_the_creator_or_a_moderator_closes(en: Harness) -> None:
     await en.answer("!poll Q | a | b", BOB)
     assert await en.answer("!poll close p1", CHLOE) == (
@@ -250,38 +263,62 @@ async def test_only_the_creator_or_a_moderator_closes(en: Harness) -> None:
     [result] = en.transport.posted
     assert (result.room_id, result.thread_root) == (ROOM, start)
     assert result.text.plain.startswith("Result of poll p1 — “Q”")
-    assert ended.text == result.text.plain
+    assert ended.text == "Poll p1 — “Q” is closed; its weighted result follows in its thread."
     assert "Poll p1 is closed." in await en.answer("!poll close p1", BOB)
 
 
-async def test_the_scheduler_closes_at_the_deadline_counting_votes_it_missed(
+async def test_a_close_late_counts_the_votes_it_missed_up_to_its_end_as_element_does(
     en: Harness,
 ) -> None:
-    scheduler = Scheduler(en.config, en.database, en.transport, en.clock)
+    """The bot was down at the deadline: the card stayed open in Element, which counts every
+    click up to the end the bot sends when it is back, and so does the bot."""
+    scheduler = Scheduler(en.config, en.database, en.transport, en.clock, en.poll_keeper)
     await en.answer("!poll --closes 1h Q | a | b")
     start = en.transport.polls[0].event_id
     sent = en.clock.now()
     en.transport.history[start] = [
         IncomingPollResponse("$while-down", ROOM, BOB, start, ("2",), sent + timedelta(minutes=5)),
-        IncomingPollResponse("$too-late", ROOM, CHLOE, start, ("1",), sent + timedelta(hours=2)),
+        IncomingPollResponse("$past-due", ROOM, CHLOE, start, ("1",), sent + timedelta(hours=2)),
     ]
-    en.clock.advance(timedelta(hours=3))  # the bot was down at the deadline
+    en.clock.advance(timedelta(hours=3))
     for _ in range(2):  # a second start-up closes nothing twice
-        await scheduler.recall()
+        await en.poll_keeper.recall()
         await scheduler.catch_up_polls()
     [ended] = en.transport.ended
-    assert ended.text.splitlines()[1:3] == [
-        "1. a: 0% — weight 0, 0 vote(s)",
-        "2. b: 100% — weight 1, 1 vote(s)",
+    [result] = en.transport.posted
+    assert result.text.plain.splitlines()[1:3] == [
+        "1. a: 50% — weight 1, 1 vote(s)",
+        "2. b: 50% — weight 1, 1 vote(s)",
     ]
     async with en.database.transaction() as tx:
         closed = await polls.get(tx, 1)
     assert closed is not None
-    assert closed.closed_at == sent + timedelta(hours=1)
+    assert (closed.closed_at, closed.end_event) == (sent + timedelta(hours=3), ended.event_id)
 
 
 async def test_a_closing_cut_short_is_finished_at_start_up(en: Harness) -> None:
-    scheduler = Scheduler(en.config, en.database, en.transport, en.clock)
+    """Stopped after the end and the count, before the result went out: the next start
+    posts the result, and sends no second end."""
+    scheduler = Scheduler(en.config, en.database, en.transport, en.clock, en.poll_keeper)
+    await en.answer("!poll Q | a | b")
+    await en.answer("!vote p1 1", BOB)
+    en.transport.refuse_posts = {ROOM}
+    await en.send(en.message("!poll close p1"))
+    assert en.transport.posted == []
+    en.transport.refuse_posts = set()
+    for _ in range(2):
+        await en.poll_keeper.recall()
+        await scheduler.catch_up_polls()
+    assert len(en.transport.ended) == 1
+    [result] = en.transport.posted
+    assert "1. a: 100% — weight 1, 1 vote(s)" in result.text.plain
+
+
+async def test_a_poll_an_older_version_closed_before_ending_it_is_ended_at_start_up(
+    en: Harness,
+) -> None:
+    """Older Compagnons counted first and ended after: a stop in between left no end."""
+    scheduler = Scheduler(en.config, en.database, en.transport, en.clock, en.poll_keeper)
     await en.answer("!poll Q | a | b")
     await en.answer("!vote p1 1", BOB)
     async with en.database.transaction() as tx:
@@ -289,10 +326,15 @@ async def test_a_closing_cut_short_is_finished_at_start_up(en: Harness) -> None:
         assert found is not None
         counted = await current_tally(tx, found, en.clock.now())
         await polls.close(tx, 1, en.clock.now(), FinalResult.of(counted))
-    await scheduler.recall()
+    await en.poll_keeper.recall()
     await scheduler.catch_up_polls()
     [ended] = en.transport.ended
-    assert "1. a: 100% — weight 1, 1 vote(s)" in ended.text
+    [result] = en.transport.posted
+    assert "1. a: 100% — weight 1, 1 vote(s)" in result.text.plain
+    async with en.database.transaction() as tx:
+        closed = await polls.get(tx, 1)
+    assert closed is not None
+    assert closed.end_event == ended.event_id
 
 
 # --- !weight --------------------------------------------------------------------------------
@@ -354,16 +396,16 @@ async def test_clicks_taken_back_while_the_bot_was_away_are_withdrawn_at_start_u
     en.transport.history[start] = [
         each for each in en.transport.history[start] if each.event_id != taken_back
     ]
-    scheduler = Scheduler(en.config, en.database, en.transport, en.clock)
+    scheduler = Scheduler(en.config, en.database, en.transport, en.clock, en.poll_keeper)
     en.transport.history_unreadable = True  # a partial read proves nothing: no change
-    await scheduler.recall()
+    await en.poll_keeper.recall()
     await scheduler.catch_up_polls()
     assert (await results(en))[1:3] == [
         "1. a: 0% — weight 0, 0 vote(s)",
         "2. b: 100% — weight 2, 2 vote(s)",
     ]
     en.transport.history_unreadable = False
-    await scheduler.recall()
+    await en.poll_keeper.recall()
     await scheduler.catch_up_polls()
     assert (await results(en))[1:3] == [
         "1. a: 50% — weight 1, 1 vote(s)",
@@ -373,8 +415,8 @@ async def test_clicks_taken_back_while_the_bot_was_away_are_withdrawn_at_start_u
 
 async def test_start_up_finishes_only_what_the_previous_run_left(en: Harness) -> None:
     """Commands handled while the bot catches up post and close polls themselves."""
-    scheduler = Scheduler(en.config, en.database, en.transport, en.clock)
-    await scheduler.recall()  # nothing was left half done
+    scheduler = Scheduler(en.config, en.database, en.transport, en.clock, en.poll_keeper)
+    await en.poll_keeper.recall()  # nothing was left half done
     en.transport.refuse_polls = True
     await en.send(en.message("!poll Q | a | b"))  # not posted: cancelled, not left over
     en.transport.refuse_polls = False
@@ -428,8 +470,8 @@ async def test_a_click_arriving_while_the_list_is_read_is_not_taken_for_a_withdr
         await en.dispatcher.handle_poll_response(live)
 
     en.transport.while_reading_history = click_now
-    scheduler = Scheduler(en.config, en.database, en.transport, en.clock)
-    await scheduler.recall()
+    scheduler = Scheduler(en.config, en.database, en.transport, en.clock, en.poll_keeper)
+    await en.poll_keeper.recall()
     await scheduler.catch_up_polls()
     assert (await results(en))[2] == "2. b: 100% — weight 1, 1 vote(s)"
 
@@ -437,7 +479,7 @@ async def test_a_click_arriving_while_the_list_is_read_is_not_taken_for_a_withdr
 async def test_the_scheduler_waits_for_a_readable_vote_list_but_not_forever(
     en: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    scheduler = Scheduler(en.config, en.database, en.transport, en.clock)
+    scheduler = Scheduler(en.config, en.database, en.transport, en.clock, en.poll_keeper)
     await en.answer("!poll --closes 1h Q | a | b")
     await en.answer("!vote p1 1", BOB)
     en.transport.history_unreadable = True
@@ -447,8 +489,9 @@ async def test_the_scheduler_waits_for_a_readable_vote_list_but_not_forever(
     assert "the votes of p1 could not be read; closing it later" in caplog.text
     en.clock.advance(timedelta(hours=1))
     await scheduler.close_poll(1)
-    [ended] = en.transport.ended
-    assert "1. a: 100% — weight 1, 1 vote(s)" in ended.text
+    assert len(en.transport.ended) == 1
+    [result] = en.transport.posted
+    assert "1. a: 100% — weight 1, 1 vote(s)" in result.text.plain
 
 
 async def test_a_vote_on_a_secret_poll_is_acknowledged_without_the_answer(en: Harness) -> None:
@@ -471,11 +514,158 @@ async def test_a_vote_forgotten_stays_forgotten_when_the_close_reads_the_clicks_
     await en.answer("!forget me confirm", BOB)
     en.clock.advance(timedelta(minutes=1))
     await en.answer("!poll close p1", ALICE)
-    [ended] = en.transport.ended
-    assert ended.text.splitlines()[1:3] == [
+    [result] = en.transport.posted
+    assert result.text.plain.splitlines()[1:3] == [
         "1. a: 100% — weight 1, 1 vote(s)",
         "2. b: 0% — weight 0, 0 vote(s)",
     ]
     async with en.database.transaction() as tx:
         rows = await tx.fetch_all("SELECT voter FROM poll_response")
     assert [row["voter"] for row in rows] == [CHLOE]  # closed: his click's trace is gone
+
+
+# --- ended in Element, and votes clicked during the close ------------------------------------
+
+
+async def listed_end(bot: Harness, sender: str, at_seconds: int) -> IncomingPollEnd:
+    """An end event from a member Element lets end the poll, as the homeserver lists it."""
+    start = bot.transport.polls[0].event_id
+    async with bot.database.transaction() as tx:
+        found = await polls.by_start_event(tx, start)
+    assert found is not None
+    sent_at = found.opened_at + timedelta(seconds=at_seconds)
+    end = IncomingPollEnd(f"$end-{sender}", ROOM, sender, start, sent_at)
+    bot.transport.poll_ends.setdefault(start, []).append(end)
+    return end
+
+
+async def test_a_poll_a_moderator_ends_in_element_closes_at_that_end(en: Harness) -> None:
+    """Element offers "End poll" to those who may redact others' events: the bot closes the
+    poll at that end's time, counts as Element does, posts its result, and ends it no more."""
+    await en.answer("!poll --closes 1d Q | a | b", BOB)
+    await click(en, 1, ("1",), BOB, 10)
+    await click(en, 1, ("2",), CHLOE, 20)
+    end = await listed_end(en, ALICE, 30)
+    await click(en, 1, ("2",), BOB, 40)  # after the end: Element ignores it
+    en.clock.advance(timedelta(minutes=1))
+    door = Intake(en.database, en.dispatcher, en.clock)
+    for position in ("s1", "s2"):  # taken in as any event is; seen again, it changes nothing
+        await asyncio.gather(*await door.receive([end], position))
+    assert en.transport.ended == []
+    [result] = en.transport.posted
+    assert result.thread_root == end.poll_event
+    assert result.text.plain.splitlines()[1:3] == [
+        "1. a: 50% — weight 1, 1 vote(s)",
+        "2. b: 50% — weight 1, 1 vote(s)",
+    ]
+    async with en.database.transaction() as tx:
+        closed = await polls.get(tx, 1)
+    assert closed is not None
+    assert (closed.closed_at, closed.end_event) == (end.sent_at, end.event_id)
+
+
+async def test_an_end_taken_in_before_a_stop_closes_the_poll_at_the_next_start(
+    en: Harness,
+) -> None:
+    await en.answer("!poll --closes 1d Q | a | b")
+    await click(en, 1, ("1",), BOB, 10)
+    end = await listed_end(en, ALICE, 30)
+    await click(en, 1, ("2",), CHLOE, 40)
+    async with en.database.transaction() as tx:  # what the intake commits; then the stop
+        assert await take_end(tx, end) is not None
+    en.clock.advance(timedelta(hours=1))
+    scheduler = Scheduler(en.config, en.database, en.transport, en.clock, en.poll_keeper)
+    await en.poll_keeper.recall()
+    await scheduler.catch_up_polls()
+    assert en.transport.ended == []
+    [result] = en.transport.posted
+    assert result.text.plain.splitlines()[1:3] == [
+        "1. a: 100% — weight 1, 1 vote(s)",
+        "2. b: 0% — weight 0, 0 vote(s)",
+    ]
+
+
+async def test_an_end_sent_while_the_bot_was_away_is_found_with_the_votes(en: Harness) -> None:
+    """Buried in a busy room's history, the end still comes with the poll's relations."""
+    await en.answer("!poll --closes 1d Q | a | b")
+    await click(en, 1, ("2",), BOB, 10)
+    end = await listed_end(en, ALICE, 30)
+    en.clock.advance(timedelta(hours=1))
+    scheduler = Scheduler(en.config, en.database, en.transport, en.clock, en.poll_keeper)
+    await en.poll_keeper.recall()
+    await scheduler.catch_up_polls()
+    assert en.transport.ended == []
+    assert len(en.transport.posted) == 1
+    async with en.database.transaction() as tx:
+        closed = await polls.get(tx, 1)
+    assert closed is not None
+    assert closed.closed_at == end.sent_at
+
+
+async def test_a_vote_clicked_during_the_close_counts_as_element_counts_it(en: Harness) -> None:
+    """``!poll close`` at t; Chloé clicks at t + 1 s, before the end goes out at t + 2 s;
+    Bob's click at t + 3 s comes after it. Element counts Chloé's and not Bob's: so must
+    the bot."""
+    await en.answer("!poll --closes 1d Q | a | b")
+    start = en.transport.polls[0].event_id
+    await click(en, 1, ("1",), BOB, 0)
+    reads = 0
+
+    async def members_keep_clicking() -> None:
+        nonlocal reads
+        reads += 1
+        voter, answer = (CHLOE, "2") if reads == 1 else (BOB, "2")
+        sent_at = en.clock.now() + timedelta(seconds=1)
+        clicked = IncomingPollResponse(f"$during-{reads}", ROOM, voter, start, (answer,), sent_at)
+        en.transport.history[start].append(clicked)  # listed, not yet synced to the bot
+        en.clock.advance(timedelta(seconds=2))
+
+    en.transport.while_reading_history = members_keep_clicking
+    await en.send(en.message("!poll close p1"))
+    assert len(en.transport.ended) == 1
+    [end] = en.transport.poll_ends[start]
+    listed = en.transport.history[start]
+    assert [each.event_id for each in listed if each.sent_at <= end.sent_at] == [
+        "$click-@bob:test-0",
+        "$during-1",
+    ]
+    [result] = en.transport.posted
+    assert result.text.plain.splitlines()[1:3] == [
+        "1. a: 50% — weight 1, 1 vote(s)",
+        "2. b: 50% — weight 1, 1 vote(s)",
+    ]
+
+
+# --- two winners ----------------------------------------------------------------------------
+
+
+async def bob_outweighs_two(bot: Harness, vote: str) -> None:
+    """Bob's 40 confirmed hours (weight 2.34) on answer 1; Chloé and David, 1 each, on 2."""
+    await bot.answer("!contribute 40h habitat : rebuilt the roof", BOB)
+    await bot.answer("!confirm c1", ALICE)
+    await bot.answer("!poll Q | a | b")
+    for voter, answer in ((BOB, "1"), (CHLOE, "2"), (DAVID, "2")):
+        await bot.answer(f"{vote} p1 {answer}", voter)
+
+
+async def test_when_weight_and_head_count_lead_apart_the_result_says_both(en: Harness) -> None:
+    await bob_outweighs_two(en, "!vote")
+    assert (await results(en))[1:4] == [
+        "1. a: 54% — weight 2.34, 1 vote(s)",
+        "2. b: 46% — weight 2, 2 vote(s)",
+        "Weighted, “a” leads; by head count (what Element shows), “b”.",
+    ]
+
+
+async def test_both_leaders_are_said_in_french_too(fr: Harness) -> None:
+    fr.transport.members[ROOM][DAVID] = "David"
+    await bob_outweighs_two(fr, "!voter")
+    assert (await results(fr))[3] == (
+        "Au poids, « a » l'emporte ; au nombre de voix (ce qu'affiche Element), « b »."
+    )
+
+
+async def test_one_leader_by_both_counts_is_said_once(en: Harness) -> None:
+    await en.answer("!poll Q | a | b")
+    await en.answer("!vote p1 2", BOB)
+    assert not any("head count" in line for line in await results(en))

@@ -228,13 +228,32 @@ def test_a_reply_without_fallback_from_current_element(room: MatrixRoom) -> None
     assert inbound.message(room, event) == received("!thanks", mentions=(BOB,))
 
 
-def test_an_edit_is_not_a_new_command(room: MatrixRoom) -> None:
+def test_an_edit_carries_its_new_text_and_what_it_edits(room: MatrixRoom) -> None:
+    """The new content's text and mentions, not the fallback's ``* …``."""
+    event = text(
+        {
+            "msgtype": "m.text",
+            "body": "* !thanks Bob",
+            "m.new_content": {
+                "msgtype": "m.text",
+                "body": "!thanks Bob",
+                "m.mentions": {"user_ids": [BOB]},
+            },
+            "m.mentions": {},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": EARLIER},
+        }
+    )
+
+    assert inbound.message(room, event) == received("!thanks Bob", mentions=(BOB,), edits=EARLIER)
+
+
+@pytest.mark.parametrize("new", [None, "!offer rust", {"msgtype": "m.text"}])
+def test_a_malformed_edit_is_dropped(room: MatrixRoom, new: object) -> None:
     event = text(
         {
             "msgtype": "m.text",
             "body": "* !offer rust",
-            "m.new_content": {"msgtype": "m.text", "body": "!offer rust", "m.mentions": {}},
-            "m.mentions": {},
+            "m.new_content": new,
             "m.relates_to": {"rel_type": "m.replace", "event_id": EARLIER},
         }
     )

@@ -99,7 +99,7 @@ async def test_a_poll_closes_once_and_keeps_its_result(database: Database) -> No
         assert await polls.close(tx, poll_id, T0 + timedelta(hours=1), result)
         assert not await polls.close(tx, poll_id, T0 + timedelta(hours=2), result)
         closed = await polls.get(tx, poll_id)
-        assert [each.id for each in await polls.closed_without_end(tx)] == [poll_id]
+        assert [each.id for each in await polls.unannounced(tx)] == [poll_id]
     assert closed is not None
     assert closed.closed_at == T0 + timedelta(hours=1)
     assert closed.result == result
