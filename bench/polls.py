@@ -11,7 +11,7 @@ poll that every member answered, three response events per voter on average:
    what a real poll gets: changed votes, unvotes (an empty selection), a few spoiled
    responses (unknown answer, no answers list) and redacted ones, repeated and surplus
    selections, and some sent after the close.
-2. Freezing the weights when a poll opens (``bot.store.weights.community_weights``): the
+2. Freezing the weights when a poll opens (``bot.store.weights.freeze``): the
    whole community's confirmed contributions read in one query and weighed with numpy.
 
 Both are timed alternately on the two communities, each going first half the time, so
@@ -44,7 +44,7 @@ from bot.domain.tally import ballots, tally
 from bot.domain.weighting import WeightRule
 from bot.store import polls
 from bot.store.database import Database
-from bot.store.weights import community_weights
+from bot.store.weights import freeze
 
 SIZES = (1_000, 10_000)  # members, every one a voter
 CONTRIBUTIONS_PER_MEMBER = 10
@@ -129,7 +129,7 @@ async def open_community(
     opened_at, closes_at = now, now + WEEK
     rows = responses(rng, members, opened_at, closes_at)
     async with database.transaction() as tx:
-        frozen = await community_weights(tx, REQUIRED, DOMAIN, opened_at, WeightRule())
+        frozen = (await freeze(tx, REQUIRED, DOMAIN, opened_at, WeightRule())).weights
         poll_id = await tx.insert(
             "INSERT INTO poll (room_id, creator, question, answers, max_selections, secret, "
             "equal, domain, opened_at, closes_at, start_event) "
@@ -192,7 +192,7 @@ async def weigh(community: Community, now: datetime) -> tuple[float, int]:
     """Seconds to freeze the community's weights, and how many members weigh more than 1."""
     started = time.perf_counter()
     async with community.database.transaction() as tx:
-        found = await community_weights(tx, REQUIRED, DOMAIN, now, WeightRule())
+        found = (await freeze(tx, REQUIRED, DOMAIN, now, WeightRule())).weights
     return time.perf_counter() - started, len(found)
 
 
@@ -271,7 +271,7 @@ def report(figures: list[Figures], repeat: int, rss: float, cpu: int | None) -> 
         f"median of {repeat} runs per community, interleaved, after one unmeasured; "
         "in-process SQLite store, " + ("on all CPUs" if cpu is None else f"pinned to CPU {cpu}"),
         "count = read responses and frozen weights + ballots + tally; weights = "
-        "community_weights (one query + numpy)",
+        "freeze (one query + numpy)",
         f"{'members':>8}{'contrib.':>10}{'responses':>11}{'voters':>8}{'read':>8}"
         f"{'ballots':>9}{'tally':>8}{'count':>8}{'weighed':>9}{'weights':>9}",
         *(

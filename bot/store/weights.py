@@ -170,7 +170,7 @@ async def audit(
     circles = closed_circles(rows.confirmer, rows.worker, hours, found, len(rows.members))
     short = np.flatnonzero(confirmed > found * (1 + 1e-9))
     now_weights = _weights(rows, rule, found).weights  # the rows and trust already at hand
-    before = await community_weights(tx, required, None, now - WEEK, rule, trust, as_it_stood=True)
+    before = (await freeze(tx, required, None, now - WEEK, rule, trust, as_it_stood=True)).weights
     gained = [
         (member, before.get(member, 1.0), weight)
         for member, weight in now_weights.items()
@@ -222,21 +222,6 @@ async def freeze(
     seeds = trust.seeds if trust else ()
     rows = await _witnessed(tx, required, domain, now, seeds, now if as_it_stood else None)
     return _weights(rows, rule, None if trust is None else _vouched(rows, rule, trust))
-
-
-async def community_weights(
-    tx: Transaction,
-    required: int,
-    domain: str | None,
-    now: datetime,
-    rule: WeightRule,
-    trust: Trust | None = None,
-    *,
-    as_it_stood: bool = False,
-) -> dict[str, float]:
-    """Every member's weight at ``now``, as ``freeze`` has it (absent = 1)."""
-    frozen = await freeze(tx, required, domain, now, rule, trust, as_it_stood=as_it_stood)
-    return frozen.weights
 
 
 def _weights(rows: _Witnessed, rule: WeightRule, vouched: Vector | None) -> Frozen:

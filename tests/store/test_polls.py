@@ -150,7 +150,7 @@ def test_frozen_weights_do_not_move_when_contributions_come_later(
         try:
             async with database.transaction() as tx:
                 await record(tx, before)
-                at_opening = await weights.community_weights(tx, 1, domain, T0, WeightRule())
+                at_opening = (await weights.freeze(tx, 1, domain, T0, WeightRule())).weights
                 opened = await polls.open_poll(
                     tx,
                     NewPoll(

@@ -38,7 +38,7 @@ async def test_only_confirmed_contributions_weigh(database: Database) -> None:
     async with database.transaction() as tx:
         await add(tx, BOB)  # 15 hours, confirmed: log2(16) / 4 = 1
         await add(tx, CHLOE, confirmers=())
-        found = await weights.community_weights(tx, 1, None, T0, RULE)
+        found = (await weights.freeze(tx, 1, None, T0, RULE)).weights
     assert found == {BOB: 2.0}
 
 
@@ -47,9 +47,9 @@ async def test_a_contribution_counts_once_it_has_the_confirmations_required(
 ) -> None:
     async with database.transaction() as tx:
         number = await add(tx, BOB, domain="soin")
-        assert await weights.community_weights(tx, 2, "soin", T0, RULE) == {}
+        assert (await weights.freeze(tx, 2, "soin", T0, RULE)).weights == {}
         await contributions.confirm(tx, number, DAVID, T0)
-        assert await weights.community_weights(tx, 2, "soin", T0, RULE) == {BOB: 3.0}
+        assert (await weights.freeze(tx, 2, "soin", T0, RULE)).weights == {BOB: 3.0}
         explained = await weights.explain_member(tx, BOB, 2, "soin", T0, RULE)
     assert (explained.contributions, explained.hours, explained.engagement) == (1, 15.0, 1.0)
     assert (explained.domain_contributions, explained.domain_hours) == (1, 15.0)
@@ -61,8 +61,8 @@ async def test_the_polls_domain_adds_only_its_own_hours(database: Database) -> N
         await add(tx, BOB, 15 * 60, "habitat")
         await add(tx, BOB, 240 * 60, "soin")
         await add(tx, CHLOE, None, "")  # a thanks naming neither hours nor domain
-        found = await weights.community_weights(tx, 1, "habitat", T0, RULE)
-        for_nothing = await weights.community_weights(tx, 1, "", T0, RULE)
+        found = (await weights.freeze(tx, 1, "habitat", T0, RULE)).weights
+        for_nothing = (await weights.freeze(tx, 1, "", T0, RULE)).weights
         explained = await weights.explain_member(tx, BOB, 1, "habitat", T0, RULE)
     assert found == {BOB: 3.0, CHLOE: 1.25}  # Bob: 1 + 2 + 1, capped; Chloe: 1 + log2(2) / 4
     assert for_nothing == {BOB: 3.0, CHLOE: 1.25}
@@ -75,7 +75,7 @@ async def test_a_member_without_confirmed_work_weighs_one(database: Database) ->
         await add(tx, BOB, confirmers=())
         explained = await weights.explain_member(tx, BOB, 1, None, T0, RULE)
         nobody = await weights.explain_member(tx, DAVID, 1, "habitat", T0, RULE)
-        assert await weights.community_weights(tx, 1, None, T0, RULE) == {}
+        assert (await weights.freeze(tx, 1, None, T0, RULE)).weights == {}
     assert (explained.contributions, explained.weight) == (0, 1.0)
     assert (nobody.contributions, nobody.domain, nobody.weight) == (0, "habitat", 1.0)
 
@@ -84,7 +84,7 @@ async def test_work_fades_with_its_age(database: Database) -> None:
     async with database.transaction() as tx:
         await add(tx, BOB, 30 * 60, at=T0 - timedelta(days=180))
         await add(tx, CHLOE, 15 * 60, at=T0 + timedelta(days=3))  # after "now": counts whole
-        found = await weights.community_weights(tx, 1, None, T0, RULE)
+        found = (await weights.freeze(tx, 1, None, T0, RULE)).weights
     assert found[BOB] == 2.0
     assert found[CHLOE] == 2.0
 
@@ -98,7 +98,7 @@ async def test_a_forgotten_witness_and_a_forgotten_member_count_for_nothing(
         await add(tx, BOB, confirmers=(CHLOE, ALICE))
         await add(tx, CHLOE, confirmers=(BOB,))
         await contributions.forget_member(tx, CHLOE)
-        found = await weights.community_weights(tx, 1, None, T0, RULE)
+        found = (await weights.freeze(tx, 1, None, T0, RULE)).weights
         explained = await weights.explain_member(tx, BOB, 1, None, T0, RULE)
     assert found == {BOB: 2.0}  # the contribution Alice witnessed too, alone
     assert explained.contributions == 1
@@ -115,7 +115,7 @@ async def test_ages_read_from_sqlite_agree_with_pythons_across_time_zones(
     async with database.transaction() as tx:
         for moment in moments:
             await add(tx, BOB, 100, at=moment)
-        found = await weights.community_weights(tx, 1, None, T0, RULE)
+        found = (await weights.freeze(tx, 1, None, T0, RULE)).weights
         explained = await weights.explain_member(tx, BOB, 1, None, T0, RULE)
     expected = explain([Worked(100, "habitat", moment) for moment in moments], None, T0, RULE)
     assert explained == expected
@@ -134,7 +134,7 @@ async def test_the_weekly_bound_is_the_same_in_bulk_and_explained(database: Data
         )
         for hours, at in claims:
             await add(tx, BOB, hours * 60, at=at)
-        found = await weights.community_weights(tx, 1, None, monday + timedelta(days=8), bounded)
+        found = (await weights.freeze(tx, 1, None, monday + timedelta(days=8), bounded)).weights
         explained = await weights.explain_member(
             tx, BOB, 1, None, monday + timedelta(days=8), bounded
         )
@@ -149,7 +149,7 @@ async def test_trust_bounds_the_same_hours_in_bulk_and_explained(database: Datab
         await add(tx, CHLOE, 20 * 60, confirmers=(DAVID,))
         await add(tx, ALICE, 200 * 60, confirmers=(BOB,))
         await add(tx, BOB, 200 * 60, confirmers=(ALICE,))
-        found = await weights.community_weights(tx, 1, None, T0, RULE, trust)
+        found = (await weights.freeze(tx, 1, None, T0, RULE, trust)).weights
         explained = {
             member: await weights.explain_member(tx, member, 1, None, T0, RULE, trust)
             for member in (ALICE, BOB, CHLOE)
@@ -224,7 +224,7 @@ async def _check_ledger(
             for member, minutes, field, age, confirmed in ledger:
                 at = T0 - timedelta(days=age)
                 await add(tx, member, minutes, field, at, tuple(WITNESSES[:confirmed]))
-            found = await weights.community_weights(tx, required, domain, T0, RULE)
+            found = (await weights.freeze(tx, required, domain, T0, RULE)).weights
 
             # Bulk = one by one = the pure rule over the confirmed contributions.
             for member in MEMBERS:
@@ -243,11 +243,11 @@ async def _check_ledger(
             number = await add(
                 tx, newcomer, 120, domain or "soin", T0, tuple(WITNESSES[: required - 1])
             )
-            assert await weights.community_weights(tx, required, domain, T0, RULE) == found
+            assert (await weights.freeze(tx, required, domain, T0, RULE)).weights == found
 
             # ...until it is confirmed: then its member's weight grows (unless capped).
             await contributions.confirm(tx, number, WITNESSES[required - 1], T0)
-            after = await weights.community_weights(tx, required, domain, T0, RULE)
+            after = (await weights.freeze(tx, required, domain, T0, RULE)).weights
             before = found.get(newcomer, 1.0)
             if before < RULE.max_weight:
                 assert after[newcomer] > before
