@@ -315,7 +315,12 @@ class RecordingTransport:
         raise NotImplementedError("no ledger command reads a poll")
 
     async def post(
-        self, room_id: str, text: Text, txn_id: str, thread_root: str | None = None
+        self,
+        room_id: str,
+        text: Text,
+        txn_id: str,
+        thread_root: str | None = None,
+        mentions: Sequence[str] = (),
     ) -> str:
         raise NotImplementedError("no ledger command posts a digest")
 

@@ -170,6 +170,7 @@ class ContributionsConfig(Section):
 
 class PollsConfig(Section):
     default_duration: Duration = timedelta(days=7)
+    default_reminder: Duration | None = None  # before the close, to those who have not voted
     max_weight: float = Field(default=3.0, ge=1.0)
     half_life_days: float = Field(default=180, gt=0)
     engagement_factor: float = Field(default=0.25, ge=0)

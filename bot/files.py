@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -18,3 +19,13 @@ def warn_if_others_can_read(path: Path) -> None:
             path,
             mode,
         )
+
+
+def write_private(path: Path, text: str) -> None:
+    """Replace ``path`` atomically with ``text``, readable by its owner alone: a crash never
+    leaves half a file, and the store's folder holds nothing others may read."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_text(text, encoding="utf-8")
+    os.chmod(partial, 0o600)
+    partial.replace(path)

@@ -152,7 +152,12 @@ class Transport(Protocol):
         ...
 
     async def post(
-        self, room_id: str, text: Text, txn_id: str, thread_root: str | None = None
+        self,
+        room_id: str,
+        text: Text,
+        txn_id: str,
+        thread_root: str | None = None,
+        mentions: Sequence[str] = (),
     ) -> str:
         """A notice of the bot's own, not a reply (a digest, a poll's result in its thread).
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.config import Config
+from bot.domain.quorum import Turnout, Verdict, judge
 from bot.domain.tally import FinalResult, Tally, ballots, tally
 from bot.i18n import Catalogue, Text
 from bot.messages import (
@@ -24,7 +25,7 @@ from bot.messages import (
     Transport,
     transaction_id,
 )
-from bot.store import polls
+from bot.store import members, polls
 from bot.store.database import Database, Transaction
 from bot.store.polls import Poll
 
@@ -81,16 +82,18 @@ async def current_tally(tx: Transaction, found: Poll, until: datetime) -> Tally:
     latest = await polls.latest_responses(tx, found.id, until)
     counted = ballots(latest, found.answer_ids, found.max_selections, until)
     if found.equal:
-        return tally(counted, found.answer_ids, {})
+        return tally(counted, found.answer_ids, {}, abstain=found.abstain_id)
     frozen = await polls.frozen_weights(tx, found.id)
     bounded = await polls.bounded_members(tx, found.id)
-    return tally(counted, found.answer_ids, frozen, bounded=bounded)
+    return tally(counted, found.answer_ids, frozen, bounded=bounded, abstain=found.abstain_id)
 
 
 def render_result(t: Catalogue, config: Config, found: Poll, result: FinalResult) -> Text:
     """Weighted totals beside the head count, each answer's share; the leaders in bold. When
     the head count leads elsewhere, both are said: Element marks that one on its card."""
-    leading = result.leading(by_heads=found.equal)
+    verdict = quorum_verdict(found, result)
+    undecided = verdict is not None and not verdict.reached
+    leading = () if undecided else result.leading(by_heads=found.equal)
     lines = [
         t(
             "polls.result_title" if found.is_open else "polls.final_title",
@@ -99,7 +102,7 @@ def render_result(t: Catalogue, config: Config, found: Poll, result: FinalResult
         )
     ]
     for number, (answer, voters, weighed) in enumerate(
-        zip(found.answers, result.answer_voters, result.answer_weights, strict=True), 1
+        zip(found.choices, result.answer_voters, result.answer_weights, strict=True), 1
     ):
         share = 100 * weighed / result.total_weight if result.total_weight else 0.0
         key = "polls.result_leader" if number - 1 in leading else "polls.result_line"
@@ -113,8 +116,16 @@ def render_result(t: Catalogue, config: Config, found: Poll, result: FinalResult
                 voters=voters,
             )
         )
+    if found.abstain:
+        lines.append(
+            t(
+                "polls.result_abstentions",
+                count=result.abstentions,
+                weight=t.number(result.abstention_weight, 2),
+            )
+        )
     by_heads = result.leading(by_heads=True)
-    if not found.equal and by_heads != leading:
+    if not undecided and not found.equal and by_heads != leading:
         lines.append(
             t(
                 "polls.result_two_leaders",
@@ -131,6 +142,8 @@ def render_result(t: Catalogue, config: Config, found: Poll, result: FinalResult
     )
     if result.bounded_voters:
         lines.append(t("polls.result_bounded", count=result.bounded_voters))
+    if verdict is not None:
+        lines += _quorum_lines(t, found, result, verdict)
     if found.is_open:
         lines.append(
             t(
@@ -139,6 +152,47 @@ def render_result(t: Catalogue, config: Config, found: Poll, result: FinalResult
             )
         )
     return Text.join(lines)
+
+
+def quorum_verdict(found: Poll, result: FinalResult) -> Verdict | None:
+    """Whether the poll's quorum is reached by ``result``; None when it asks for none."""
+    if not found.quorum.asked or found.members is None:
+        return None
+    turnout = Turnout(
+        members=found.members,
+        members_weight=found.members_weight or float(found.members),
+        took_part=result.took_part,
+        weight_taking_part=result.weight_taking_part,
+    )
+    return judge(found.quorum, turnout)
+
+
+def _quorum_lines(t: Catalogue, found: Poll, result: FinalResult, verdict: Verdict) -> list[Text]:
+    assert found.members is not None
+    lines = []
+    if verdict.heads_needed is not None:
+        lines.append(
+            t(
+                "polls.quorum_heads",
+                took=result.took_part,
+                members=found.members,
+                needed=verdict.heads_needed,
+            )
+        )
+    if verdict.weight_needed is not None:
+        lines.append(
+            t(
+                "polls.quorum_weight",
+                took=t.number(result.weight_taking_part, 2),
+                total=t.number(found.members_weight or 0.0, 2),
+                needed=t.number(verdict.weight_needed, 2),
+            )
+        )
+    if verdict.reached:
+        lines.append(t("polls.quorum_reached"))
+    else:
+        lines.append(t("polls.quorum_not_yet" if found.is_open else "polls.quorum_missed"))
+    return lines
 
 
 def _named(t: Catalogue, found: Poll, positions: tuple[int, ...]) -> Text:
@@ -162,6 +216,41 @@ class PollKeeper:
         self._t = Catalogue(config.bot.language)
         self._unposted: list[Poll] = []
         self._unannounced: list[Poll] = []
+
+    async def remind(self, poll_id: int) -> None:
+        """One message in the poll's thread that pings the room's members who have not voted
+        (abstaining is voting) and have not declined reminders; never @room. Owed before it
+        is sent, with the poll's transaction id: exactly once across stops."""
+        async with self._database.transaction() as tx:
+            found = await polls.get(tx, poll_id)
+            if found is None or not found.is_open or found.reminder_event is not None:
+                return
+            if found.start_event is None:
+                return
+            await polls.owe_reminder(tx, poll_id, self._clock.now())
+            latest = await polls.latest_responses(tx, poll_id, found.closes_at)
+            voted = ballots(latest, found.answer_ids, found.max_selections).keys()
+            declined = await members.declining_reminders(tx)
+        names = self._transport.room_members(found.room_id)
+        waiting = sorted(set(names) - voted - declined - {self._config.matrix.user_id})
+        event_id = ""
+        if waiting:
+            text = self._t(
+                "polls.reminder",
+                names=", ".join(names[member] for member in waiting),
+                ref=str(found.ref),
+                question=found.question,
+                closes=self._t.moment(found.closes_at, ZoneInfo(self._config.digest.timezone)),
+            )
+            event_id = await self._transport.post(
+                found.room_id,
+                text,
+                transaction_id("poll-reminder", found.room_id, found.start_event),
+                thread_root=found.result_thread,
+                mentions=waiting,
+            )
+        async with self._database.transaction() as tx:
+            await polls.reminder_sent(tx, poll_id, event_id)
 
     async def recall(self) -> None:
         """Note what the previous run left half done, before any new command can start work

@@ -61,6 +61,11 @@ class Scheduler:
         for poll in still_open:
             if poll.start_event is not None:
                 self.close_poll_at(poll.id, poll.closes_at)
+        async with self._database.transaction() as tx:
+            to_remind = await polls.reminders_due(tx)
+        for poll in to_remind:
+            assert poll.remind_at is not None
+            self.remind_at(poll.id, poll.remind_at)  # one owed since a stop: now
         await self.send_digests()  # a run missed while the bot was down goes out now, late
         self._jobs.add_job(
             self._tracked("sending the digest", self.send_digests),
@@ -146,6 +151,17 @@ class Scheduler:
             id=f"close-p{poll_id}",
             replace_existing=True,
             misfire_grace_time=None,  # late is better than never: it runs whenever it can
+        )
+
+    def remind_at(self, poll_id: int, when: datetime) -> None:
+        self._jobs.add_job(
+            self._tracked(f"reminding p{poll_id}", self._polls.remind),
+            DateTrigger(run_date=when),
+            args=(poll_id,),
+            name=f"remind p{poll_id}",
+            id=f"remind-p{poll_id}",
+            replace_existing=True,
+            misfire_grace_time=None,
         )
 
     async def close_poll(self, poll_id: int) -> None:

@@ -55,6 +55,7 @@ class Notice:
     room_id: str
     text: Text
     thread_root: str | None
+    mentions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,12 +140,18 @@ class FakeTransport:
         return room.room_id
 
     async def post(
-        self, room_id: str, text: Text, txn_id: str, thread_root: str | None = None
+        self,
+        room_id: str,
+        text: Text,
+        txn_id: str,
+        thread_root: str | None = None,
+        mentions: Sequence[str] = (),
     ) -> str:
         if room_id in self.refuse_posts:
             raise PermissionError(f"the bot may not post in {room_id}")
         return self._once(
-            txn_id, lambda id_: self.posted.append(Notice(room_id, text, thread_root))
+            txn_id,
+            lambda id_: self.posted.append(Notice(room_id, text, thread_root, tuple(mentions))),
         )
 
     def _once(self, txn_id: str, record: Callable[[str], None]) -> str:
@@ -205,6 +212,10 @@ class FakeAgenda:
 
     def __init__(self) -> None:
         self.closings: dict[int, datetime] = {}
+        self.reminders: dict[int, datetime] = {}
 
     def close_poll_at(self, poll_id: int, when: datetime) -> None:
         self.closings[poll_id] = when
+
+    def remind_at(self, poll_id: int, when: datetime) -> None:
+        self.reminders[poll_id] = when

@@ -72,6 +72,8 @@ class Agenda(Protocol):
 
     def close_poll_at(self, poll_id: int, when: datetime) -> None: ...
 
+    def remind_at(self, poll_id: int, when: datetime) -> None: ...
+
 
 @dataclass(frozen=True)
 class Context:

@@ -8,10 +8,11 @@ scheduler) or on ``!poll close``, and posts the weighted result in the poll's th
 from __future__ import annotations
 
 import logging
+import math
 import re
 import secrets
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -35,12 +36,13 @@ from bot.config import Config
 from bot.domain.contributions import match_domain
 from bot.domain.durations import parse_duration
 from bot.domain.ledger import RefKind, format_minutes
+from bot.domain.quorum import Quorum
 from bot.domain.skills import normalise
 from bot.domain.tally import FinalResult
 from bot.domain.weighting import WeightExplanation, WeightRule
 from bot.i18n import Catalogue, Text
 from bot.messages import IncomingPollResponse, IncomingRedaction, Transport
-from bot.store import contributions, polls, weights
+from bot.store import contributions, members, polls, weights
 from bot.store.database import Transaction
 from bot.store.polls import NewPoll, Poll
 
@@ -62,6 +64,11 @@ _FLAGS = {  # every spelling, in both languages, of each option (as normalised, 
     "close": "closes",  # --closes, normalised
     "fin": "closes",
     "ferme": "closes",
+    "quorum": "quorum",
+    "quorum-weight": "quorum_weight",
+    "quorum-poid": "quorum_weight",
+    "remind": "remind",
+    "rappel": "remind",
 }
 _SWITCHES = {"multi", "secret", "equal"}
 _VERBS = {  # as normalised: plurals and accents aside
@@ -72,6 +79,7 @@ _VERBS = {  # as normalised: plurals and accents aside
     "clore": "close",
 }
 _NO_VOTE = {"none", "aucun", "aucune", "rien", "-", "0"}
+_ABSTAIN = {"abstain", "abstention", "abstiens", "je m'abstiens"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^(\d{1,2})[:h](\d{2})$")
 _NUMBER = re.compile(r"[0-9]{1,3}")  # not str.isdigit: "²" is a digit to it
@@ -89,6 +97,8 @@ class PollRequest:
     equal: bool = False
     domain: str | None = None  # as typed; checked against the config by the handler
     closes: str | None = None  # as typed: a duration or a date and time
+    quorum: Quorum = field(default_factory=Quorum)
+    remind: str | None = None  # as typed: a duration before the close
 
 
 def read_request(text: str) -> PollRequest:
@@ -132,6 +142,13 @@ def read_request(text: str) -> PollRequest:
     twice = next((answers[i] for i, key in enumerate(seen) if key in seen[:i]), None)
     if twice is not None:
         raise UsageError("polls.answer_twice", answer=twice)
+    quorum = Quorum(_share(values.get("quorum")), _share(values.get("quorum_weight")))
+    if quorum.weight is not None and "equal" in switches:
+        raise UsageError("polls.quorum_weight_equal")
+    if quorum.asked and len(answers) == MAX_ANSWERS:  # "abstain" is added to the card
+        raise UsageError(
+            "polls.answer_count", count=len(answers) + 1, least=MIN_ANSWERS, most=MAX_ANSWERS
+        )
     return PollRequest(
         question,
         tuple(answers),
@@ -140,7 +157,42 @@ def read_request(text: str) -> PollRequest:
         equal="equal" in switches,
         domain=values.get("domain"),
         closes=values.get("closes"),
+        quorum=quorum,
+        remind=values.get("remind"),
     )
+
+
+def _share(typed: str | None) -> float | None:
+    """``50%`` or ``50`` as 0.5; from 1 % to 100 %."""
+    if typed is None:
+        return None
+    number = typed.strip().removesuffix("%").strip().replace(",", ".")
+    try:
+        share = float(number) / 100
+    except ValueError:
+        raise UsageError("polls.bad_quorum", given=typed) from None
+    if not 0.01 <= share <= 1:
+        raise UsageError("polls.bad_quorum", given=typed)
+    return share
+
+
+def reminder_time(
+    typed: str | None, now: datetime, closes_at: datetime, config: Config
+) -> datetime | None:
+    """When to remind those who have not voted: ``typed`` (or the config's default)
+    before the close. A default that would fall before the opening is simply not used."""
+    if typed is None:
+        default = config.polls.default_reminder
+        if default is None or closes_at - default <= now:
+            return None
+        return closes_at - default
+    try:
+        before = parse_duration(typed)
+    except (ValueError, OverflowError):
+        raise UsageError("polls.bad_reminder", given=typed) from None
+    if closes_at - before <= now:
+        raise UsageError("polls.reminder_too_late", given=typed)
+    return closes_at - before
 
 
 def closing_time(typed: str | None, now: datetime, config: Config) -> datetime:
@@ -230,18 +282,28 @@ async def _open(ctx: Context, request: PollRequest) -> Answer:
             )
     now = ctx.clock.now()
     closes_at = closing_time(request.closes, now, ctx.config)
+    remind_at = reminder_time(request.remind, now, closes_at, ctx.config)
     frozen = (
         weights.Frozen({}, frozenset())
         if request.equal
         else await freeze(ctx.tx, ctx.config, ctx.transport, domain, now)
     )
+    # Who could take part, as the room stood: what a quorum is a share of.
+    members = [
+        member
+        for member in ctx.transport.room_members(ctx.message.room_id)
+        if member != ctx.config.matrix.user_id
+    ]
+    members_weight = math.fsum(frozen.weights.get(member, 1.0) for member in members)
+    abstain = request.quorum.asked
+    answers = request.answers + ((ctx.t.raw("polls.abstain_answer"),) if abstain else ())
     opened = await polls.open_poll(
         ctx.tx,
         NewPoll(
             room_id=ctx.message.room_id,
             creator=ctx.message.sender,
             question=request.question,
-            answers=request.answers,
+            answers=answers,
             max_selections=len(request.answers) if request.multi else 1,
             secret=request.secret,
             equal=request.equal,
@@ -249,6 +311,11 @@ async def _open(ctx: Context, request: PollRequest) -> Answer:
             opened_at=now,
             closes_at=closes_at,
             thread_root=ctx.message.thread_root,
+            abstain=abstain,
+            quorum=request.quorum,
+            members=len(members) if abstain else None,
+            members_weight=members_weight if abstain else None,
+            remind_at=remind_at,
         ),
         frozen.weights,
         frozen.bounded,
@@ -272,6 +339,8 @@ async def _open(ctx: Context, request: PollRequest) -> Answer:
     async def post_poll() -> Text | None:
         if await lifecycle.publish(database, transport, opened):
             agenda.close_poll_at(opened.id, opened.closes_at)
+            if opened.remind_at is not None:
+                agenda.remind_at(opened.id, opened.remind_at)
             return None
         return t("polls.not_posted", ref=str(opened.ref))
 
@@ -349,6 +418,8 @@ def _read_choices(typed: str, poll: Poll) -> tuple[str, ...]:
     """``1``, ``1,3``, ``1 3``, or ``none`` to take one's vote back."""
     if normalise(typed) in _NO_VOTE or typed.strip() in _NO_VOTE:
         return ()
+    if poll.abstain_id is not None and normalise(typed) in _ABSTAIN:
+        return (poll.abstain_id,)
     words = [word for word in re.split(r"[\s,;]+", typed.strip()) if word]
     if not words or not all(_NUMBER.fullmatch(word) for word in words):
         raise UsageError("polls.bad_choice", given=typed, most=len(poll.answers))
@@ -405,6 +476,22 @@ async def _poll(ctx: Context, number: int) -> Poll:
 
 LARGE_CLAIM_MINUTES = 20 * 60  # a contribution the audit lists as large
 AUDIT_LISTED = 10  # lines per section of the audit
+
+
+_ON, _OFF = {"on", "oui", "yes"}, {"off", "non", "no"}
+
+
+@router.command("reminders", alias="rappels", params=(Word("on_off"),), examples=("off", "on"))
+async def reminders(ctx: Context, on_off: str) -> Text:
+    """Reminders ping: a member may decline them, everywhere at once."""
+    on, off = (
+        f"{ctx.typed('reminders')} {ctx.t.raw('param.on_off').split('|')[i]}" for i in (0, 1)
+    )
+    wanted = normalise(on_off)
+    if wanted not in _ON | _OFF:
+        raise UsageError("polls.reminders_bad", on=on, off=off)
+    await members.set_reminders(ctx.tx, ctx.message.sender, wanted in _ON)
+    return ctx.t("polls.reminders_on") if wanted in _ON else ctx.t("polls.reminders_off", on=on)
 
 
 @router.command("audit", alias="verifier", moderator_only=True)

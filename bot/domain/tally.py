@@ -85,6 +85,8 @@ class Tally:
     voters: int
     total_weight: float  # of the voters, each counted once however many answers they chose
     bounded_voters: int = 0  # voters who had fewer hours counted than they recorded
+    abstentions: int = 0  # took part, for the quorum, and chose no answer
+    abstention_weight: float = 0.0
 
 
 def tally(
@@ -93,20 +95,28 @@ def tally(
     weight_of: Mapping[str, float],
     default_weight: float = 1.0,
     bounded: Collection[str] = frozenset(),
+    abstain: str | None = None,
 ) -> Tally:
     """Head count and weight of each answer; voters missing from ``weight_of`` weigh the
     default. ``bounded``: the members whose hours a bound cut, as their weights were frozen.
+    ``abstain``: the answer id that says "I abstain": a ballot with it is an abstention,
+    counted apart (it takes part, toward a quorum, and supports no answer).
 
     Ballots from ``ballots`` are clean; any other mapping is read the same way: an unknown
     answer is not counted, a repeated one counts once, a voter with no known answer is not
     a voter. Sums are exact to rounding (``math.fsum``), so the order of the voters never
     changes a result, nor two equal answers' tie.
     """
+    answer_ids = [answer for answer in answer_ids if answer != abstain]
     shares: dict[str, list[float]] = {answer: [] for answer in answer_ids}
     counted: list[float] = []
+    abstaining: list[float] = []
     bounded_voters = 0
     for voter, chosen in ballots.items():
         weight = weight_of.get(voter, default_weight)
+        if abstain is not None and abstain in chosen:
+            abstaining.append(weight)
+            continue
         kept = [answer for answer in dict.fromkeys(chosen) if answer in shares]
         if not kept:
             continue
@@ -131,6 +141,8 @@ def tally(
         voters=len(counted),
         total_weight=total,
         bounded_voters=bounded_voters,
+        abstentions=len(abstaining),
+        abstention_weight=math.fsum(abstaining),
     )
 
 
@@ -143,6 +155,8 @@ class FinalResult:
     answer_voters: tuple[int, ...]
     answer_weights: tuple[float, ...]
     bounded_voters: int = 0
+    abstentions: int = 0
+    abstention_weight: float = 0.0
 
     @classmethod
     def of(cls, tally: Tally) -> FinalResult:
@@ -152,7 +166,18 @@ class FinalResult:
             tuple(each.voters for each in tally.answers),
             tuple(each.weight for each in tally.answers),
             tally.bounded_voters,
+            tally.abstentions,
+            tally.abstention_weight,
         )
+
+    @property
+    def took_part(self) -> int:
+        """Voters and abstainers: the head count a quorum asks for."""
+        return self.voters + self.abstentions
+
+    @property
+    def weight_taking_part(self) -> float:
+        return self.total_weight + self.abstention_weight
 
     def leading(self, *, by_heads: bool) -> tuple[int, ...]:
         """Positions of the answers with the greatest weight (head count for one member, one
@@ -172,6 +197,8 @@ class FinalResult:
                 "total_weight": self.total_weight,
                 "answers": answers,
                 "bounded_voters": self.bounded_voters,
+                "abstentions": self.abstentions,
+                "abstention_weight": self.abstention_weight,
             }
         )
 
@@ -183,5 +210,8 @@ class FinalResult:
             data["total_weight"],
             tuple(each["voters"] for each in data["answers"]),
             tuple(each["weight"] for each in data["answers"]),
-            data.get("bounded_voters", 0),  # results kept before the count was
+            # Results kept before these were counted have none.
+            data.get("bounded_voters", 0),
+            data.get("abstentions", 0),
+            data.get("abstention_weight", 0.0),
         )

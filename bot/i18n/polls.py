@@ -16,13 +16,14 @@ MESSAGES: Messages = {
         "en": "explains a vote weight, term by term",
     },
     "polls.options": {
-        "fr": "[--multi] [--secret] [--egal] [--domaine D] [--fin 3j|2026-12-01 18:00]",
-        "en": "[--multi] [--secret] [--equal] [--domain D] [--closes 3d|2026-12-01 18:00]",
+        "fr": "[--multi] [--secret] [--egal] [--domaine D] [--fin 3j|2026-12-01 18:00] [--quorum 50%] [--quorum-poids 40%] [--rappel 24h]",
+        "en": "[--multi] [--secret] [--equal] [--domain D] [--closes 3d|2026-12-01 18:00] [--quorum 50%] [--quorum-weight 40%] [--remind 24h]",
     },
     "param.question": {"fr": "question", "en": "question"},
     "param.answer": {"fr": "réponse", "en": "answer"},
     "param.poll_ref": {"fr": "sondage", "en": "poll"},
     "param.choices": {"fr": "réponses", "en": "answers"},
+    "param.on_off": {"fr": "oui|non", "en": "on|off"},
     "param.member_and_domain": {"fr": "membre] [domaine", "en": "member] [domain"},
     "polls.verb.results": {"fr": "résultats", "en": "results"},
     "polls.verb.close": {"fr": "fermer", "en": "close"},
@@ -31,6 +32,43 @@ MESSAGES: Messages = {
         "fr": "Je ne connais pas l'option <code>{given}</code>. Options : {options}.",
         "en": "I do not know the option <code>{given}</code>. Options: {options}.",
     },
+    "polls.bad_quorum": {
+        "fr": "Quorum illisible : <code>{given}</code>. Écrivez une part des membres entre 1 % et 100 %, par exemple <code>--quorum 50%</code>.",
+        "en": "I cannot read the quorum <code>{given}</code>. Write a share of the members from 1% to 100%, such as <code>--quorum 50%</code>.",
+    },
+    "polls.quorum_weight_equal": {
+        "fr": "Un sondage <code>--egal</code> compte les voix, pas les poids : son quorum se donne avec <code>--quorum</code>.",
+        "en": "An <code>--equal</code> poll counts heads, not weights: give its quorum with <code>--quorum</code>.",
+    },
+    "polls.bad_reminder": {
+        "fr": "Rappel illisible : <code>{given}</code>. Écrivez une durée avant la clôture, par exemple <code>--rappel 24h</code>.",
+        "en": "I cannot read the reminder <code>{given}</code>. Write a time before the close, such as <code>--remind 24h</code>.",
+    },
+    "polls.reminder_too_late": {
+        "fr": "Un rappel {given} avant la clôture tomberait avant l'ouverture : donnez-en un plus court, ou une clôture plus lointaine.",
+        "en": "A reminder {given} before the close would come before the poll opens: give a shorter one, or a later close.",
+    },
+    "polls.reminder": {
+        "fr": "Rappel : {names}, le sondage {ref} « {question} » attend votre voix (ou votre abstention) jusqu'au {closes}.",
+        "en": "Reminder: {names}, poll {ref} “{question}” awaits your vote (or your abstention) until {closes}.",
+    },
+    "polls.reminders_off": {
+        "fr": "C'est noté : plus de rappels pour les sondages. <code>{on}</code> les remet.",
+        "en": "Done: no more poll reminders for you. <code>{on}</code> brings them back.",
+    },
+    "polls.reminders_on": {
+        "fr": "C'est noté : les sondages vous rappelleront quand vous n'avez pas voté.",
+        "en": "Done: polls will remind you when you have not voted.",
+    },
+    "polls.reminders_bad": {
+        "fr": "Écrivez <code>{on}</code> ou <code>{off}</code>.",
+        "en": "Write <code>{on}</code> or <code>{off}</code>.",
+    },
+    "cmd.reminders.summary": {
+        "fr": "reçoit ou non les rappels des sondages où vous n'avez pas voté",
+        "en": "turns on or off the reminders of polls you have not voted in",
+    },
+    "polls.abstain_answer": {"fr": "Je m'abstiens", "en": "Abstain"},
     "polls.option_needs_value": {
         "fr": "L'option <code>{option}</code> attend une valeur juste après elle.",
         "en": "The option <code>{option}</code> needs a value right after it.",
@@ -179,6 +217,27 @@ MESSAGES: Messages = {
     "polls.result_bounded": {
         "fr": "{count} de ces votant·es ont eu moins d'heures comptées que déclarées (plafond par semaine, ou confiance de la communauté envers leurs témoins) : leur poids ne compte que les heures créditées.",
         "en": "{count} of these voters had fewer hours counted than recorded (the weekly cap, or the community's trust in their witnesses): their weight counts only the credited ones.",
+    },
+    "polls.result_abstentions": {
+        "fr": "Abstentions : {count} (poids {weight}), comptées pour le quorum, pour aucune réponse.",
+        "en": "Abstentions: {count} (weight {weight}), counted for the quorum, for no answer.",
+    },
+    "polls.quorum_heads": {
+        "fr": "Quorum : {took} membre(s) sur {members} ont pris part ; {needed} requis.",
+        "en": "Quorum: {took} of {members} members took part; {needed} needed.",
+    },
+    "polls.quorum_weight": {
+        "fr": "Quorum de poids : {took} sur {total} ont pris part ; {needed} requis.",
+        "en": "Weight quorum: {took} of {total} took part; {needed} needed.",
+    },
+    "polls.quorum_reached": {"fr": "Quorum atteint.", "en": "Quorum reached."},
+    "polls.quorum_not_yet": {
+        "fr": "Quorum pas encore atteint.",
+        "en": "Quorum not reached yet.",
+    },
+    "polls.quorum_missed": {
+        "fr": "<b>Pas de décision</b> : le quorum n'est pas atteint.",
+        "en": "<b>No decision</b>: the quorum was not reached.",
     },
     "polls.result_equal": {
         "fr": "{voters} votant·e(s) ; une personne, une voix.",

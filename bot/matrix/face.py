@@ -16,6 +16,8 @@ from pathlib import Path
 
 from nio import AsyncClient, ProfileGetResponse, UploadResponse
 
+from bot.files import write_private
+
 log = logging.getLogger(__name__)
 
 AVATAR = files("bot") / "assets" / "avatar.png"
@@ -57,5 +59,5 @@ async def _show_face(client: AsyncClient, display_name: str, store_path: Path) -
         log.warning("could not upload the bot's picture: %s", uploaded)
         return
     await client.set_avatar(uploaded.content_uri)
-    note.write_text(json.dumps({"sha256": digest, "url": uploaded.content_uri}), encoding="utf-8")
+    write_private(note, json.dumps({"sha256": digest, "url": uploaded.content_uri}))
     log.info("picture set to %s", uploaded.content_uri)

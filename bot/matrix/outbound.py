@@ -189,10 +189,15 @@ class Outbound:
         return room_id
 
     async def post(
-        self, room_id: str, text: Text, txn_id: str, thread_root: str | None = None
+        self,
+        room_id: str,
+        text: Text,
+        txn_id: str,
+        thread_root: str | None = None,
+        mentions: Sequence[str] = (),
     ) -> str:
-        relation = in_thread(thread_root)
-        return await self._send(room_id, "m.room.message", message(text, relation), txn_id)
+        content = message(text, in_thread(thread_root), mentions)
+        return await self._send(room_id, "m.room.message", content, txn_id)
 
     async def send_poll(
         self,

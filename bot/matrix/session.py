@@ -4,7 +4,6 @@ them. (The sync position lives in the database, with the events it passed.)"""
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from nio import AsyncClient, LoginResponse, WhoamiResponse
 
 from bot.config import MatrixConfig
 from bot.errors import StartupError
+from bot.files import write_private
 from bot.matrix.keystore import seal, unlock
 
 
@@ -47,11 +47,7 @@ class SessionFile:
         return session if session.user_id == user_id else None
 
     def save(self, session: Session) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".tmp")
-        partial.write_text(json.dumps(asdict(session)), encoding="utf-8")
-        os.chmod(partial, 0o600)
-        partial.replace(self.path)
+        write_private(self.path, json.dumps(asdict(session)))
 
 
 class LoginFailed(StartupError):

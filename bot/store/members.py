@@ -70,3 +70,12 @@ async def seniority(tx: Transaction, user_id: str) -> tuple[datetime | None, dat
         None if first is None else datetime.fromisoformat(first),
         None if founded is None else datetime.fromisoformat(founded),
     )
+
+
+async def set_reminders(tx: Transaction, user_id: str, wanted: bool) -> None:
+    await tx.execute("UPDATE member SET reminders = ? WHERE user_id = ?", (wanted, user_id))
+
+
+async def declining_reminders(tx: Transaction) -> set[str]:
+    rows = await tx.fetch_all("SELECT user_id FROM member WHERE NOT reminders")
+    return {row[0] for row in rows}

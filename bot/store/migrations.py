@@ -256,6 +256,23 @@ MIGRATIONS: Sequence[str] = (
     """
     ALTER TABLE poll ADD COLUMN thread_root TEXT;
     """,
+    # 16: decisions. A poll may ask for a quorum (a share of the room's members, or of their
+    # weight, as they stood at the opening) and then offers "abstain" as its last answer; it
+    # may remind those who have not voted, once (decided, then sent: a stop between the two
+    # sends it at the next start). Members may decline reminders.
+    """
+    ALTER TABLE poll ADD COLUMN abstain INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE poll ADD COLUMN quorum REAL;
+    ALTER TABLE poll ADD COLUMN quorum_weight REAL;
+    ALTER TABLE poll ADD COLUMN members INTEGER;
+    ALTER TABLE poll ADD COLUMN members_weight REAL;
+    ALTER TABLE poll ADD COLUMN remind_at TEXT;
+    ALTER TABLE poll ADD COLUMN reminded_at TEXT;
+    ALTER TABLE poll ADD COLUMN reminder_event TEXT;
+    CREATE INDEX poll_reminder_due ON poll (remind_at)
+        WHERE remind_at IS NOT NULL AND reminder_event IS NULL AND closed_at IS NULL;
+    ALTER TABLE member ADD COLUMN reminders INTEGER NOT NULL DEFAULT 1;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.domain.ledger import Ref, RefKind
+from bot.domain.quorum import Quorum
 from bot.domain.tally import FinalResult, Response
 from bot.store.database import Row, Transaction
 
 _SELECT = """
     SELECT id, room_id, creator, question, answers, max_selections, secret, equal, domain,
-           opened_at, closes_at, closed_at, start_event, end_event, result, thread_root
+           opened_at, closes_at, closed_at, start_event, end_event, result, thread_root,
+           abstain, quorum, quorum_weight, members, members_weight, remind_at, reminded_at,
+           reminder_event
     FROM poll
 """
 
@@ -37,6 +40,23 @@ class Poll:
     end_event: str | None
     result: FinalResult | None
     thread_root: str | None = None  # asked for in a thread: posted there
+    abstain: bool = False  # its last answer is "abstain" (offered with a quorum)
+    quorum: Quorum = field(default_factory=Quorum)
+    members: int | None = None  # the room's members at the opening, for the quorum
+    members_weight: float | None = None  # their total frozen weight
+    remind_at: datetime | None = None  # when to remind those who have not voted
+    reminded_at: datetime | None = None  # decided: the reminder is owed
+    reminder_event: str | None = None  # sent
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The answers that can win: all but "abstain"."""
+        return self.answers[:-1] if self.abstain else self.answers
+
+    @property
+    def abstain_id(self) -> str | None:
+        """The answer id that abstains: the last, when the poll offers it."""
+        return str(len(self.answers)) if self.abstain else None
 
     @property
     def ref(self) -> Ref:
@@ -78,7 +98,18 @@ def _poll(row: Row) -> Poll:
         end_event=row["end_event"],
         result=None if result is None else FinalResult.from_json(result),
         thread_root=row["thread_root"],
+        abstain=bool(row["abstain"]),
+        quorum=Quorum(row["quorum"], row["quorum_weight"]),
+        members=row["members"],
+        members_weight=row["members_weight"],
+        remind_at=_moment(row["remind_at"]),
+        reminded_at=_moment(row["reminded_at"]),
+        reminder_event=row["reminder_event"],
     )
+
+
+def _moment(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
 
 
 @dataclass(frozen=True)
@@ -96,6 +127,11 @@ class NewPoll:
     opened_at: datetime
     closes_at: datetime
     thread_root: str | None = None
+    abstain: bool = False
+    quorum: Quorum = field(default_factory=Quorum)
+    members: int | None = None
+    members_weight: float | None = None
+    remind_at: datetime | None = None
 
 
 async def open_poll(
@@ -108,7 +144,9 @@ async def open_poll(
     members whose hours a bound cut."""
     poll_id = await tx.insert(
         "INSERT INTO poll (room_id, creator, question, answers, max_selections, secret, equal,"
-        " domain, opened_at, closes_at, thread_root) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " domain, opened_at, closes_at, thread_root, abstain, quorum, quorum_weight, members,"
+        " members_weight, remind_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new.room_id,
             new.creator,
@@ -121,6 +159,12 @@ async def open_poll(
             _utc(new.opened_at),
             _utc(new.closes_at),
             new.thread_root,
+            new.abstain,
+            new.quorum.heads,
+            new.quorum.weight,
+            new.members,
+            new.members_weight,
+            None if new.remind_at is None else _utc(new.remind_at),
         ),
     )
     kept = {member: weight for member, weight in weights.items() if weight != 1.0}
@@ -468,3 +512,25 @@ async def response_counts(
         params,
     )
     return {row["poll_id"]: ResponseCount(row["responses"], row["respondents"]) for row in rows}
+
+
+async def reminders_due(tx: Transaction) -> list[Poll]:
+    """Open polls whose reminder is still to send: at its time, or owed since a stop."""
+    rows = await tx.fetch_all(
+        _SELECT + " WHERE remind_at IS NOT NULL AND reminder_event IS NULL"
+        " AND closed_at IS NULL AND start_event IS NOT NULL ORDER BY remind_at, id"
+    )
+    return [_poll(row) for row in rows]
+
+
+async def owe_reminder(tx: Transaction, poll_id: int, at: datetime) -> None:
+    """The reminder is decided: from now on a stop does not lose it (nor send it twice: it
+    goes out with the poll's transaction id)."""
+    await tx.execute(
+        "UPDATE poll SET reminded_at = coalesce(reminded_at, ?) WHERE id = ?", (_utc(at), poll_id)
+    )
+
+
+async def reminder_sent(tx: Transaction, poll_id: int, event_id: str) -> None:
+    """``event_id`` is "" when there was nobody to remind."""
+    await tx.execute("UPDATE poll SET reminder_event = ? WHERE id = ?", (event_id, poll_id))
