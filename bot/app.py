@@ -10,7 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import Clock, SystemClock
-from bot.commands import admin, contributions, digest, help, matching, offers, personal, polls
+from bot.commands import (
+    admin,
+    contributions,
+    digest,
+    help,
+    matching,
+    offers,
+    personal,
+    polls,
+    waiting,
+)
 from bot.commands.dispatcher import Dispatcher
 from bot.config import Config
 from bot.intake import Intake
@@ -31,6 +41,7 @@ ROUTERS = (
     contributions.router,
     personal.router,
     polls.router,
+    waiting.router,
     digest.router,
 )
 

@@ -68,6 +68,64 @@ MESSAGES: Messages = {
         "fr": "reçoit ou non les rappels des sondages où vous n'avez pas voté",
         "en": "turns on or off the reminders of polls you have not voted in",
     },
+    "cmd.polls.summary": {
+        "fr": "les sondages ouverts de ce salon : leur clôture, leur quorum, et si vous avez voté",
+        "en": "this room's open polls: when each closes, its quorum so far, and whether you voted",
+    },
+    "cmd.me.summary": {
+        "fr": "tout ce qui vous attend : sondages, binômes, confirmations, relectures, contestations",
+        "en": "everything waiting for you: polls, matches, confirmations, reviews, disputes",
+    },
+    "waiting.polls_title": {"fr": "<b>Sondages ouverts ici</b>", "en": "<b>Open polls here</b>"},
+    "waiting.no_polls": {
+        "fr": "Aucun sondage ouvert dans ce salon.",
+        "en": "No open poll in this room.",
+    },
+    "waiting.poll": {
+        "fr": "<b>{ref}</b> « {question} », clôture {closes}",
+        "en": "<b>{ref}</b> “{question}”, closes {closes}",
+    },
+    "waiting.voted": {"fr": "vous avez voté", "en": "you voted"},
+    "waiting.not_voted": {
+        "fr": "vous n'avez pas voté : <code>{vote}</code>",
+        "en": "you have not voted: <code>{vote}</code>",
+    },
+    "waiting.quorum": {
+        "fr": "quorum : {took} sur {needed} requis",
+        "en": "quorum: {took} of {needed} needed",
+    },
+    "waiting.me_title": {
+        "fr": "<b>Ce qui vous attend, {name}</b>",
+        "en": "<b>Waiting for you, {name}</b>",
+    },
+    "waiting.me_nothing": {
+        "fr": "Rien ne vous attend, {name}.",
+        "en": "Nothing is waiting for you, {name}.",
+    },
+    "waiting.me_poll": {
+        "fr": "• sondage <b>{ref}</b> « {question} » : <code>{vote}</code>",
+        "en": "• poll <b>{ref}</b> “{question}”: <code>{vote}</code>",
+    },
+    "waiting.me_match_asked": {
+        "fr": "• binôme <b>{ref}</b> ({skill}) demandé : <code>{accept}</code> ou <code>{decline}</code>",
+        "en": "• match <b>{ref}</b> ({skill}) asked of you: <code>{accept}</code> or <code>{decline}</code>",
+    },
+    "waiting.me_match_accepted": {
+        "fr": "• binôme <b>{ref}</b> ({skill}) en cours ; une fois fini : <code>{done}</code>",
+        "en": "• match <b>{ref}</b> ({skill}) under way; once finished: <code>{done}</code>",
+    },
+    "waiting.me_confirm": {
+        "fr": "• <b>{ref}</b> de {name} attend un·e témoin ({what}) : <code>{confirm}</code> si vous l'avez vu",
+        "en": "• <b>{ref}</b> of {name} awaits a witness ({what}): <code>{confirm}</code> if you saw it",
+    },
+    "waiting.me_review": {
+        "fr": "• relecture de <b>{ref}</b> demandée : <code>{confirm}</code> ou <code>{contest}</code>",
+        "en": "• review of <b>{ref}</b> asked of you: <code>{confirm}</code> or <code>{contest}</code>",
+    },
+    "waiting.me_disputed": {
+        "fr": "• <b>{ref}</b>, votre contribution, est contestée ({reason}) : la modération tranchera",
+        "en": "• <b>{ref}</b>, your contribution, is disputed ({reason}): a moderator will settle it",
+    },
     "polls.abstain_answer": {"fr": "Je m'abstiens", "en": "Abstain"},
     "polls.option_needs_value": {
         "fr": "L'option <code>{option}</code> attend une valeur juste après elle.",

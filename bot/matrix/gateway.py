@@ -41,6 +41,7 @@ from bot.config import Config
 from bot.errors import StartupError
 from bot.i18n import Catalogue
 from bot.matrix import inbound
+from bot.matrix.crosssigning import keep_cross_signing
 from bot.matrix.face import show_face
 from bot.matrix.keystore import pickle_key
 from bot.matrix.outbound import DeliveryFailed, Outbound
@@ -128,6 +129,7 @@ class MatrixGateway:
         await show_face(
             self.client, self._config.matrix.display_name, self._config.matrix.store_path
         )
+        await keep_cross_signing(self.client, self._config.matrix)
         served = await inbox.served_rooms()
         self._served = {room_id: room.joined_at for room_id, room in served.items()}
         await self._patiently("uploading the sync filter", self._upload_sync_filter)

@@ -1,14 +1,20 @@
 """The device's keys at rest: nio pickles the bot's Olm account and message sessions under
 a passphrase, a fixed default one unless the operator sets a secret of their own. With
 it, a copy of the store folder (a backup, another local account) reads no messages.
+Other secrets kept beside it (the cross-signing seeds) are encrypted under the same key.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
+from base64 import b64decode, b64encode
 from collections.abc import Collection
 from pathlib import Path
 
+from Crypto.Cipher import AES
+from Crypto.Hash import SHA256
+from Crypto.Protocol.KDF import HKDF
 from nio import AsyncClientConfig
 from nio.store import DefaultStore
 
@@ -70,6 +76,38 @@ def seal(store_path: Path, existing: Collection[Path]) -> None:
             warn_if_others_can_read(path)
         else:
             path.chmod(0o600)
+
+
+def encrypt(secret: bytes, key: str, bound_to: str) -> dict[str, str]:
+    """AES-256-GCM under a key drawn from the store key (HKDF, a fresh salt), tied to
+    ``bound_to`` (the user id) so that a file moved to another account does not open.
+    HKDF rather than a slow KDF: nio derives its pickle key from the store key with one
+    SHA-256, so a slower one here would not make the folder harder to open."""
+    salt = secrets.token_bytes(16)
+    cipher = AES.new(_derived(key, salt), AES.MODE_GCM)
+    cipher.update(bound_to.encode())
+    sealed, tag = cipher.encrypt_and_digest(secret)
+    return {
+        "salt": b64encode(salt).decode(),
+        "nonce": b64encode(cipher.nonce).decode(),
+        "sealed": b64encode(sealed + tag).decode(),
+    }
+
+
+def decrypt(encrypted: dict[str, str], key: str, bound_to: str) -> bytes:
+    """What ``encrypt`` sealed; ``ValueError`` when the key (or ``bound_to``) is not its own."""
+    sealed = b64decode(encrypted["sealed"])
+    cipher = AES.new(
+        _derived(key, b64decode(encrypted["salt"])),
+        AES.MODE_GCM,
+        nonce=b64decode(encrypted["nonce"]),
+    )
+    cipher.update(bound_to.encode())
+    return cipher.decrypt_and_verify(sealed[:-16], sealed[-16:])
+
+
+def _derived(key: str, salt: bytes) -> bytes:
+    return HKDF(key.encode(), 32, salt, SHA256, context=b"compagnon store secret")
 
 
 def _opens(store: DefaultStore) -> bool:

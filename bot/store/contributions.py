@@ -249,6 +249,41 @@ async def of_member(tx: Transaction, member: str) -> list[Contribution]:
     return [_contribution(row) for row in rows]
 
 
+async def awaiting_witness(
+    tx: Transaction,
+    member: str,
+    rooms: Collection[str],
+    required: int,
+    since: datetime,
+    limit: int,
+) -> list[Contribution]:
+    """Recent work in these rooms still short of witnesses that ``member`` could confirm:
+    not theirs, not confirmed by them, not voided; the oldest first (it waited longest)."""
+    if not rooms:
+        return []
+    rows = await tx.fetch_all(
+        _SELECT + f" WHERE contribution.room_id IN ({', '.join('?' * len(rooms))})"
+        " AND contribution.member != ? AND contribution.voided_at IS NULL"
+        " AND contribution.created_at >= ?"
+        f" AND {CONFIRMATIONS} < ?"
+        " AND NOT EXISTS (SELECT 1 FROM confirmation WHERE confirmation.contribution_id ="
+        " contribution.id AND confirmation.confirmer = ?)"
+        " ORDER BY contribution.created_at, contribution.id LIMIT ?",
+        (*rooms, member, since.isoformat(), required, member, limit),
+    )
+    return [_contribution(row) for row in rows]
+
+
+async def open_disputes_on(tx: Transaction, member: str) -> list[Dispute]:
+    """Disputes of a member's own work that no moderator has settled yet."""
+    rows = await tx.fetch_all(
+        _DISPUTE + " WHERE contribution.member = ? AND dispute.settled_at IS NULL"
+        " ORDER BY dispute.raised_at",
+        (member,),
+    )
+    return [_dispute(row) for row in rows]
+
+
 async def totals_by_domain(tx: Transaction, member: str, required: int) -> list[DomainTotal]:
     """A member's minutes and contributions per domain, confirmed and not, by domain name."""
     rows = await tx.fetch_all(
