@@ -15,7 +15,7 @@ import shutil
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest_asyncio
 
@@ -42,8 +42,17 @@ class Push:
 
 
 @dataclass(frozen=True)
+class Encryption:
+    """js-sdk's Rust crypto on an event it decrypted, asked when the test got the event."""
+
+    shield_colour: str | None  # EventShieldColour's name: "NONE", "GREY" or "RED"
+    shield_reason: str | None  # EventShieldReason's name, e.g. "UNSIGNED_DEVICE"; None if NONE
+    sender_device: str | None  # the sender's device whose Curve25519 key encrypted it
+
+
+@dataclass(frozen=True)
 class JsEvent:
-    """A room event as this member's js-sdk client read it."""
+    """A room event as this member's js-sdk client read it (decrypted, if it came encrypted)."""
 
     event_id: str
     room_id: str
@@ -53,6 +62,8 @@ class JsEvent:
     thread_root: str | None  # js-sdk's ``threadRootId``
     reply_to: str | None  # js-sdk's ``replyEventId``
     push: Push
+    encrypted: bool  # sent as ``m.room.encrypted``: the other fields are js-sdk's decryption
+    encryption: Encryption | None  # None unless encrypted and read by a member with crypto
 
     @property
     def body(self) -> str:
@@ -73,6 +84,31 @@ class JsPoll:
     counts: dict[str, int]
 
 
+@dataclass(frozen=True)
+class DeviceTrust:
+    """js-sdk's ``DeviceVerificationStatus`` of one device."""
+
+    signed_by_owner: bool  # cross-signed by its owner's self-signing key
+    cross_signing_verified: bool  # ... and that owner verified by this member
+    local_verified: bool
+    verified: bool  # ``isVerified()``
+
+
+@dataclass(frozen=True)
+class UserTrust:
+    """js-sdk's ``UserVerificationStatus`` of a user, with each of their devices'."""
+
+    has_cross_signing_keys: bool
+    verified: bool
+    cross_signing_verified: bool
+    was_cross_signing_verified: bool
+    needs_user_approval: bool
+    devices: dict[str, DeviceTrust | None]  # by device id; None: js-sdk has no status
+
+
+Isolation = Literal["all", "signed"]  # AllDevicesIsolationMode, OnlySignedDevicesIsolationMode
+
+
 class JsMember:
     """One member's js-sdk client: each method is one JSON-lines command to ``member.mjs``."""
 
@@ -84,8 +120,19 @@ class JsMember:
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def start(cls, homeserver: str, user_id: str, password: str, logs: Path) -> JsMember:
-        """Log in and sync until js-sdk says PREPARED."""
+    async def start(
+        cls,
+        homeserver: str,
+        user_id: str,
+        password: str,
+        logs: Path,
+        *,
+        crypto: bool = False,
+        isolation: Isolation = "all",
+        cross_signing: bool = False,
+    ) -> JsMember:
+        """Log in and sync until js-sdk says PREPARED; with ``crypto``, js-sdk's Rust crypto
+        (in-memory stores) in ``isolation`` mode, and ``cross_signing`` bootstrapped after."""
         stderr = logs / f"{user_id[1:].split(':')[0]}.stderr"
         with stderr.open("wb") as log:  # a file, not a pipe: js-sdk's logs never block it
             process = await asyncio.create_subprocess_exec(
@@ -99,7 +146,15 @@ class JsMember:
         member = cls(process, stderr, user_id)
         try:
             await member._call(
-                "login", {"homeserver": homeserver, "user": user_id, "password": password}
+                "login",
+                {
+                    "homeserver": homeserver,
+                    "user": user_id,
+                    "password": password,
+                    "crypto": crypto,
+                    "isolation": isolation,
+                    "cross_signing": cross_signing,
+                },
             )
         except BaseException:
             process.kill()
@@ -109,6 +164,20 @@ class JsMember:
 
     async def join(self, room: str) -> None:
         await self._call("join", {"room": room})
+
+    async def create_room(self, name: str, invite: list[str], *, encrypted: bool = False) -> str:
+        """A private room, as Element creates one; ``encrypted`` with m.megolm.v1.aes-sha2."""
+        args = {"name": name, "invite": invite, "encrypted": encrypted}
+        return str(await self._call("create_room", args))
+
+    async def trust(self, user_id: str) -> UserTrust:
+        """What js-sdk's crypto makes of ``user_id`` and each of their devices."""
+        found = await self._call("trust", {"user": user_id})
+        devices = {
+            device: None if status is None else DeviceTrust(**status)
+            for device, status in found.pop("devices").items()
+        }
+        return UserTrust(**found, devices=devices)
 
     async def say(
         self,
@@ -158,7 +227,14 @@ class JsMember:
         found = await self._call(
             "wait", {"match": match, "timeout_ms": int(timeout * 1000)}, timeout + 5
         )
-        return JsEvent(**{**found, "push": Push(**found["push"])})
+        encryption = found["encryption"]
+        return JsEvent(
+            **{
+                **found,
+                "push": Push(**found["push"]),
+                "encryption": None if encryption is None else Encryption(**encryption),
+            }
+        )
 
     async def poll_start(self, room: str, question: str, sender: str) -> JsEvent:
         """The native poll ``sender`` posted for ``question``."""
@@ -214,12 +290,25 @@ class JsMembers:
     world: World
     started: list[JsMember] = field(default_factory=list)
 
-    async def member(self, name: str) -> JsMember:
+    async def member(
+        self,
+        name: str,
+        *,
+        crypto: bool = False,
+        isolation: Isolation = "all",
+        cross_signing: bool = False,
+    ) -> JsMember:
         localpart = f"{name}-js{next(_names)}"
         password = f"{name}-password"
         user_id = await self.world.synapse.register(localpart, password)
         member = await JsMember.start(
-            self.world.synapse.url, user_id, password, self.world.directory
+            self.world.synapse.url,
+            user_id,
+            password,
+            self.world.directory,
+            crypto=crypto,
+            isolation=isolation,
+            cross_signing=cross_signing,
         )
         self.started.append(member)
         return member

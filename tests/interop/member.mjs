@@ -4,13 +4,20 @@
 // {"id", "cmd", ...arguments}; each answer on stdout is {"id", "ok", "result"} or
 // {"id", "ok": false, "error"}. Commands run one at a time, in order. js-sdk's own logs go
 // to stderr, which the test shows when something fails.
+//
+// With `crypto`, the member runs js-sdk's Rust crypto (what Element uses), its stores in
+// memory: it sends encrypted in encrypted rooms, and each event it reads there is reported once
+// js-sdk decrypted it, with js-sdk's verdict on its sender (the shield Element draws).
 import { Console } from "node:console";
 import { createInterface } from "node:readline";
 
 // Before js-sdk logs anything: stdout carries only the answers.
 globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
 
-const { ClientEvent, createClient, Method, PollEvent } = await import("matrix-js-sdk");
+const { ClientEvent, createClient, MatrixEventEvent, Method, PollEvent } = await import("matrix-js-sdk");
+const { EventShieldColour, EventShieldReason, OnlySignedDevicesIsolationMode } = await import(
+    "matrix-js-sdk/lib/crypto-api/index.js"
+);
 const { logger } = await import("matrix-js-sdk/lib/logger.js");
 const { PollEndEvent } = await import("matrix-js-sdk/lib/extensible_events_v1/PollEndEvent.js");
 const { PollResponseEvent } = await import("matrix-js-sdk/lib/extensible_events_v1/PollResponseEvent.js");
@@ -19,6 +26,8 @@ logger.setLevel("info"); // not each HTTP request
 
 let client;
 const seen = []; // every room event js-sdk handed to the client, as summaries, in order
+const events = new Map(); // the same events by id, as js-sdk holds them
+const undecryptable = new Map(); // event id → why js-sdk could not decrypt it (so far)
 const arrivals = new Set(); // callbacks waiting for the next event
 
 function summary(event) {
@@ -33,11 +42,50 @@ function summary(event) {
         content: event.getContent(),
         thread_root: event.threadRootId ?? null,
         reply_to: event.replyEventId ?? null,
+        encrypted: event.isEncrypted(),
         push: {
             notify: Boolean(actions?.notify),
             highlight: Boolean(actions?.tweaks?.highlight),
             rule: event.getPushDetails().rule?.rule_id ?? null,
         },
+    };
+}
+
+function note(event) {
+    // An event from sync. One sent encrypted is noted once js-sdk decrypted it (sync starts
+    // the decryption; a key that comes later decrypts it again, emitting Decrypted again).
+    const id = event.getId();
+    if (id === undefined || event.getRoomId() === undefined) return; // receipts, typing
+    events.set(id, event);
+    if (!event.isEncrypted() || client.getCrypto() === undefined) return record(event); // as sent
+    event.on(MatrixEventEvent.Decrypted, () => record(event));
+    if (!event.isBeingDecrypted() && !event.shouldAttemptDecryption()) record(event);
+}
+
+function record(event) {
+    const id = event.getId();
+    if (event.isBeingDecrypted() || seen.some((each) => each.event_id === id)) return;
+    if (event.isDecryptionFailure()) {
+        undecryptable.set(id, `${event.getSender()}'s ${id}: ${event.decryptionFailureReason}`);
+    } else {
+        undecryptable.delete(id);
+        seen.push(summary(event));
+    }
+    changed();
+}
+
+async function encryption(event) {
+    // Element's shield for this event and the sender's device that encrypted it (the one
+    // whose Curve25519 key js-sdk found in the room key), asked now: it follows key updates.
+    const crypto = client.getCrypto();
+    if (!event.isEncrypted() || crypto === undefined) return null;
+    const info = await crypto.getEncryptionInfoForEvent(event);
+    const devices = (await crypto.getUserDeviceInfo([event.getSender()], true)).get(event.getSender());
+    const device = [...(devices?.values() ?? [])].find((each) => each.getIdentityKey() === event.getSenderKey());
+    return {
+        shield_colour: info === null ? null : EventShieldColour[info.shieldColour],
+        shield_reason: info?.shieldReason == null ? null : EventShieldReason[info.shieldReason],
+        sender_device: device?.deviceId ?? null,
     };
 }
 
@@ -54,7 +102,9 @@ function waitFor(find, timeoutMs, what) {
         };
         const timer = setTimeout(() => {
             arrivals.delete(check);
-            reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+            const failed = [...undecryptable.values()];
+            const why = failed.length ? `; js-sdk could not decrypt ${failed.join(", ")}` : "";
+            reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`));
         }, timeoutMs);
         arrivals.add(check);
     });
@@ -90,7 +140,7 @@ function pollCounts(poll, responses) {
 }
 
 const commands = {
-    async login({ homeserver, user, password }) {
+    async login({ homeserver, user, password, crypto = false, isolation = "all", cross_signing = false }) {
         const anonymous = createClient({ baseUrl: homeserver });
         const session = await anonymous.loginRequest({
             type: "m.login.password",
@@ -104,11 +154,18 @@ const commands = {
             accessToken: session.access_token,
             deviceId: session.device_id,
         });
-        client.on(ClientEvent.Event, (event) => {
-            if (event.getId() === undefined || event.getRoomId() === undefined) return; // receipts, typing
-            seen.push(summary(event));
-            changed();
-        });
+        if (crypto) {
+            // Element's crypto, its stores in memory (Node has no IndexedDB); it loads the
+            // WebAssembly build of matrix-sdk-crypto and uploads this device's keys at sync.
+            await client.initRustCrypto({ useIndexedDB: false });
+            // Element's "exclude insecure devices" (MSC4153): room keys go only to devices
+            // their owner cross-signed, and only such devices' messages are decrypted.
+            if (isolation === "signed") client.getCrypto().setDeviceIsolationMode(new OnlySignedDevicesIsolationMode());
+            else if (isolation !== "all") throw new Error(`unknown isolation mode ${isolation}`);
+        } else if (isolation !== "all" || cross_signing) {
+            throw new Error("isolation and cross_signing need crypto");
+        }
+        client.on(ClientEvent.Event, note);
         // Rooms do not pass their polls' news up to the client: listen to each room's polls.
         client.on(ClientEvent.Room, (room) =>
             room.on(PollEvent.New, (poll) => {
@@ -126,7 +183,52 @@ const commands = {
         // As Element starts it: threads on; push rules are the server's, untouched.
         await client.startClient({ initialSyncLimit: 20, threadSupport: true });
         await prepared;
+        if (cross_signing) {
+            // As Element does at first login: this user's cross-signing keys, this device
+            // signed by them; the upload is authorised with the password.
+            await client.getCrypto().bootstrapCrossSigning({
+                authUploadDeviceSigningKeys: (makeRequest) =>
+                    makeRequest({ type: "m.login.password", identifier: { type: "m.id.user", user }, password }),
+            });
+        }
         return session.user_id;
+    },
+
+    async create_room({ name, invite, encrypted = false }) {
+        // As Element creates a private room; encrypted, with Element's algorithm.
+        const initial_state = encrypted
+            ? [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }]
+            : [];
+        const { room_id } = await client.createRoom({ name, invite, initial_state, preset: "private_chat" });
+        await waitFor(() => client.getRoom(room_id) ?? undefined, 10_000, `the room ${room_id} in sync`);
+        return room_id;
+    },
+
+    async trust({ user }) {
+        // What js-sdk's crypto makes of a user and of each of their devices, keys downloaded
+        // if this client does not track them yet.
+        const crypto = client.getCrypto();
+        if (crypto === undefined) throw new Error("trust needs a member started with crypto");
+        const devices = (await crypto.getUserDeviceInfo([user], true)).get(user) ?? new Map();
+        const status = await crypto.getUserVerificationStatus(user);
+        const found = {};
+        for (const id of devices.keys()) {
+            const device = await crypto.getDeviceVerificationStatus(user, id);
+            found[id] = device && {
+                signed_by_owner: device.signedByOwner,
+                cross_signing_verified: device.crossSigningVerified,
+                local_verified: device.localVerified,
+                verified: device.isVerified(),
+            };
+        }
+        return {
+            has_cross_signing_keys: await crypto.userHasCrossSigningKeys(user, true),
+            verified: status.isVerified(),
+            cross_signing_verified: status.isCrossSigningVerified(),
+            was_cross_signing_verified: status.wasCrossSigningVerified(),
+            needs_user_approval: status.needsUserApproval,
+            devices: found,
+        };
     },
 
     async join({ room }) {
@@ -182,7 +284,8 @@ const commands = {
     },
 
     async wait({ match, timeout_ms = 15_000 }) {
-        return waitFor(() => seen.find((event) => matches(event, match)), timeout_ms, JSON.stringify(match));
+        const found = await waitFor(() => seen.find((event) => matches(event, match)), timeout_ms, JSON.stringify(match));
+        return { ...found, encryption: await encryption(events.get(found.event_id)) };
     },
 
     async notifications() {
