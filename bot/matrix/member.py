@@ -210,6 +210,16 @@ class MemberClient:
             }
         return await self.send(room_id, "m.room.message", content)
 
+    async def edit(self, room_id: str, event_id: str, text: str) -> str:
+        """Fix one's message, as Element's "Edit" sends it: the new text, and a fallback."""
+        content = {
+            "msgtype": "m.text",
+            "body": f"* {text}",
+            "m.new_content": {"msgtype": "m.text", "body": text},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
+        }
+        return await self.send(room_id, "m.room.message", content)
+
     async def react(self, room_id: str, event_id: str, key: str) -> str:
         """Click an emoji under a message."""
         relation = {"rel_type": "m.annotation", "event_id": event_id, "key": key}
