@@ -19,6 +19,7 @@ from bot.commands import (
     offers,
     personal,
     polls,
+    proposals,
     waiting,
 )
 from bot.commands.dispatcher import Dispatcher
@@ -41,6 +42,7 @@ ROUTERS = (
     contributions.router,
     personal.router,
     polls.router,
+    proposals.router,
     waiting.router,
     digest.router,
 )

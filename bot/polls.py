@@ -10,6 +10,7 @@ and written to the store: a stop anywhere leaves what the next start needs to fi
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -86,6 +87,74 @@ async def current_tally(tx: Transaction, found: Poll, until: datetime) -> Tally:
     frozen = await polls.frozen_weights(tx, found.id)
     bounded = await polls.bounded_members(tx, found.id)
     return tally(counted, found.answer_ids, frozen, bounded=bounded, abstain=found.abstain_id)
+
+
+async def describe(
+    tx: Transaction,
+    t: Catalogue,
+    config: Config,
+    found: Poll,
+    result: FinalResult,
+    room_names: Mapping[str, str],
+) -> Text:
+    """The result as members read it; a proposal's names its standing objections, as the
+    room shows them (``room_names``), or as last seen for those who left."""
+    if not found.is_proposal:
+        return render_result(t, config, found, result)
+    kept = await polls.objections(tx, found.id)
+    names = {**await members.display_names(tx, list(kept)), **room_names}
+    objections = [(names.get(member, member), each.reason) for member, each in kept.items()]
+    return render_proposal(t, config, found, result, objections)
+
+
+def render_proposal(
+    t: Catalogue,
+    config: Config,
+    found: Poll,
+    result: FinalResult,
+    objections: Sequence[tuple[str, str]],
+) -> Text:
+    """Consent, objections, abstentions; then "adopted" when the quorum is reached and no
+    objection stands (an objection is never outweighed), otherwise what stands in the way.
+    ``objections``: name and reason of those standing (at the close) or given (while open)."""
+    consent, objecting = result.answer_voters
+    lines = [
+        t(
+            "proposals.result_title" if found.is_open else "proposals.final_title",
+            ref=str(found.ref),
+            question=found.question,
+        ),
+        t(
+            "proposals.result_counts",
+            consent=consent,
+            weight=t.number(result.answer_weights[0], 2),
+            objections=objecting,
+            abstentions=result.abstentions,
+        ),
+    ]
+    verdict = quorum_verdict(found, result)
+    if verdict is not None:
+        lines += _quorum_lines(t, found, result, verdict)
+    if found.amended_by is not None:
+        lines.append(t("proposals.amended", next=f"p{found.amended_by}"))
+    elif objecting:
+        lines.append(t("proposals.objections"))
+        lines += [
+            t("proposals.objection_line", name=name, reason=reason or t.raw("proposals.no_reason"))
+            for name, reason in objections
+        ]
+    elif found.is_open:
+        lines.append(
+            t(
+                "polls.result_open",
+                closes=t.moment(found.closes_at, ZoneInfo(config.digest.timezone)),
+            )
+        )
+    elif result.took_part == 0:
+        lines.append(t("proposals.nobody"))
+    elif verdict is None or verdict.reached:
+        lines.append(t("proposals.adopted"))
+    return Text.join(lines)
 
 
 def render_result(t: Catalogue, config: Config, found: Poll, result: FinalResult) -> Text:
@@ -325,6 +394,11 @@ class PollKeeper:
                 return True  # closed meanwhile (the scheduler, a moderator, a member's end)
             until = current.closes_at  # the end's time, from the homeserver once it was read
             result = FinalResult.of(await current_tally(tx, current, until))
+            if current.objection_id is not None:
+                latest = await polls.latest_responses(tx, poll_id, until)
+                counted = ballots(latest, current.answer_ids, current.max_selections, until)
+                standing = [voter for voter, chosen in counted.items() if chosen == ("2",)]
+                await polls.settle_objections(tx, poll_id, standing, until)
             await polls.close(tx, poll_id, until, result)
             closed = await polls.get(tx, poll_id)
         assert closed is not None
@@ -360,7 +434,9 @@ class PollKeeper:
         closed without ending (it ended after counting) is ended first."""
         assert closed.start_event is not None
         assert closed.result is not None
-        text = render_result(self._t, self._config, closed, closed.result)
+        async with self._database.transaction() as tx:
+            names = self._transport.room_members(closed.room_id)
+            text = await describe(tx, self._t, self._config, closed, closed.result, names)
         ids = (closed.room_id, closed.start_event)
         try:
             if closed.end_event is None:

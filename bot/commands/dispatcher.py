@@ -288,6 +288,7 @@ class Dispatcher:
         *,
         once: bool,
     ) -> None:
+        owed: list[OwedReply] = []
         try:
             async with self.transaction() as tx:
                 if once:
@@ -295,14 +296,24 @@ class Dispatcher:
                 else:
                     await intake.settle(tx, event_id)
                     fresh = True
+
+                async def owe(reply: Reply) -> None:
+                    promise = OwedReply(reply, None)
+                    await intake.owe(tx, promise, self._clock.now())
+                    owed.append(promise)
+
                 if fresh:
-                    await run(EventContext(tx, self._config, self._clock, self._take_allowance))
+                    context = EventContext(tx, self._config, self._clock, self._take_allowance, owe)
+                    await run(context)
         except Exception as error:
             if is_write_failure(error):
                 log.error("could not write to %s: %s", self._database.path, error)
             else:
                 log.exception("could not apply %s in %s", event_id, room_id)
             self._abandoned[event_id] = room_id
+            return
+        for promise in owed:  # committed with the event: a stop before this sends it at start
+            await self._pay(promise)
 
     def _take_allowance(self, member: str, sent_at: datetime) -> bool:
         """The allowance commands use, for an event that acts like one: a ✅ that confirms

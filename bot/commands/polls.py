@@ -12,7 +12,7 @@ import math
 import re
 import secrets
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -103,6 +103,49 @@ class PollRequest:
 
 def read_request(text: str) -> PollRequest:
     """``[--options] question | answer | answer …``; checks the form, not the config."""
+    options = read_options(text)
+    question, *answers = (part.strip() for part in options.rest.split("|"))
+    check_question(question)
+    if not MIN_ANSWERS <= len(answers) <= MAX_ANSWERS:
+        raise UsageError(
+            "polls.answer_count", count=len(answers), least=MIN_ANSWERS, most=MAX_ANSWERS
+        )
+    for number, answer in enumerate(answers, 1):
+        if not answer:
+            raise UsageError("polls.empty_answer", number=number)
+        if len(answer) > MAX_ANSWER_LENGTH:
+            raise UsageError("polls.answer_too_long", number=number, limit=MAX_ANSWER_LENGTH)
+    seen = [normalise(answer) for answer in answers]
+    twice = next((answers[i] for i, key in enumerate(seen) if key in seen[:i]), None)
+    if twice is not None:
+        raise UsageError("polls.answer_twice", answer=twice)
+    if options.quorum.asked and len(answers) == MAX_ANSWERS:  # "abstain" is added to the card
+        raise UsageError(
+            "polls.answer_count", count=len(answers) + 1, least=MIN_ANSWERS, most=MAX_ANSWERS
+        )
+    return replace(options.request, question=question, answers=tuple(answers))
+
+
+def check_question(question: str) -> None:
+    if not question:
+        raise UsageError("polls.missing_question")
+    if len(question) > MAX_QUESTION_LENGTH:
+        raise UsageError("polls.question_too_long", length=len(question), limit=MAX_QUESTION_LENGTH)
+
+
+@dataclass(frozen=True)
+class Options:
+    """The ``--options`` in front of a poll or a proposal, and the text after them."""
+
+    request: PollRequest  # the options, with neither question nor answers yet
+    rest: str
+
+    @property
+    def quorum(self) -> Quorum:
+        return self.request.quorum
+
+
+def read_options(text: str) -> Options:
     switches: set[str] = set()
     values: dict[str, str] = {}
     rest = text.strip()
@@ -124,34 +167,12 @@ def read_request(text: str) -> PollRequest:
         if option == "closes" and _DATE.match(value) and _TIME.match(clock):
             value, rest = f"{value} {clock}", after.strip()
         values[option] = value
-    question, *answers = (part.strip() for part in rest.split("|"))
-    if not question:
-        raise UsageError("polls.missing_question")
-    if len(question) > MAX_QUESTION_LENGTH:
-        raise UsageError("polls.question_too_long", length=len(question), limit=MAX_QUESTION_LENGTH)
-    if not MIN_ANSWERS <= len(answers) <= MAX_ANSWERS:
-        raise UsageError(
-            "polls.answer_count", count=len(answers), least=MIN_ANSWERS, most=MAX_ANSWERS
-        )
-    for number, answer in enumerate(answers, 1):
-        if not answer:
-            raise UsageError("polls.empty_answer", number=number)
-        if len(answer) > MAX_ANSWER_LENGTH:
-            raise UsageError("polls.answer_too_long", number=number, limit=MAX_ANSWER_LENGTH)
-    seen = [normalise(answer) for answer in answers]
-    twice = next((answers[i] for i, key in enumerate(seen) if key in seen[:i]), None)
-    if twice is not None:
-        raise UsageError("polls.answer_twice", answer=twice)
     quorum = Quorum(_share(values.get("quorum")), _share(values.get("quorum_weight")))
     if quorum.weight is not None and "equal" in switches:
         raise UsageError("polls.quorum_weight_equal")
-    if quorum.asked and len(answers) == MAX_ANSWERS:  # "abstain" is added to the card
-        raise UsageError(
-            "polls.answer_count", count=len(answers) + 1, least=MIN_ANSWERS, most=MAX_ANSWERS
-        )
-    return PollRequest(
-        question,
-        tuple(answers),
+    request = PollRequest(
+        "",
+        (),
         multi="multi" in switches,
         secret="secret" in switches,
         equal="equal" in switches,
@@ -160,6 +181,7 @@ def read_request(text: str) -> PollRequest:
         quorum=quorum,
         remind=values.get("remind"),
     )
+    return Options(request, rest)
 
 
 def _share(typed: str | None) -> float | None:
@@ -263,14 +285,18 @@ async def poll(ctx: Context, poll: str) -> Text | Answer:
     first, _, rest = poll.strip().partition(" ")
     verb = _VERBS.get(normalise(first))
     if verb is None or "|" in poll:
-        return await _open(ctx, read_request(poll))
+        return await open_vote(ctx, read_request(poll))
     if not rest.strip():
         raise UsageError("polls.missing_ref", verb=first)
     found = await _poll(ctx, expect_ref(rest.strip(), RefKind.POLL).number)
     return await (_results(ctx, found) if verb == "results" else _close(ctx, found))
 
 
-async def _open(ctx: Context, request: PollRequest) -> Answer:
+async def open_vote(
+    ctx: Context, request: PollRequest, kind: str = "poll", amends: Poll | None = None
+) -> Answer:
+    """Record a poll, or a proposal's round (``kind``), with its weights frozen; post it
+    once the reply is out."""
     domain = None
     if request.domain is not None:
         domain = match_domain(request.domain, ctx.config.contributions.domains)
@@ -295,7 +321,7 @@ async def _open(ctx: Context, request: PollRequest) -> Answer:
         if member != ctx.config.matrix.user_id
     ]
     members_weight = math.fsum(frozen.weights.get(member, 1.0) for member in members)
-    abstain = request.quorum.asked
+    abstain = request.quorum.asked or kind == "proposal"
     answers = request.answers + ((ctx.t.raw("polls.abstain_answer"),) if abstain else ())
     opened = await polls.open_poll(
         ctx.tx,
@@ -316,17 +342,20 @@ async def _open(ctx: Context, request: PollRequest) -> Answer:
             members=len(members) if abstain else None,
             members_weight=members_weight if abstain else None,
             remind_at=remind_at,
+            kind=kind,
+            amends=None if amends is None else amends.id,
         ),
         frozen.weights,
         frozen.bounded,
     )
     lines = [
         ctx.t(
-            "polls.opened",
+            "proposals.opened" if opened.is_proposal else "polls.opened",
             ref=str(opened.ref),
             question=opened.question,
             closes=ctx.t.moment(closes_at, ZoneInfo(ctx.config.digest.timezone)),
             vote=f"{ctx.typed('vote')} {opened.ref} 1",
+            object=f"{ctx.typed('object')} {opened.ref} : …",
         ),
         _how_weighed(ctx.t, ctx.config, opened, weight_command=ctx.typed("weight")),
     ]
@@ -334,6 +363,8 @@ async def _open(ctx: Context, request: PollRequest) -> Answer:
         lines.append(ctx.t("polls.multi", most=opened.max_selections))
     if opened.secret:
         lines.append(ctx.t("polls.secret"))
+    if amends is not None:
+        lines.append(ctx.t("proposals.new_round", previous=str(amends.ref)))
     transport, database, agenda, t = ctx.transport, ctx.database, ctx.agenda, ctx.t
 
     async def post_poll() -> Text | None:
@@ -436,7 +467,14 @@ async def _results(ctx: Context, found: Poll) -> Text:
     """A closed poll's result is the one announced; while open, nothing after the deadline
     counts, even before the bot got round to closing."""
     if found.result is not None:
-        return lifecycle.render_result(ctx.t, ctx.config, found, found.result)
+        return await lifecycle.describe(
+            ctx.tx,
+            ctx.t,
+            ctx.config,
+            found,
+            found.result,
+            ctx.transport.room_members(found.room_id),
+        )
     counted = await lifecycle.current_tally(ctx.tx, found, found.closes_at)
     if found.secret and found.is_open:
         return ctx.t(
@@ -445,7 +483,14 @@ async def _results(ctx: Context, found: Poll) -> Text:
             voters=counted.voters,
             closes=ctx.t.moment(found.closes_at, ZoneInfo(ctx.config.digest.timezone)),
         )
-    return lifecycle.render_result(ctx.t, ctx.config, found, FinalResult.of(counted))
+    return await lifecycle.describe(
+        ctx.tx,
+        ctx.t,
+        ctx.config,
+        found,
+        FinalResult.of(counted),
+        ctx.transport.room_members(found.room_id),
+    )
 
 
 async def _close(ctx: Context, found: Poll) -> Answer:

@@ -14,7 +14,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.config import Config
 from bot.i18n import Catalogue, Text
-from bot.messages import IncomingPollResponse, IncomingReaction, IncomingRedaction
+from bot.messages import IncomingPollResponse, IncomingReaction, IncomingRedaction, Reply
 from bot.store.database import Transaction
 
 
@@ -181,13 +181,15 @@ class EventContext:
     """What a reaction or redaction handler may use; it runs in one transaction.
 
     ``take_allowance(member, sent_at)`` spends one from the allowance the member's commands
-    use, at the homeserver's time of their event; False when none is left.
+    use, at the homeserver's time of their event; False when none is left. ``owe(reply)``
+    promises a message, in the transaction: it is sent once the transaction commits.
     """
 
     tx: Transaction
     config: Config
     clock: Clock
     take_allowance: Callable[[str, datetime], bool]
+    owe: Callable[[Reply], Awaitable[None]]
 
 
 @dataclass

@@ -126,6 +126,95 @@ MESSAGES: Messages = {
         "fr": "• <b>{ref}</b>, votre contribution, est contestée ({reason}) : la modération tranchera",
         "en": "• <b>{ref}</b>, your contribution, is disputed ({reason}): a moderator will settle it",
     },
+    "cmd.proposal.summary": {
+        "fr": "propose une décision par consentement : elle passe sauf objection motivée",
+        "en": "puts forward a decision by consent: it passes unless someone objects with a reason",
+    },
+    "cmd.object.summary": {
+        "fr": "objecte à une proposition, avec la raison",
+        "en": "objects to a proposal, with the reason",
+    },
+    "param.proposal": {"fr": "proposition", "en": "proposal"},
+    "proposals.consent_answer": {"fr": "Je consens", "en": "I consent"},
+    "proposals.objection_answer": {"fr": "J'objecte", "en": "I object"},
+    "proposals.missing_text": {
+        "fr": "Écrivez la proposition après la commande, par exemple <code>!proposition On repeint l'atelier en mars</code>.",
+        "en": "Write the proposal after the command, such as <code>!proposal We repaint the workshop in March</code>.",
+    },
+    "proposals.opened": {
+        "fr": "Proposition {ref} ouverte : « {question} ». Elle passe sauf objection motivée : consentez, abstenez-vous, ou objectez avec <code>{object}</code>. Clôture : {closes}.",
+        "en": "Proposal {ref} is open: “{question}”. It passes unless someone objects with a reason: consent, abstain, or object with <code>{object}</code>. Closes: {closes}.",
+    },
+    "proposals.new_round": {
+        "fr": "Nouveau tour : elle amende {previous}, qui se clôt.",
+        "en": "A new round: it amends {previous}, which closes now.",
+    },
+    "proposals.no_such_proposal": {
+        "fr": "Je ne trouve pas de proposition {ref} dans ce salon.",
+        "en": "I find no proposal {ref} in this room.",
+    },
+    "proposals.amend_denied": {
+        "fr": "Seule la personne qui a proposé {ref} peut l'amender.",
+        "en": "Only whoever put {ref} forward can amend it.",
+    },
+    "proposals.amend_closed": {
+        "fr": "{ref} est close : faites une nouvelle proposition.",
+        "en": "{ref} is closed: put forward a new proposal.",
+    },
+    "proposals.closed": {
+        "fr": "{ref} est close : l'objection n'est plus reçue.",
+        "en": "{ref} is closed: objections are no longer taken.",
+    },
+    "proposals.missing_reason": {
+        "fr": "Une objection se motive : <code>!objecter p4 : la raison</code>.",
+        "en": "An objection needs its reason: <code>!object p4 : the reason</code>.",
+    },
+    "proposals.reason_too_long": {
+        "fr": "La raison est trop longue ({limit} caractères au plus) : résumez-la, et détaillez dans le fil.",
+        "en": "The reason is too long ({limit} characters at most): sum it up, and say more in the thread.",
+    },
+    "proposals.objected": {
+        "fr": "Objection à {ref} notée : {reason}. Elle tient tant que vous ne votez pas autrement.",
+        "en": "Objection to {ref} recorded: {reason}. It stands until you vote otherwise.",
+    },
+    "proposals.objection_listed": {
+        "fr": "Objection de {name} à {ref} : {reason}",
+        "en": "Objection from {name} to {ref}: {reason}",
+    },
+    "proposals.reason_asked": {
+        "fr": "Vous objectez à {ref} : quelle est la raison ? <code>{prefix}objecter {ref} : …</code>",
+        "en": "You object to {ref}: what is the reason? <code>{prefix}object {ref} : …</code>",
+    },
+    "proposals.result_title": {
+        "fr": "<b>Proposition {ref}</b> — « {question} » (en cours)",
+        "en": "<b>Proposal {ref}</b> — “{question}” (still open)",
+    },
+    "proposals.final_title": {
+        "fr": "<b>Issue de la proposition {ref}</b> — « {question} »",
+        "en": "<b>Outcome of proposal {ref}</b> — “{question}”",
+    },
+    "proposals.result_counts": {
+        "fr": "Consentements : {consent} (poids {weight}) ; objections : {objections} ; abstentions : {abstentions}.",
+        "en": "Consent: {consent} (weight {weight}); objections: {objections}; abstentions: {abstentions}.",
+    },
+    "proposals.objections": {
+        "fr": "<b>Objections à traiter</b> :",
+        "en": "<b>Objections to address</b>:",
+    },
+    "proposals.objection_line": {"fr": "• {name} : {reason}", "en": "• {name}: {reason}"},
+    "proposals.no_reason": {"fr": "(raison pas encore donnée)", "en": "(no reason given yet)"},
+    "proposals.adopted": {
+        "fr": "<b>Adoptée</b> : aucune objection ne tient.",
+        "en": "<b>Adopted</b>: no objection stands.",
+    },
+    "proposals.nobody": {
+        "fr": "<b>Pas de décision</b> : personne n'a pris part.",
+        "en": "<b>No decision</b>: nobody took part.",
+    },
+    "proposals.amended": {
+        "fr": "Amendée : le tour suivant est {next}.",
+        "en": "Amended: the next round is {next}.",
+    },
     "polls.abstain_answer": {"fr": "Je m'abstiens", "en": "Abstain"},
     "polls.option_needs_value": {
         "fr": "L'option <code>{option}</code> attend une valeur juste après elle.",

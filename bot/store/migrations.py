@@ -273,6 +273,21 @@ MIGRATIONS: Sequence[str] = (
         WHERE remind_at IS NOT NULL AND reminder_event IS NULL AND closed_at IS NULL;
     ALTER TABLE member ADD COLUMN reminders INTEGER NOT NULL DEFAULT 1;
     """,
+    # 17: consent proposals: a poll of the kind 'proposal' (consent / objection / abstain),
+    # the round it amends, and the reason each objector gave (their latest).
+    """
+    ALTER TABLE poll ADD COLUMN kind TEXT NOT NULL DEFAULT 'poll'
+        CHECK (kind IN ('poll', 'proposal'));
+    ALTER TABLE poll ADD COLUMN amends INTEGER REFERENCES poll (id);
+    CREATE TABLE objection (
+        poll_id   INTEGER NOT NULL REFERENCES poll (id) ON DELETE CASCADE,
+        member    TEXT NOT NULL,
+        reason    TEXT NOT NULL,
+        raised_at TEXT NOT NULL,
+        PRIMARY KEY (poll_id, member)
+    ) WITHOUT ROWID;
+    CREATE INDEX objection_by_member ON objection (member);
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -17,7 +17,8 @@ _SELECT = """
     SELECT id, room_id, creator, question, answers, max_selections, secret, equal, domain,
            opened_at, closes_at, closed_at, start_event, end_event, result, thread_root,
            abstain, quorum, quorum_weight, members, members_weight, remind_at, reminded_at,
-           reminder_event
+           reminder_event, kind, amends, (SELECT id FROM poll AS later
+           WHERE later.amends = poll.id ORDER BY id LIMIT 1) AS amended_by
     FROM poll
 """
 
@@ -47,6 +48,18 @@ class Poll:
     remind_at: datetime | None = None  # when to remind those who have not voted
     reminded_at: datetime | None = None  # decided: the reminder is owed
     reminder_event: str | None = None  # sent
+    kind: str = "poll"  # or "proposal": consent / objection / abstain
+    amends: int | None = None  # the proposal this round amends
+    amended_by: int | None = None  # the round that amends this one
+
+    @property
+    def is_proposal(self) -> bool:
+        return self.kind == "proposal"
+
+    @property
+    def objection_id(self) -> str | None:
+        """A proposal's "I object" answer: the second (consent, objection, abstain)."""
+        return "2" if self.is_proposal else None
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -105,6 +118,9 @@ def _poll(row: Row) -> Poll:
         remind_at=_moment(row["remind_at"]),
         reminded_at=_moment(row["reminded_at"]),
         reminder_event=row["reminder_event"],
+        kind=row["kind"],
+        amends=row["amends"],
+        amended_by=row["amended_by"],
     )
 
 
@@ -132,6 +148,8 @@ class NewPoll:
     members: int | None = None
     members_weight: float | None = None
     remind_at: datetime | None = None
+    kind: str = "poll"
+    amends: int | None = None
 
 
 async def open_poll(
@@ -145,8 +163,8 @@ async def open_poll(
     poll_id = await tx.insert(
         "INSERT INTO poll (room_id, creator, question, answers, max_selections, secret, equal,"
         " domain, opened_at, closes_at, thread_root, abstain, quorum, quorum_weight, members,"
-        " members_weight, remind_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " members_weight, remind_at, kind, amends)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new.room_id,
             new.creator,
@@ -165,6 +183,8 @@ async def open_poll(
             new.members,
             new.members_weight,
             None if new.remind_at is None else _utc(new.remind_at),
+            new.kind,
+            new.amends,
         ),
     )
     kept = {member: weight for member, weight in weights.items() if weight != 1.0}
@@ -418,6 +438,7 @@ async def forget_member(tx: Transaction, member: str) -> ForgottenVotes:
         f"DELETE FROM poll_response WHERE voter = ? AND poll_id NOT IN ({_OPEN})", (member,)
     )
     await tx.execute("DELETE FROM poll_weight WHERE member = ?", (member,))
+    await tx.execute("DELETE FROM objection WHERE member = ?", (member,))
     await tx.execute(
         "UPDATE poll_response SET voter = ?, answers = NULL, redacted = 1 WHERE voter = ?",
         (f"{FORGOTTEN}{secrets.token_hex(8)}", member),
@@ -534,3 +555,46 @@ async def owe_reminder(tx: Transaction, poll_id: int, at: datetime) -> None:
 async def reminder_sent(tx: Transaction, poll_id: int, event_id: str) -> None:
     """``event_id`` is "" when there was nobody to remind."""
     await tx.execute("UPDATE poll SET reminder_event = ? WHERE id = ?", (event_id, poll_id))
+
+
+@dataclass(frozen=True)
+class Objection:
+    member: str
+    reason: str
+    raised_at: datetime
+
+
+async def object_to(tx: Transaction, poll_id: int, member: str, reason: str, at: datetime) -> None:
+    """A member's reason for objecting; a new one replaces the last."""
+    await tx.execute(
+        "INSERT INTO objection (poll_id, member, reason, raised_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (poll_id, member) DO UPDATE SET reason = excluded.reason,"
+        " raised_at = excluded.raised_at",
+        (poll_id, member, reason, _utc(at)),
+    )
+
+
+async def objections(tx: Transaction, poll_id: int) -> dict[str, Objection]:
+    """Each objector's reason, by member."""
+    rows = await tx.fetch_all(
+        "SELECT member, reason, raised_at FROM objection WHERE poll_id = ? ORDER BY raised_at",
+        (poll_id,),
+    )
+    return {row[0]: Objection(row[0], row[1], datetime.fromisoformat(row[2])) for row in rows}
+
+
+async def settle_objections(
+    tx: Transaction, poll_id: int, standing: Sequence[str], at: datetime
+) -> None:
+    """At the close: the objections that stand are kept (with no reason when none was
+    given), those taken back go, since the votes themselves go at the close."""
+    await tx.execute(
+        f"DELETE FROM objection WHERE poll_id = ? AND member NOT IN"
+        f" ({', '.join('?' * len(standing))})",
+        (poll_id, *standing),
+    )
+    await tx.executemany(
+        "INSERT INTO objection (poll_id, member, reason, raised_at) VALUES (?, ?, '', ?)"
+        " ON CONFLICT DO NOTHING",
+        ((poll_id, member, _utc(at)) for member in standing),
+    )
