@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -47,7 +48,7 @@ class Section(BaseModel):
 
 class MatrixConfig(Section):
     homeserver: str
-    user_id: str = Field(pattern=r"^@[^:\s]+:\S+$")
+    user_id: str
     password: str = ""
     access_token: str = ""
     device_name: str = "compagnon"
@@ -71,12 +72,24 @@ class MatrixConfig(Section):
             )
         return url
 
+    @field_validator("user_id")
+    @classmethod
+    def _matrix_user(cls, user_id: str) -> str:
+        name, colon, server = user_id.partition(":")
+        if not (name.startswith("@") and name[1:] and colon and server) or any(
+            character.isspace() for character in user_id
+        ):
+            raise ValueError("must look like @name:server, such as @compagnon:example.org")
+        return user_id
+
     @model_validator(mode="after")
-    def _some_credential(self) -> MatrixConfig:
-        if not (self.password or self.access_token):
+    def _some_credential(self, info: ValidationInfo) -> MatrixConfig:
+        offline = isinstance(info.context, dict) and info.context.get("offline") is True
+        if not (offline or self.password or self.access_token):
             raise ValueError(
-                "password or access_token is required "
-                "(or the environment variable COMPAGNON_PASSWORD / COMPAGNON_ACCESS_TOKEN)"
+                "password or access_token is required (or the environment variable "
+                "COMPAGNON_PASSWORD / COMPAGNON_ACCESS_TOKEN, or a systemd credential "
+                "named password / access_token)"
             )
         return self
 
@@ -267,11 +280,16 @@ def _describe(error: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def parse_config(data: dict[str, object], environ: os._Environ[str] | dict[str, str]) -> Config:
-    """Validate raw TOML data; the environment's secrets win over the file's."""
+def parse_config(
+    data: dict[str, object], environ: os._Environ[str] | dict[str, str], *, offline: bool = False
+) -> Config:
+    """Validate raw TOML data; the environment's secrets win over systemd's credentials
+    (files in ``$CREDENTIALS_DIRECTORY``), which win over the file's. ``offline``: for
+    commands that read the database alone, no credential is required."""
     matrix = data.get("matrix")
     if isinstance(matrix, dict):
         matrix = dict(matrix)
+        credentials = environ.get("CREDENTIALS_DIRECTORY")
         for key, variable in (
             ("password", "COMPAGNON_PASSWORD"),
             ("access_token", "COMPAGNON_ACCESS_TOKEN"),
@@ -279,22 +297,33 @@ def parse_config(data: dict[str, object], environ: os._Environ[str] | dict[str, 
         ):
             if environ.get(variable):
                 matrix[key] = environ[variable]
+            elif credentials and (Path(credentials) / key).is_file():
+                matrix[key] = _credential(Path(credentials) / key)
         data = {**data, "matrix": matrix}
     try:
-        return Config.model_validate(data)
+        return Config.model_validate(data, context={"offline": offline})
     except ValidationError as error:
         raise ConfigError(_describe(error)) from None
 
 
-def load_config(path: Path) -> Config:
+def _credential(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read the credential {path}: {error}") from None
+
+
+def load_config(path: Path, *, offline: bool = False) -> Config:
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file (copy config.example.toml to start)") from None
+        raise ConfigError(
+            f"{path}: no such file (compagnon init writes one; or copy config.example.toml)"
+        ) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
-    config = parse_config(data, os.environ)
+    config = parse_config(data, os.environ, offline=offline)
     return _relative_to(config, path.parent)
 
 

@@ -10,15 +10,19 @@ import tempfile
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
+
+import aiohttp
 
 from bot.app import Compagnon, running
 from bot.config import BotConfig, Config, DatabaseConfig, MatrixConfig, RateLimitConfig
 from bot.i18n.types import Language
-from bot.matrix.homeserver import LocalSynapse
+from bot.matrix.homeserver import SERVER_NAME, LocalSynapse
 from bot.matrix.member import MemberClient
 
 MEMBERS = ("alice", "bob", "chloe")
 BOT = "compagnon"
+ALIAS = f"#demo:{SERVER_NAME}"
 
 # Who says what, in each language. Alice created the room, so she is a moderator.
 SCRIPT: dict[Language, Sequence[tuple[str, str]]] = {
@@ -69,6 +73,33 @@ SCRIPT: dict[Language, Sequence[tuple[str, str]]] = {
 }
 
 
+# What the demo says around the conversation, in the demo's language.
+BANNER: dict[Language, dict[str, str]] = {
+    "fr": {
+        "starting": "Démarrage d'un Synapse jetable sur 127.0.0.1…",
+        "running": """
+Compagnon tourne. Connectez-vous avec n'importe quel client Matrix (Element, Fractal, nheko…) :
+    serveur d'accueil : {homeserver}
+{accounts}
+Le salon {alias} ({room_id}) réunit le bot et les trois membres ; alice le modère.
+Essayez !aide. Ctrl-C arrête tout.""",
+        "account": "    {user:20} mot de passe : {password}",
+        "stopped": "\nArrêté : le serveur d'accueil et le bot ne sont plus là.",
+    },
+    "en": {
+        "starting": "Starting a throwaway Synapse on 127.0.0.1…",
+        "running": """
+Compagnon is running. Log in with any Matrix client (Element, Fractal, nheko…):
+    homeserver: {homeserver}
+{accounts}
+The room {alias} ({room_id}) has the bot and all three members; alice is its moderator.
+Try !help. Ctrl-C stops everything.""",
+        "account": "    {user:20} password: {password}",
+        "stopped": "\nStopped: the homeserver and the bot are gone.",
+    },
+}
+
+
 def password_of(name: str) -> str:
     return f"{name}-demo-password"
 
@@ -79,6 +110,7 @@ class DemoWorld:
     bot: Compagnon
     members: dict[str, MemberClient]
     room_id: str
+    alias: str
 
 
 @contextlib.asynccontextmanager
@@ -99,6 +131,7 @@ async def demo_world(directory: Path, language: Language) -> AsyncIterator[DemoW
             "Atelier partagé" if language == "fr" else "Shared workshop",
             invite=[synapse.user_id(name) for name in (BOT, "bob", "chloe")],
         )
+        await _publish_alias(synapse.url, members["alice"], room_id)
         for name in ("bob", "chloe"):
             await members[name].join(room_id)
         config = Config(
@@ -118,11 +151,23 @@ async def demo_world(directory: Path, language: Language) -> AsyncIterator[DemoW
             database=DatabaseConfig(path=directory / BOT / "compagnon.sqlite3"),
         )
         async with running(config) as bot:
-            yield DemoWorld(synapse, bot, members, room_id)
+            yield DemoWorld(synapse, bot, members, room_id, ALIAS)
     finally:
         for member in members.values():
             await member.close()
         await synapse.stop()
+
+
+async def _publish_alias(homeserver: str, creator: MemberClient, room_id: str) -> None:
+    """``#demo:localhost``, so that any client can open the room by a name one can type."""
+    url = f"{homeserver}/_matrix/client/v3/directory/room/{quote(ALIAS, safe='')}"
+    headers = {"Authorization": f"Bearer {creator.client.access_token}"}
+    async with (
+        aiohttp.ClientSession() as http,
+        http.put(url, json={"room_id": room_id}, headers=headers) as response,
+    ):
+        if response.status != 200:
+            raise RuntimeError(f"could not create {ALIAS}: {await response.text()}")
 
 
 async def run_demo(script: bool, language: Language) -> int:
@@ -133,16 +178,16 @@ async def run_demo(script: bool, language: Language) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, demo.cancel)
     with tempfile.TemporaryDirectory(prefix="compagnon-demo-") as directory:
-        print("Starting a throwaway Synapse on 127.0.0.1…", flush=True)
+        print(BANNER[language]["starting"], flush=True)
         try:
             async with demo_world(Path(directory), language) as world:
                 if script:
                     await play_script(world, SCRIPT[language])
                 else:
-                    _explain(world)
+                    print(banner(world, language), flush=True)
                     await asyncio.Event().wait()
         except asyncio.CancelledError:
-            print("\nStopped: the homeserver and the bot are gone.", file=sys.stderr)
+            print(BANNER[language]["stopped"], file=sys.stderr)
     return 0
 
 
@@ -157,16 +202,12 @@ async def play_script(world: DemoWorld, lines: Sequence[tuple[str, str]]) -> Non
     print()
 
 
-def _explain(world: DemoWorld) -> None:
-    members = "\n".join(
-        f"    {world.synapse.user_id(name):20} password: {password_of(name)}" for name in MEMBERS
+def banner(world: DemoWorld, language: Language) -> str:
+    words = BANNER[language]
+    accounts = "\n".join(
+        words["account"].format(user=world.synapse.user_id(name), password=password_of(name))
+        for name in MEMBERS
     )
-    print(
-        f"""
-Compagnon is running. Log in with any Matrix client (Element, Fractal, nheko…):
-    homeserver: {world.synapse.url}
-{members}
-The room {world.room_id} has the bot and all three members; alice is its moderator.
-Try !aide (or !help). Ctrl-C stops everything.""",
-        flush=True,
+    return words["running"].format(
+        homeserver=world.synapse.url, accounts=accounts, alias=world.alias, room_id=world.room_id
     )
