@@ -324,6 +324,11 @@ class RecordingTransport:
     ) -> str:
         raise NotImplementedError("no ledger command posts a digest")
 
+    async def post_image(
+        self, room_id: str, png: bytes, alt: str, txn_id: str, thread_root: str | None = None
+    ) -> str:
+        raise NotImplementedError("no ledger command posts a chart")
+
 
 @dataclass(frozen=True)
 class Step:

@@ -1,20 +1,22 @@
 """The digest end to end: read one period, assemble it, render it in the community's language.
 
-``compose`` is what the scheduler posts in each digest room. ``preview`` is what
-``!digest preview`` and ``compagnon digest --preview`` show: the period from the last
-scheduled run up to now, recording nothing. The content is the whole community's, whichever
-room it goes to.
+``compose`` is what the scheduler posts in each digest room, and ``post_chart`` the chart
+that follows it. ``preview`` is what ``!digest preview`` and ``compagnon digest --preview``
+show: the period from the last scheduled run up to now, recording nothing. The content is
+the whole community's, whichever room it goes to.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from bot import charts
 from bot.config import Config
 from bot.domain.contributions import NO_DOMAIN
 from bot.domain.digest import (
@@ -36,10 +38,13 @@ from bot.domain.ledger import format_minutes
 from bot.domain.schedule import Period, next_fire, period_ending
 from bot.domain.text import printable
 from bot.i18n import Catalogue, Text
+from bot.messages import Transport, transaction_id
 from bot.store import digest as store
 from bot.store.database import Database, Transaction, existing
 
 T = TypeVar("T")
+CHART_WEEKS = 8
+log = logging.getLogger(__name__)
 
 
 async def compose(tx: Transaction, config: Config, period: Period, *, late: bool = False) -> Text:
@@ -78,6 +83,78 @@ async def _preview_from(path: Path, config: Config, now: datetime) -> Text:
             return await preview(tx, config, now)
     finally:
         await database.close()
+
+
+# --- the chart after it ---------------------------------------------------------------------
+
+
+async def post_chart(
+    database: Database,
+    transport: Transport,
+    config: Config,
+    room_id: str,
+    period_end: datetime,
+    digest_txn_id: str,
+) -> None:
+    """The last weeks' confirmed hours by domain, drawn off the event loop and posted after
+    the digest, once (its transaction id is made from the digest's); none without hours. A
+    chart that cannot be drawn or posted is logged, no more: the digest has said it all."""
+    try:
+        async with database.transaction() as tx:
+            minutes = await store.weekly_hours(
+                tx, period_end, CHART_WEEKS, config.contributions.confirmations_required
+            )
+        if not minutes:
+            return
+        t, zone = Catalogue(config.bot.language), ZoneInfo(config.digest.timezone)
+        chart = work_chart(t, zone, period_end, minutes)
+        png = await asyncio.to_thread(charts.draw_work, chart)
+        alt = work_alt(t, minutes)
+        await transport.post_image(room_id, png, alt, transaction_id("chart", digest_txn_id))
+    except Exception:
+        log.exception("could not post the digest's chart to %s", room_id)
+
+
+def work_chart(
+    t: Catalogue, zone: ZoneInfo, end: datetime, minutes: Mapping[str, Sequence[int]]
+) -> charts.WorkChart:
+    """One bar a week, named by its first day; the domains with the most hours at the bottom."""
+    weeks = len(next(iter(minutes.values())))
+    firsts = [(end - timedelta(weeks=weeks - number)).astimezone(zone) for number in range(weeks)]
+    ordered = sorted(minutes.items(), key=lambda item: (-sum(item[1]), item[0]))
+    totals = [sum(week) / 60 for week in zip(*minutes.values(), strict=True)]
+    return charts.WorkChart(
+        title=t("digest.chart_title", weeks=weeks).plain,
+        weeks=tuple(t.day(first.date(), with_year=False).plain for first in firsts),
+        domains=tuple(
+            charts.DomainHours(_domain(t, domain), tuple(each / 60 for each in week))
+            for domain, week in ordered
+        ),
+        totals=tuple(
+            t("digest.chart_total", hours=t.number(total)).plain if total else ""
+            for total in totals
+        ),
+        axis_label=t.raw("digest.chart_hours"),
+        weeks_label=t.raw("digest.chart_weeks"),
+    )
+
+
+def work_alt(t: Catalogue, minutes: Mapping[str, Sequence[int]]) -> str:
+    """The chart in one line: each domain's hours over the weeks, the most first."""
+    hours = sorted(((sum(week) / 60, domain) for domain, week in minutes.items()), reverse=True)
+    domains = Text.join(
+        [
+            t("digest.chart_alt_domain", domain=_domain(t, domain), hours=t.number(total))
+            for total, domain in hours
+        ],
+        ", ",
+    )
+    weeks = len(next(iter(minutes.values())))
+    return t("digest.chart_alt", weeks=weeks, domains=domains).plain
+
+
+def _domain(t: Catalogue, domain: str) -> str:
+    return domain if domain != NO_DOMAIN else t.raw("digest.no_domain")
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -187,7 +264,7 @@ def _work(t: Catalogue, work: Work | None) -> Text | None:
     title = t("digest.work.title", count=work.contributions, hours=format_minutes(work.minutes))
 
     def line(each: DomainWork) -> Text:
-        domain = each.domain if each.domain != NO_DOMAIN else t.raw("digest.no_domain")
+        domain = _domain(t, each.domain)
         if not each.minutes:
             return t("digest.domain_untimed", domain=domain, count=each.contributions)
         return t(

@@ -165,6 +165,13 @@ class Transport(Protocol):
         """
         ...
 
+    async def post_image(
+        self, room_id: str, png: bytes, alt: str, txn_id: str, thread_root: str | None = None
+    ) -> str:
+        """A PNG of the bot's own (a result's chart), uploaded (encrypted in an encrypted
+        room) then posted with ``alt`` as its text; one ``txn_id`` makes one message."""
+        ...
+
     async def send_poll(
         self,
         room_id: str,

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot import poll_charts
 from bot.clock import Clock
 from bot.config import Config
 from bot.domain.quorum import Turnout, Verdict, judge
@@ -452,5 +453,9 @@ class PollKeeper:
         except Exception:
             log.exception("could not announce the end of %s in %s", closed.ref, closed.room_id)
             return
+        # Before the note: a stop in between posts both again, and the homeserver keeps one.
+        await poll_charts.post(
+            self._transport, self._t, closed, quorum_verdict(closed, closed.result)
+        )
         async with self._database.transaction() as tx:
             await polls.set_result_event(tx, closed.id, result_event)

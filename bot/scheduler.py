@@ -18,7 +18,7 @@ from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import Clock
 from bot.config import Config
-from bot.digest import compose
+from bot.digest import compose, post_chart
 from bot.domain.schedule import due
 from bot.i18n import Text
 from bot.messages import Transport, transaction_id
@@ -131,7 +131,8 @@ class Scheduler:
         log.info("digest sent to %s%s", room_id, " (late)" if owed.late else "")
 
     async def _post_digest(self, room_id: str, period_end: datetime, text: Text) -> None:
-        """Send a claimed digest; a room that refuses it gives the claim back for next time."""
+        """Send a claimed digest, then its chart; a room that refuses the digest gives the claim
+        back for next time."""
         txn_id = transaction_id("digest", room_id, period_end.isoformat())
         try:
             event_id = await self._transport.post(room_id, text, txn_id)
@@ -139,6 +140,8 @@ class Scheduler:
             async with self._database.transaction() as tx:
                 await digest.release(tx, room_id, period_end)
             raise
+        # Before the note: a stop in between sends both again, and the homeserver keeps one.
+        await post_chart(self._database, self._transport, self._config, room_id, period_end, txn_id)
         async with self._database.transaction() as tx:
             await digest.set_event(tx, room_id, period_end, event_id)
 

@@ -1,4 +1,4 @@
-"""Fakes for the fast layers: a settable clock and a transport that records replies."""
+"""Fakes for the fast layers: a settable clock and a transport that records what it sends."""
 
 from __future__ import annotations
 
@@ -59,6 +59,17 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class PostedImage:
+    """An image of the bot's own: a poll's chart in its thread, the digest's."""
+
+    event_id: str
+    room_id: str
+    png: bytes
+    alt: str
+    thread_root: str | None
+
+
+@dataclass(frozen=True)
 class EndedPoll:
     event_id: str
     room_id: str
@@ -75,7 +86,8 @@ class SharedRoom:
 
 
 class FakeTransport:
-    """Records every reply, private file and shared room; levels and members are set by the test.
+    """Records every reply, notice, image, private file and shared room; levels and members are
+    set by the test.
 
     ``refuse_rooms`` makes opening or leaving a room fail, as an unreachable homeserver would.
     ``clock`` is the homeserver's: it stamps the poll ends the bot sends.
@@ -94,6 +106,8 @@ class FakeTransport:
         self.polls: list[PostedPoll] = []
         self.ended: list[EndedPoll] = []
         self.posted: list[Notice] = []
+        self.images: list[PostedImage] = []
+        self.refuse_images = False  # as a homeserver refusing an upload
         self.history: dict[str, list[IncomingPollResponse]] = {}  # by poll event
         self.poll_ends: dict[str, list[IncomingPollEnd]] = {}  # by poll event, as listed
         self.history_unreadable = False
@@ -152,6 +166,18 @@ class FakeTransport:
         return self._once(
             txn_id,
             lambda id_: self.posted.append(Notice(room_id, text, thread_root, tuple(mentions))),
+        )
+
+    async def post_image(
+        self, room_id: str, png: bytes, alt: str, txn_id: str, thread_root: str | None = None
+    ) -> str:
+        if self.refuse_images:
+            raise ConnectionError("the upload was refused")
+        return self._once(
+            txn_id,
+            lambda event_id: self.images.append(
+                PostedImage(event_id, room_id, png, alt, thread_root)
+            ),
         )
 
     def _once(self, txn_id: str, record: Callable[[str], None]) -> str:

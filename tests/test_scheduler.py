@@ -6,14 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot import charts
 from bot.config import Config, DigestConfig
 from bot.i18n import Text
 from bot.polls import PollKeeper
 from bot.scheduler import Scheduler
-from bot.store import digest, events, polls
+from bot.store import contributions, digest, events, polls
 from bot.store.database import Database
 from bot.store.polls import NewPoll
-from tests.commands.conftest import make_config
+from tests.commands.conftest import ALICE, BOB, make_config
 from tests.fakes import FakeClock, FakeTransport
 
 HALL, WORKSHOP = "!hall:test", "!workshop:test"
@@ -185,3 +186,69 @@ async def test_a_poll_past_its_deadline_is_ended_before_the_digest_and_told_as_c
     ]
     assert "Paint the door?" not in this_week
     assert "Paint the door?" in next_week.split("Polls closed")[1]
+
+
+# --- the chart after the digest -------------------------------------------------------------
+
+
+async def confirmed_hours(database: Database, *weeks_ago: int) -> None:
+    """An hour of confirmed habitat work in each of these weeks before the Monday run."""
+    async with database.transaction() as tx:
+        for weeks in weeks_ago:
+            at = MONDAY_NINE_PARIS - timedelta(weeks=weeks, days=1)
+            added = await contributions.add(tx, ALICE, 60, "habitat", "x", ALICE, HALL, at)
+            await contributions.confirm(tx, added, BOB, at)
+
+
+async def test_the_weeks_confirmed_hours_follow_the_digest_as_a_chart_once(
+    two_rooms: Database,
+) -> None:
+    await confirmed_hours(two_rooms, 0, 0, 3, 9)  # the ninth week back is not charted
+    clock, transport = FakeClock(MONDAY_NINE_PARIS), FakeTransport()
+    for _ in range(2):
+        await make_scheduler(config(), two_rooms, transport, clock).send_digests()
+    assert sorted(image.room_id for image in transport.images) == [HALL, WORKSHOP]
+    image = next(image for image in transport.images if image.room_id == HALL)
+    assert image.thread_root is None
+    assert image.alt == ("Chart of the confirmed hours by domain, the last 8 weeks: habitat 3 h.")
+    assert charts.png_size(image.png) == (800, 450)
+    async with two_rooms.transaction() as tx:
+        [digest_event] = await tx.fetch_all(
+            "SELECT event_id FROM digest_sent WHERE room_id = ?", (HALL,)
+        )
+    assert int(digest_event[0].removeprefix("$sent")) < int(image.event_id.removeprefix("$sent"))
+
+
+async def test_a_digest_cut_short_before_its_chart_gets_it_at_start_up(
+    two_rooms: Database,
+) -> None:
+    await confirmed_hours(two_rooms, 1)
+    clock, transport = FakeClock(MONDAY_NINE_PARIS), FakeTransport()
+    transport.refuse_images = True  # so that only the text went out...
+    await make_scheduler(config(), two_rooms, transport, clock).send_digests()
+    transport.refuse_images = False
+    async with two_rooms.transaction() as tx:  # ...and the stop came before the note
+        await tx.execute("UPDATE digest_sent SET event_id = NULL, body = 'cut', html = 'cut'")
+    await make_scheduler(config(), two_rooms, transport, clock).send_digests()
+    assert (len(transport.posted), len(transport.images)) == (2, 2)
+
+
+async def test_no_confirmed_hours_no_chart(two_rooms: Database) -> None:
+    async with two_rooms.transaction() as tx:  # recorded, never confirmed
+        await contributions.add(tx, ALICE, 60, "habitat", "x", ALICE, HALL, MONDAY_NINE_PARIS)
+    clock, transport = FakeClock(MONDAY_NINE_PARIS + timedelta(minutes=1)), FakeTransport()
+    await make_scheduler(config(), two_rooms, transport, clock).send_digests()
+    assert len(transport.posted) == 2
+    assert transport.images == []
+
+
+async def test_a_chart_that_cannot_be_posted_keeps_the_digest_sent(
+    two_rooms: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    await confirmed_hours(two_rooms, 0)
+    clock, transport = FakeClock(MONDAY_NINE_PARIS), FakeTransport()
+    transport.refuse_images = True
+    for _ in range(2):
+        await make_scheduler(config(), two_rooms, transport, clock).send_digests()
+    assert len(transport.posted) == 2
+    assert "could not post the digest's chart to !hall:test" in caplog.text

@@ -127,4 +127,20 @@ MESSAGES: Messages = {
         "fr": "{ref} « {question} » — jusqu'au {deadline}",
         "en": "{ref} “{question}” — until {deadline}",
     },
+    # The chart posted after the digest.
+    "digest.chart_title": {
+        "fr": "Heures confirmées par domaine, les {weeks} dernières semaines",
+        "en": "Confirmed hours by domain, the last {weeks} weeks",
+    },
+    "digest.chart_hours": {"fr": "heures", "en": "hours"},
+    "digest.chart_weeks": {
+        "fr": "semaines, par leur premier jour",
+        "en": "weeks, by their first day",
+    },
+    "digest.chart_total": {"fr": "{hours} h", "en": "{hours} h"},
+    "digest.chart_alt": {
+        "fr": "Graphique des heures confirmées par domaine, les {weeks} dernières semaines : {domains}.",
+        "en": "Chart of the confirmed hours by domain, the last {weeks} weeks: {domains}.",
+    },
+    "digest.chart_alt_domain": {"fr": "{domain} {hours} h", "en": "{domain} {hours} h"},
 }

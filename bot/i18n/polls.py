@@ -512,4 +512,32 @@ MESSAGES: Messages = {
         "fr": "Une contribution sans heures compte pour une heure. Un sondage fige les poids à son ouverture.",
         "en": "A contribution without hours counts as one hour. A poll freezes the weights when it opens.",
     },
+    # The result's chart, posted after the text in the poll's thread.
+    "polls.chart_weighted": {"fr": "part du poids", "en": "share of the weight"},
+    "polls.chart_heads": {"fr": "part des votant·es", "en": "share of the voters"},
+    "polls.chart_share": {"fr": "{share} %", "en": "{share}%"},
+    "polls.chart_turnout": {"fr": "Participation", "en": "Turnout"},
+    "polls.chart_turnout_heads": {
+        "fr": "membres : {took} sur {members}, {needed} requis",
+        "en": "members: {took} of {members}, {needed} needed",
+    },
+    "polls.chart_turnout_weight": {
+        "fr": "poids : {took} sur {total}, {needed} requis",
+        "en": "weight: {took} of {total}, {needed} needed",
+    },
+    "polls.chart_voted": {"fr": "ont voté", "en": "voted"},
+    "polls.chart_abstained": {"fr": "se sont abstenu·es", "en": "abstained"},
+    "polls.chart_needed": {"fr": "quorum requis", "en": "quorum needed"},
+    "polls.chart_alt": {
+        "fr": "Graphique du résultat du sondage {ref} « {question} » : {answers}.",
+        "en": "Chart of the result of poll {ref} “{question}”: {answers}.",
+    },
+    "polls.chart_alt_answer": {
+        "fr": "{number}. {answer} : {share} % ({voters} voix)",
+        "en": "{number}. {answer}: {share}% ({voters} vote(s))",
+    },
+    "polls.chart_alt_abstentions": {
+        "fr": "{count} abstention(s)",
+        "en": "{count} abstention(s)",
+    },
 }

@@ -21,8 +21,10 @@ from nio import (
     ProfileSetDisplayNameResponse,
     RoomCreateResponse,
     RoomEncryptedFile,
+    RoomEncryptedImage,
     RoomMemberEvent,
     RoomMessageFile,
+    RoomMessageImage,
     RoomMessageNotice,
     RoomMessageText,
     RoomRedactResponse,
@@ -96,7 +98,14 @@ class MemberClient:
         await self.client.sync(timeout=0, full_state=True)
         self.client.add_event_callback(
             self._on_message,
-            (RoomMessageText, RoomMessageNotice, RoomMessageFile, RoomEncryptedFile),
+            (
+                RoomMessageText,
+                RoomMessageNotice,
+                RoomMessageFile,
+                RoomEncryptedFile,
+                RoomMessageImage,
+                RoomEncryptedImage,
+            ),
         )
         self.client.add_event_callback(self._on_member, RoomMemberEvent)
         self.client.add_event_callback(self._on_poll_event, UnknownEvent)
@@ -158,7 +167,8 @@ class MemberClient:
         return room_id
 
     async def download(self, seen: Seen) -> bytes:
-        """The content of a file message, decrypted when it came in an encrypted room."""
+        """The content of a file or image message, decrypted when it came in an encrypted
+        room."""
         encrypted = seen.content.get("file")
         url = encrypted["url"] if encrypted else seen.content["url"]
         response = await self.client.download(mxc=url)

@@ -1,5 +1,5 @@
-"""What the command side asks of Matrix: replies, posts, polls, files, rooms, and the few
-facts it reads (power, members, a poll's responses). Implements ``Transport``.
+"""What the command side asks of Matrix: replies, posts, polls, files, images, rooms, and
+the few facts it reads (power, members, a poll's responses). Implements ``Transport``.
 
 Everything the bot sends of its own accord carries a transaction id made from what it is,
 so that sending it again after a crash makes one message, not two.
@@ -29,6 +29,7 @@ from nio import (
 from nio.api import RelationshipType
 from nio.exceptions import EncryptionError
 
+from bot.charts import png_size
 from bot.domain.permissions import effective_power
 from bot.i18n import Text
 from bot.matrix import inbound, polls
@@ -117,28 +118,53 @@ class Outbound:
         self, user_id: str, filename: str, data: bytes, text: str
     ) -> None:
         room_id = await self._direct_room(user_id)
-        room = self._client.rooms[room_id]
+        content: dict[str, Any] = {
+            "msgtype": "m.file",
+            "body": filename,
+            "filename": filename,
+            "info": {"mimetype": "application/json", "size": len(data)},
+            **await self._upload(room_id, data, "application/json", filename),
+        }
+        for message in ({"msgtype": "m.notice", "body": text}, content):
+            await self._send(room_id, "m.room.message", message)
+
+    async def post_image(
+        self, room_id: str, png: bytes, alt: str, txn_id: str, thread_root: str | None = None
+    ) -> str:
+        """``alt`` is the body, and no ``filename``: with a filename, clients show the body
+        as a caption under the image, repeating the text just posted."""
+        width, height = png_size(png)
+        content: dict[str, Any] = {
+            "msgtype": "m.image",
+            "body": alt,
+            "info": {"mimetype": "image/png", "w": width, "h": height, "size": len(png)},
+            **await self._upload(room_id, png, "image/png", "chart.png"),
+        }
+        relation = in_thread(thread_root)
+        if relation is not None:
+            content["m.relates_to"] = relation
+        return await self._send(room_id, "m.room.message", content, txn_id)
+
+    async def _upload(
+        self, room_id: str, data: bytes, mimetype: str, filename: str
+    ) -> dict[str, Any]:
+        """Upload for the room: in an encrypted room, encrypted, its keys going in the event
+        (``file``); otherwise as is (``url``)."""
+        room = self._room(room_id)
+        if room is None:
+            raise DeliveryFailed(f"not in {room_id}: nowhere to send {filename}")
         upload, keys = await self._client.upload(
             io.BytesIO(data),
-            content_type="application/json",
+            content_type=mimetype,
             filename=filename,
             encrypt=room.encrypted,
             filesize=len(data),
         )
         if not isinstance(upload, UploadResponse):
             raise DeliveryFailed(f"could not upload {filename}: {upload}")
-        content: dict[str, Any] = {
-            "msgtype": "m.file",
-            "body": filename,
-            "filename": filename,
-            "info": {"mimetype": "application/json", "size": len(data)},
-        }
         if keys is not None:
-            content["file"] = {**keys, "url": upload.content_uri, "mimetype": "application/json"}
-        else:
-            content["url"] = upload.content_uri
-        for message in ({"msgtype": "m.notice", "body": text}, content):
-            await self._send(room_id, "m.room.message", message)
+            return {"file": {**keys, "url": upload.content_uri, "mimetype": mimetype}}
+        return {"url": upload.content_uri}
 
     async def send_privately(self, user_id: str, text: Text) -> None:
         await self._send(await self._direct_room(user_id), "m.room.message", message(text))

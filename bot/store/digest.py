@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.domain.digest import (
     Candidates,
@@ -31,6 +31,7 @@ from bot.domain.schedule import Period
 from bot.domain.tally import FinalResult
 from bot.i18n import Text
 from bot.store import members
+from bot.store.contributions import CONFIRMATIONS
 from bot.store.database import Params, Row, Transaction
 from bot.store.listings import Kind, ref_of
 from bot.store.matches import history_from
@@ -231,6 +232,37 @@ async def news(
             await _count(tx, OPEN_POLLS_COUNT, span),
         ),
     )
+
+
+# The chart after the digest: confirmed minutes by domain in each of the weeks before :end,
+# from the contributions' time index, a few weeks' rows. Week 0 is [:end - 7 days, :end), in
+# whole seconds (a digest's period ends on one).
+WEEKLY_HOURS = f"""
+SELECT (CAST(strftime('%s', :end) AS INTEGER) - CAST(strftime('%s', created_at) AS INTEGER) - 1)
+         / 604800 AS week,
+       domain, sum(minutes) AS minutes
+FROM contribution
+WHERE created_at >= :start AND created_at < :end AND minutes IS NOT NULL
+  AND voided_at IS NULL AND {CONFIRMATIONS} >= :required
+GROUP BY week, domain
+"""
+
+
+async def weekly_hours(
+    tx: Transaction, end: datetime, weeks: int, required: int
+) -> dict[str, tuple[int, ...]]:
+    """Each domain's confirmed minutes in each of the ``weeks`` weeks before ``end``, the
+    oldest first; domains without any are left out. ``required``: confirmations that make a
+    contribution count."""
+    params = {
+        "start": _iso(end - timedelta(weeks=weeks)),
+        "end": _iso(end),
+        "required": required,
+    }
+    minutes: dict[str, list[int]] = {}
+    for row in await tx.fetch_all(WEEKLY_HOURS, params):
+        minutes.setdefault(row["domain"], [0] * weeks)[weeks - 1 - row["week"]] = row["minutes"]
+    return {domain: tuple(each) for domain, each in minutes.items() if any(each)}
 
 
 async def candidates(

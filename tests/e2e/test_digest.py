@@ -31,6 +31,14 @@ def digests(member: MemberClient, bot: str) -> list[Seen]:
     ]
 
 
+def charts(member: MemberClient, bot: str) -> list[Seen]:
+    return [
+        seen
+        for seen in member.seen
+        if seen.sender == bot and seen.content.get("msgtype") == "m.image"
+    ]
+
+
 async def test_a_digest_missed_while_down_appears_once_late(world: World) -> None:
     alice = await world.member("alice")
     bob = await world.member("bob")
@@ -47,9 +55,13 @@ async def test_a_digest_missed_while_down_appears_once_late(world: World) -> Non
     for _ in range(2):  # coming back, then a restart: the digest goes out once
         async with running(config, later):
             await alice.wait_for(lambda seen: bool(digests(alice, world.bot_user)))
+            await alice.wait_for(lambda seen: bool(charts(alice, world.bot_user)))
             await ask(bob, room, "!help help")  # the bot has done its start-up work
 
     [digest] = digests(alice, world.bot_user)
+    [chart] = charts(alice, world.bot_user)  # and its chart of the weeks' confirmed hours
+    assert chart.body.endswith("the last 8 weeks: habitat 3 h.")
+    assert chart.thread_root is None
     lines = [line for line in digest.body.splitlines() if line]
     assert lines[1].startswith("This digest is late: it was due on ")
     assert lines[2:5] == ["Welcome", f"• {localpart(bob)}", f"• {localpart(alice)}"]

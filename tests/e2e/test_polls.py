@@ -16,6 +16,7 @@ import pytest
 from nio import UnknownEvent
 from nio.api import RelationshipType
 
+from bot import charts
 from bot.app import running
 from bot.i18n import Catalogue
 from bot.matrix.member import MemberClient, Seen
@@ -66,6 +67,16 @@ async def poll_end(member: MemberClient, start: Seen, timeout: float = 15) -> Se
 async def thread_result(member: MemberClient, start: Seen, timeout: float = 15) -> Seen:
     return await member.wait_for(
         lambda seen: seen.notice and seen.thread_root == start.event_id, timeout
+    )
+
+
+async def thread_image(member: MemberClient, start: Seen, timeout: float = 15) -> Seen:
+    """The result's chart, posted after the text in the poll's thread."""
+    return await member.wait_for(
+        lambda seen: (
+            seen.content.get("msgtype") == "m.image" and seen.thread_root == start.event_id
+        ),
+        timeout,
     )
 
 
@@ -269,6 +280,7 @@ async def test_votes_sent_while_the_bot_is_down_count_and_a_poll_due_meanwhile_c
         end = await poll_end(alice, soon)
         assert end.sender == bot
         assert (await thread_result(alice, soon)).body.splitlines() == final
+        await thread_image(alice, soon)
         # The long poll is still open, with Chloé's vote.
         results = await ask(bob, room, "!poll results p1")
         assert results[:4] == [
@@ -287,7 +299,8 @@ async def test_votes_sent_while_the_bot_is_down_count_and_a_poll_due_meanwhile_c
     assert await ends_on_server(alice, soon) == [bot]
     assert await ends_on_server(alice, later) == []
     assert len(alice.events_of(END, room)) == 1
-    assert len([seen for seen in alice.seen if seen.thread_root == soon.event_id]) == 1
+    in_thread = [seen for seen in alice.seen if seen.thread_root == soon.event_id]
+    assert sorted(seen.content["msgtype"] for seen in in_thread) == ["m.image", "m.notice"]
 
 
 async def test_only_its_creator_or_a_moderator_closes_a_poll_and_a_secret_one_hides_results(
@@ -553,6 +566,34 @@ async def test_an_encrypted_room_polls_and_counts_votes_sent_while_the_bot_was_d
         "3 voter(s), total weight 3; each percentage is the share of that weight "
         "which chose the answer.",
     ]
+
+
+async def test_the_result_chart_follows_the_text_in_the_polls_thread_encrypted_too(
+    world: World,
+) -> None:
+    alice = await world.member("alice")
+    bob = await world.member("bob")
+    room = await alice.create_room("charted", invite=[world.bot_user, bob.user_id], encrypted=True)
+    await bob.join(room)
+    async with running(world.config(rooms=[room])):
+        await alice.wait_membership(room, world.bot_user, "join")
+        await ask(alice, room, "!poll --closes 10m Garden or kitchen? | garden | kitchen")
+        start = await poll_start(bob, room, "Garden or kitchen?", world.bot_user)
+        await bob.respond_to_poll(room, start.event_id, ["1"])
+        await ask(alice, room, "!poll close p1")
+        text = await thread_result(bob, start)
+        image = await thread_image(bob, start)
+        png = await bob.download(image)
+    assert image.encrypted
+    assert "url" not in image.content  # the keys to the upload travel in the event only
+    assert image.timestamp >= text.timestamp
+    assert image.body == (
+        "Chart of the result of poll p1 “Garden or kitchen?”: "
+        "1. garden: 100% (1 vote(s)), 2. kitchen: 0% (0 vote(s))."
+    )
+    info = image.content["info"]
+    assert (info["mimetype"], info["size"]) == ("image/png", len(png))
+    assert charts.png_size(png) == (info["w"], info["h"])
 
 
 # --- ended in Element; votes clicked while the bot closes -----------------------------------

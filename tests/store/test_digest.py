@@ -378,3 +378,37 @@ async def test_restarts_and_a_missed_run_send_each_period_exactly_once(tmp_path:
         (Period(monday, monday + 3 * week), True),
         (Period(monday + 3 * week, monday + 4 * week), False),
     ]
+
+
+# --- the chart after the digest -------------------------------------------------------------
+
+
+async def test_weekly_hours_are_confirmed_minutes_by_domain_in_each_week_before_the_end(
+    database: Database,
+) -> None:
+    week = timedelta(weeks=1)
+    async with database.transaction() as tx:
+
+        async def worked(minutes: int | None, domain: str, at: datetime, by: int = 1) -> int:
+            added = await contributions.add(tx, ALICE, minutes, domain, "x", ALICE, ROOM, at)
+            for witness in (BOB, CHLOE)[:by]:
+                await contributions.confirm(tx, added, witness, at)
+            return added
+
+        await worked(60, "habitat", END - 3 * week)  # the oldest week's first moment
+        await worked(30, "habitat", END - 3 * week - SECOND)  # before it
+        await worked(45, "habitat", JUST_BEFORE_END)  # the latest week's last
+        await worked(15, "soin", END - week)  # the latest week's first
+        await worked(20, "soin", END)  # after it
+        await worked(90, "soin", START, by=0)  # never confirmed
+        await worked(None, "soin", START)  # no hours
+        await contributions.void(tx, await worked(600, "animation", START), END, "no")
+        hours = await digest.weekly_hours(tx, END, 3, required=1)
+        twice = await digest.weekly_hours(tx, END, 3, required=2)
+    assert hours == {"habitat": (60, 0, 45), "soin": (0, 0, 15)}
+    assert twice == {}
+
+
+async def test_weekly_hours_go_through_the_contributions_time_index(database: Database) -> None:
+    steps = await plan(database, digest.WEEKLY_HOURS, {"start": "a", "end": "b", "required": 1})
+    assert not [step for step in steps if _FULL_SCAN.match(step)], steps
