@@ -20,6 +20,7 @@ from bot.commands.router import (
     Denied,
     EventContext,
     Router,
+    Subcommand,
     Term,
     UsageError,
 )
@@ -353,8 +354,9 @@ class Dispatcher:
         if command is None:
             return await self._settle(message, self._unknown(name))
         prefix = self._config.bot.command_prefix
+        sub, _ = command.choose(arguments)
         try:
-            values = command.parse(arguments)
+            handler, values = command.parse(arguments)
             standing = await self._standing(message)
             if command.moderator_only and not standing.community:
                 raise Denied("error.denied_moderators", command=prefix + command.spelled(self._t))
@@ -376,14 +378,14 @@ class Dispatcher:
                     self._poll_keeper,
                 )
                 await members.seen(tx, message.sender, message.sender_name, self._clock.now())
-                result = await command.handler(context, **values)
+                result = await handler(context, **values)
                 answer = result if isinstance(result, Answer) else Answer(result)
                 owed = self._owed(message, answer)
                 await intake.owe(tx, owed, self._clock.now())
             return Answered(owed, answer.follow_up)
         except CommandError as error:
             # The transaction rolled back: a refused command changes nothing.
-            return await self._settle(message, self._explain(command, error))
+            return await self._settle(message, self._explain(command, error, sub))
 
     async def _settle(
         self, message: IncomingMessage, text: Text | None, outcome: Outcome = Outcome.FAILED
@@ -459,7 +461,9 @@ class Dispatcher:
             )
         return Text.join(lines)
 
-    def _explain(self, command: Command, error: CommandError) -> Text:
+    def _explain(
+        self, command: Command, error: CommandError, sub: Subcommand | None = None
+    ) -> Text:
         values = {
             name: self._t(value.key) if isinstance(value, Term) else value
             for name, value in error.values.items()
@@ -471,8 +475,8 @@ class Dispatcher:
         return self._t(
             "error.bad_arguments",
             reason=reason,
-            usage=command.usage(self._t, prefix),
-            example=command.example_lines(self._t, prefix)[0],
+            usage=command.usage(self._t, prefix, sub),
+            example=command.example_lines(self._t, prefix, sub)[0],
         )
 
     async def _standing(self, message: IncomingMessage) -> Standing:

@@ -71,13 +71,6 @@ _FLAGS = {  # every spelling, in both languages, of each option (as normalised, 
     "rappel": "remind",
 }
 _SWITCHES = {"multi", "secret", "equal"}
-_VERBS = {  # as normalised: plurals and accents aside
-    "result": "results",
-    "resultat": "results",
-    "close": "close",
-    "fermer": "close",
-    "clore": "close",
-}
 _NO_VOTE = {"none", "aucun", "aucune", "rien", "-", "0"}
 _ABSTAIN = {"abstain", "abstention", "abstiens", "je m'abstiens"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -254,14 +247,11 @@ def _local(day: date, clock: str, zone: ZoneInfo) -> datetime:
 
 @dataclass(frozen=True)
 class PollText(RestOfLine):
-    """Everything after ``!poll``: a sub-command (results, close) or a new poll."""
+    """A new poll: its options, question and answers."""
 
     def usage(self, t: Catalogue) -> str:
-        question, answer, ref = (
-            Param(name).usage(t) for name in ("question", "answer", "poll_ref")
-        )
-        verbs = f"{t.raw('polls.verb.results')}|{t.raw('polls.verb.close')}"
-        return f"{t.raw('polls.options')} {question} | {answer} | {answer} … — {verbs} {ref}"
+        question, answer = (Param(name).usage(t) for name in ("question", "answer"))
+        return f"{t.raw('polls.options')} {question} | {answer} | {answer} …"
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -275,21 +265,35 @@ class PollText(RestOfLine):
         "Quel soir pour l'atelier ? | mardi | jeudi",
         "--domain habitat --closes 3d Paint the yard? | yes | no | later",
         "--multi --fin 2026-12-01 18:00 Quels ateliers en janvier ? | vélo | couture | code",
-        "résultats p2",
-        "close p2",
     ),
+    literal=lambda text: "|" in text,  # a question may well start with "Close"
 )
-async def poll(ctx: Context, poll: str) -> Text | Answer:
-    """A poll always has ``|`` between its answers; ``results p2`` and ``close p2`` never do
-    (so a question may well start with "Close")."""
-    first, _, rest = poll.strip().partition(" ")
-    verb = _VERBS.get(normalise(first))
-    if verb is None or "|" in poll:
-        return await open_vote(ctx, read_request(poll))
-    if not rest.strip():
-        raise UsageError("polls.missing_ref", verb=first)
-    found = await _poll(ctx, expect_ref(rest.strip(), RefKind.POLL).number)
-    return await (_results(ctx, found) if verb == "results" else _close(ctx, found))
+async def poll(ctx: Context, poll: str) -> Answer:
+    return await open_vote(ctx, read_request(poll))
+
+
+@router.subcommand(
+    "poll",
+    "results",
+    label="polls.verb.results",
+    params=(Word("poll_ref"),),
+    examples=("p2",),
+    also=("result", "resultat"),
+)
+async def poll_results(ctx: Context, poll_ref: str) -> Text:
+    return await _results(ctx, await _poll(ctx, expect_ref(poll_ref, RefKind.POLL).number))
+
+
+@router.subcommand(
+    "poll",
+    "close",
+    label="polls.verb.close",
+    params=(Word("poll_ref"),),
+    examples=("p2",),
+    also=("clore", "fermer", "close"),
+)
+async def poll_close(ctx: Context, poll_ref: str) -> Answer:
+    return await _close(ctx, await _poll(ctx, expect_ref(poll_ref, RefKind.POLL).number))
 
 
 async def open_vote(

@@ -13,7 +13,8 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.config import Config
-from bot.i18n import Catalogue, Text
+from bot.domain.skills import normalise
+from bot.i18n import LANGUAGES, Catalogue, Text
 from bot.messages import IncomingPollResponse, IncomingReaction, IncomingRedaction, Reply
 from bot.store.database import Transaction
 
@@ -138,6 +139,35 @@ class Answer:
 Handler = Callable[..., Awaitable[Text | Answer]]
 
 
+def _read(params: tuple[Param, ...], text: str) -> dict[str, Any]:
+    """Read the arguments into keyword values for a handler, or raise UsageError."""
+    reader = ArgReader(text)
+    values = {param.name: param.read(reader) for param in params}
+    if not reader.at_end():
+        raise UsageError("error.extra_text", extra=reader.rest())
+    return values
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """A verb after a command's name (``!poll close p2``) with its own parameters; its word
+    is the catalogue's ``label`` in each language, and any of ``also``."""
+
+    name: str
+    label: str
+    handler: Handler
+    params: tuple[Param, ...] = ()
+    examples: tuple[str, ...] = ()  # what follows the verb
+    also: tuple[str, ...] = ()
+
+    def spellings(self) -> frozenset[str]:
+        words = [Catalogue(language).raw(self.label) for language in LANGUAGES]
+        return frozenset(normalise(word) for word in (*words, *self.also))
+
+    def words(self, t: Catalogue) -> list[str]:
+        return [t.raw(self.label), *(param.usage(t) for param in self.params)]
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
@@ -146,29 +176,52 @@ class Command:
     params: tuple[Param, ...] = ()
     examples: tuple[str, ...] = ()
     moderator_only: bool = False
+    subcommands: list[Subcommand] = field(default_factory=list)
+    # Text that is always the command's own arguments, never a verb and its arguments
+    # (a poll has | between its answers, so "Close the shed? | yes | no" is a question).
+    literal: Callable[[str], bool] | None = None
+    own_form: bool = True  # False: only its sub-commands do something (``!digest preview``)
 
     def spelled(self, t: Catalogue) -> str:
         """The command's name in the community's language."""
         return self.alias if t.language == "fr" else self.name
 
-    def usage(self, t: Catalogue, prefix: str) -> str:
-        parts = [prefix + self.spelled(t), *(param.usage(t) for param in self.params)]
-        return " ".join(parts)
-
-    def example_lines(self, t: Catalogue, prefix: str) -> list[str]:
+    def usage(self, t: Catalogue, prefix: str, sub: Subcommand | None = None) -> str:
+        """One form's usage (``sub``, or the command's own); without ``sub``, every form's."""
         head = prefix + self.spelled(t)
-        return [f"{head} {example}".rstrip() for example in self.examples] or [head]
+        if sub is not None:
+            return " ".join([head, *sub.words(t)])
+        own = [" ".join([head, *(param.usage(t) for param in self.params)])]
+        subs = [" ".join([head, *each.words(t)]) for each in self.subcommands]
+        return " · ".join((own if self.own_form else []) + subs)
+
+    def example_lines(self, t: Catalogue, prefix: str, sub: Subcommand | None = None) -> list[str]:
+        head = prefix + self.spelled(t)
+        lines = [f"{head} {example}".rstrip() for example in self.examples] if sub is None else []
+        for each in self.subcommands if sub is None else [sub]:
+            lines += [f"{head} {t.raw(each.label)} {example}".rstrip() for example in each.examples]
+        return lines or [head]
 
     def summary(self, t: Catalogue) -> Text:
         return t(f"cmd.{self.name}.summary")
 
-    def parse(self, text: str) -> dict[str, Any]:
-        """Read the arguments into keyword values for the handler, or raise UsageError."""
-        reader = ArgReader(text)
-        values = {param.name: param.read(reader) for param in self.params}
-        if not reader.at_end():
-            raise UsageError("error.extra_text", extra=reader.rest())
-        return values
+    def choose(self, text: str) -> tuple[Subcommand | None, str]:
+        """The form typed: a sub-command and what follows its word, or the command's own."""
+        first, _, rest = text.strip().partition(" ")
+        if self.literal is not None and self.literal(text):
+            return None, text
+        key = normalise(first)
+        for sub in self.subcommands:
+            if key in sub.spellings():
+                return sub, rest
+        return None, text
+
+    def parse(self, text: str) -> tuple[Handler, dict[str, Any]]:
+        """The handler of the form typed, and its keyword values; or UsageError."""
+        sub, arguments = self.choose(text)
+        if sub is not None:
+            return sub.handler, _read(sub.params, arguments)
+        return self.handler, _read(self.params, arguments)
 
 
 ReactionHandler = Callable[["EventContext", IncomingReaction], Awaitable[None]]
@@ -221,9 +274,41 @@ class Router:
         params: tuple[Param, ...] = (),
         examples: tuple[str, ...] = (),
         moderator_only: bool = False,
+        literal: Callable[[str], bool] | None = None,
+        own_form: bool = True,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
-            self.commands.append(Command(name, alias, handler, params, examples, moderator_only))
+            self.commands.append(
+                Command(
+                    name,
+                    alias,
+                    handler,
+                    params,
+                    examples,
+                    moderator_only,
+                    literal=literal,
+                    own_form=own_form,
+                )
+            )
+            return handler
+
+        return register
+
+    def subcommand(
+        self,
+        command: str,
+        name: str,
+        *,
+        label: str,
+        params: tuple[Param, ...] = (),
+        examples: tuple[str, ...] = (),
+        also: tuple[str, ...] = (),
+    ) -> Callable[[Handler], Handler]:
+        """A verb of ``command``, declared after it in the same router."""
+
+        def register(handler: Handler) -> Handler:
+            owner = next(each for each in self.commands if each.name == command)
+            owner.subcommands.append(Subcommand(name, label, handler, params, examples, also))
             return handler
 
         return register

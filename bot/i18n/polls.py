@@ -220,10 +220,6 @@ MESSAGES: Messages = {
         "fr": "L'option <code>{option}</code> attend une valeur juste après elle.",
         "en": "The option <code>{option}</code> needs a value right after it.",
     },
-    "polls.missing_ref": {
-        "fr": "<code>{verb}</code> de quel sondage ? Donnez sa référence, comme <code>p2</code>.",
-        "en": "<code>{verb}</code> which poll? Give its reference, like <code>p2</code>.",
-    },
     "polls.missing_question": {
         "fr": "Il manque la question, puis les réponses séparées par <code>|</code>.",
         "en": "The question is missing, then the answers separated by <code>|</code>.",

@@ -429,9 +429,11 @@ async def test_a_question_may_start_with_a_sub_command_word(fr: Harness) -> None
     assert (await fr.answer("!sondage Fermer la cour le dimanche ? | oui | non")).startswith(
         "Sondage p1 ouvert : « Fermer la cour le dimanche ? »."
     )
-    assert (await fr.answer("!sondage résultats")).startswith(
-        "résultats de quel sondage ? Donnez sa référence, comme p2."
-    )
+    assert (await fr.answer("!sondage résultats")).splitlines() == [
+        "Il manque : sondage.",
+        "Usage : !sondage résultats <sondage>",  # the sub-command's own usage
+        "Exemple : !sondage résultats p2",
+    ]
 
 
 @pytest.mark.parametrize("choice", ["١", "1.5", "-1"])
