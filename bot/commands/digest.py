@@ -7,43 +7,28 @@ both languages, whatever ``language`` is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
 from bot.commands.dispatcher import Context
-from bot.commands.router import Param, Router, UsageError
+from bot.commands.router import RestOfLine, Router, UsageError
 from bot.digest import preview
-from bot.domain.skills import normalise
-from bot.i18n import LANGUAGES, Catalogue, Text
+from bot.i18n import Text
 
 router = Router()
-
-Action = Literal["preview"]
-_SPELLINGS: dict[str, Action] = {
-    normalise(Catalogue(language).raw("digest.verb.preview")): "preview" for language in LANGUAGES
-}
-
-
-@dataclass(frozen=True)
-class DigestAction(Param):
-    """``preview`` (``aperçu``): the one thing moderators do with the digest by hand."""
-
-    def convert(self, raw: str) -> Action:
-        action = _SPELLINGS.get(normalise(raw))
-        if action is None:
-            raise UsageError("digest.unknown_verb", given=raw)
-        return action
-
-    def usage(self, t: Catalogue) -> str:
-        return t.raw("digest.verb.preview")
 
 
 @router.command(
     "digest",
     alias="bilan",
-    params=(DigestAction("action"),),
-    examples=("preview", "aperçu"),
+    params=(RestOfLine("action", optional=True),),
     moderator_only=True,
+    own_form=False,
 )
-async def show_preview(ctx: Context, action: Action) -> Text:
+async def digest(ctx: Context, action: str | None) -> Text:
+    """Only ``preview`` does something: anything else is a word the bot does not know."""
+    if action is None:
+        raise UsageError("digest.missing_verb")
+    raise UsageError("digest.unknown_verb", given=action)
+
+
+@router.subcommand("digest", "preview", label="digest.verb.preview", examples=("",))
+async def show_preview(ctx: Context) -> Text:
     return await preview(ctx.tx, ctx.config, ctx.clock.now())

@@ -21,8 +21,7 @@ from bot.commands.router import (
     UsageError,
     Word,
 )
-from bot.domain.ledger import RefKind
-from bot.domain.skills import normalise
+from bot.domain.ledger import RefKind, parse_ref
 from bot.i18n import Catalogue, Text
 from bot.messages import IncomingPollResponse, Reply, transaction_id
 from bot.store import polls
@@ -30,8 +29,13 @@ from bot.store.polls import Poll
 
 router = Router()
 
-_AMEND = {"amend", "amender", "modifier"}
 MAX_REASON_LENGTH = 500
+
+
+def _not_an_amendment(text: str) -> bool:
+    """ "Amend the statutes: …" is a proposal; "amend p4 : …" amends p4."""
+    words = text.split()
+    return len(words) < 2 or parse_ref(words[1]) is None
 
 
 @router.command(
@@ -41,14 +45,11 @@ MAX_REASON_LENGTH = 500
     examples=(
         "We repaint the workshop in March",
         "--quorum 50% --fin 5j On repeint l'atelier en mars",
-        "amend p4 : We repaint the workshop in April",
     ),
+    literal=_not_an_amendment,
 )
 async def proposal(ctx: Context, proposal: str) -> Answer:
-    """``amend p4 : new text`` amends; anything else is a new proposal, options first."""
-    first, _, rest = proposal.strip().partition(" ")
-    if normalise(first) in _AMEND and ":" in rest:
-        return await _amend(ctx, rest)
+    """A new proposal, options first."""
     options = read_options(proposal)
     check_question(options.rest)
     request = replace(options.request, question=options.rest, answers=_answers(ctx), multi=False)
@@ -60,9 +61,18 @@ def _answers(ctx: Context) -> tuple[str, str]:
     return ctx.t.raw("proposals.consent_answer"), ctx.t.raw("proposals.objection_answer")
 
 
-async def _amend(ctx: Context, rest: str) -> Answer:
-    typed_ref, _, text = rest.partition(":")
-    found = await _proposal(ctx, typed_ref.strip())
+@router.subcommand(
+    "proposal",
+    "amend",
+    label="proposals.verb.amend",
+    params=(Word("poll_ref"), RestOfLine("proposal", missing="proposals.missing_text")),
+    examples=("p4 : We repaint the workshop in April",),
+    also=("amend", "amender", "modifier"),
+)
+async def amend(ctx: Context, poll_ref: str, proposal: str) -> Answer:
+    """The author's new text: a new round, linked, with the same quorum and length."""
+    text = proposal.strip().removeprefix(":")
+    found = await _proposal(ctx, poll_ref)
     if found.creator != ctx.message.sender:
         raise Denied("proposals.amend_denied", ref=str(found.ref))
     if not found.is_open:

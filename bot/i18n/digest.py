@@ -9,6 +9,10 @@ MESSAGES: Messages = {
     },
     # The word after !digest, in each language; both are understood whatever the language.
     "digest.verb.preview": {"fr": "aperçu", "en": "preview"},
+    "digest.missing_verb": {
+        "fr": "Que faire du bilan ? Pour le voir dès maintenant :",
+        "en": "What to do with the digest? To see it now:",
+    },
     "digest.unknown_verb": {
         "fr": "Je ne sais pas faire <code>{given}</code> avec le bilan.",
         "en": "I do not know how to <code>{given}</code> the digest.",

@@ -135,6 +135,7 @@ MESSAGES: Messages = {
         "en": "objects to a proposal, with the reason",
     },
     "param.proposal": {"fr": "proposition", "en": "proposal"},
+    "proposals.verb.amend": {"fr": "amender", "en": "amend"},
     "proposals.consent_answer": {"fr": "Je consens", "en": "I consent"},
     "proposals.objection_answer": {"fr": "J'objecte", "en": "I object"},
     "proposals.missing_text": {

@@ -100,3 +100,14 @@ async def test_help_shows_it_for_moderators(en: Harness) -> None:
     answer = await en.answer("!help digest")
     assert "!digest preview" in answer
     assert "(moderators only)" in answer
+
+
+async def test_the_digest_command_alone_or_misspelt_shows_its_one_form(en: Harness) -> None:
+    assert (await en.answer("!digest", MODERATOR)).splitlines() == [
+        "What to do with the digest? To see it now:",
+        "Usage: !digest preview",
+        "Example: !digest preview",
+    ]
+    assert (await en.answer("!digest publish", MODERATOR)).startswith(
+        "I do not know how to publish the digest."
+    )

@@ -138,3 +138,11 @@ async def test_in_french(database: Database) -> None:
     assert (await bot.answer("!objecter p1 : trop froid", BOB)).startswith(
         "Objection à p1 notée : trop froid."
     )
+
+
+async def test_a_proposal_may_start_with_the_word_amend(en: Harness) -> None:
+    reply = await en.answer("!proposal Amend the statutes: article 3 goes", ALICE)
+    assert reply.startswith("Proposal p1 is open: “Amend the statutes: article 3 goes”.")
+    assert (await en.answer("!proposal amend p1", ALICE)).startswith(
+        "Write the proposal after the command"
+    )
