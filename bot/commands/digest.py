@@ -8,7 +8,7 @@ both languages, whatever ``language`` is.
 from __future__ import annotations
 
 from bot.commands.dispatcher import Context
-from bot.commands.router import RestOfLine, Router, UsageError
+from bot.commands.router import Router, Unexpected, UsageError
 from bot.digest import preview
 from bot.i18n import Text
 
@@ -18,7 +18,7 @@ router = Router()
 @router.command(
     "digest",
     alias="bilan",
-    params=(RestOfLine("action", optional=True),),
+    params=(Unexpected("action"),),
     moderator_only=True,
     own_form=False,
 )

@@ -12,7 +12,6 @@ import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
 
 from bot.commands.contributions import (
     record_message,
@@ -21,11 +20,20 @@ from bot.commands.contributions import (
 )
 from bot.commands.dispatcher import Context
 from bot.commands.lookup import expect_ref, names_of
-from bot.commands.router import Answer, ArgReader, Denied, NotFound, Param, Router, Term, UsageError
+from bot.commands.router import (
+    Answer,
+    ArgReader,
+    Denied,
+    NotFound,
+    Param,
+    Router,
+    Term,
+    Unexpected,
+    UsageError,
+)
 from bot.domain.contributions import match_domain
 from bot.domain.ledger import MAX_DETAILS_LENGTH, Ref, RefKind
 from bot.domain.matching import History, Need, Offer, Pair, best_for_need, best_for_offer
-from bot.domain.skills import normalise
 from bot.i18n import LANGUAGES, Catalogue, Text
 from bot.store import listings, matches
 from bot.store.listings import Listing
@@ -34,24 +42,6 @@ from bot.store.matches import Match
 router = Router()
 log = logging.getLogger(__name__)
 
-Verb = Literal["ask", "accept", "decline", "done", "cancel"]
-VERBS: tuple[Verb, ...] = ("ask", "accept", "decline", "done", "cancel")
-# Spellings people also type, beyond each language's own word (``matching.verb.*``).
-_MORE_SPELLINGS: dict[str, Verb] = {
-    "terminer": "done",
-    "termine": "done",
-    "finir": "done",
-    "finished": "done",
-    "refuse": "decline",
-}
-_SPELLINGS: dict[str, Verb] = {
-    **{
-        normalise(Catalogue(language).raw(f"matching.verb.{verb}")): verb
-        for language in LANGUAGES
-        for verb in VERBS
-    },
-    **{normalise(word): verb for word, verb in _MORE_SPELLINGS.items()},
-}
 _CLOSE_FLAGS = frozenset(Catalogue(language).raw("matching.flag.close") for language in LANGUAGES)
 # A wait shorter than this is not worth a word in the reasons.
 _WAITING_WORTH_SAYING_DAYS = 7
@@ -60,76 +50,105 @@ TRANSMISSION = "transmission"
 
 
 @dataclass(frozen=True)
-class Action:
-    verb: Verb
-    ref: Ref
+class Reference(Param):
+    """An offer's or a match's reference (``o12``, ``m5``)."""
+
+    kind: RefKind = RefKind.MATCH
+
+    def convert(self, raw: str) -> Ref:
+        return expect_ref(raw, self.kind)
+
+
+@dataclass(frozen=True)
+class Finished:
     close_need: bool = False
     feedback: str = ""
 
 
 @dataclass(frozen=True)
-class MatchAction(Param):
-    """``[ask|accept|decline|done|cancel <ref> [--close] [: feedback]]``; nothing: suggestions.
+class FinishedText(Param):
+    """``[--close] [: feedback]`` after ``done m5``. The feedback is everything after the
+    first colon, so it may say anything, ``--close`` included; the flag must come before
+    the colon, which keeps closing a need explicit."""
 
-    The feedback is everything after the first colon, so it may say anything, ``--close``
-    included; the flag must come before the colon, which keeps closing a need explicit.
-    """
-
-    def read(self, reader: ArgReader) -> Action | None:
-        head, colon, feedback = reader.rest().partition(":")
-        words = head.split()
-        if not words:
-            if colon:
-                raise UsageError("error.missing_argument", name=Term("param.action"))
-            return None
-        verb = _SPELLINGS.get(normalise(words[0]))
-        if verb is None:
-            raise UsageError("matching.unknown_verb", given=words[0])
-        if len(words) < 2:
-            raise UsageError("error.missing_argument", name=Term("param.ref"))
-        ref = expect_ref(words[1], RefKind.OFFER if verb == "ask" else RefKind.MATCH)
-        flags = words[2:]
-        close_need = (
-            verb == "done" and bool(flags) and {f.casefold() for f in flags} <= _CLOSE_FLAGS
-        )
+    def read(self, reader: ArgReader) -> Finished:
+        head, _, feedback = reader.rest().partition(":")
+        flags = head.split()
+        close_need = bool(flags) and {flag.casefold() for flag in flags} <= _CLOSE_FLAGS
         if flags and not close_need:
             raise UsageError("error.extra_text", extra=" ".join(flags))
         feedback = feedback.strip()
-        if colon and verb != "done":
-            raise UsageError("matching.feedback_only_when_done")
         if len(feedback) > MAX_DETAILS_LENGTH:
             raise UsageError("matching.feedback_too_long", limit=MAX_DETAILS_LENGTH)
-        return Action(verb, ref, close_need, feedback)
+        return Finished(close_need, feedback)
 
     def usage(self, t: Catalogue) -> str:
-        verbs = "|".join(t.raw(f"matching.verb.{verb}") for verb in VERBS)
-        ref, flag = t.raw("param.ref"), t.raw("matching.flag.close")
-        return f"[{verbs} <{ref}> [{flag}] [: {t.raw('param.feedback')}]]"
+        return f"[{t.raw('matching.flag.close')}] [: {t.raw('param.feedback')}]"
 
 
 @router.command(
     "match",
     alias="binome",
-    params=(MatchAction("action", optional=True),),
-    examples=(
-        "ask o12",
-        "",
-        "accept m5",
-        "decline m5",
-        "done m5 : clear and patient, thank you!",
-        "fini m5 --clore",
-        "cancel m5",
-    ),
+    params=(Unexpected("action"),),
+    examples=("",),
 )
-async def match(ctx: Context, action: Action | None) -> Text | Answer:
-    if action is None:
-        return await _suggestions(ctx)
-    if action.verb == "ask":
-        return await _ask(ctx, action.ref)
-    found = await matches.get(ctx.tx, action.ref.number)
-    if found is None:
-        raise NotFound("matching.no_such_match", ref=str(action.ref))
-    return await _STEPS[action.verb](ctx, found, action)
+async def match(ctx: Context, action: str | None) -> Text | Answer:
+    """Alone: my best matches. Anything else is a verb the bot does not know."""
+    if action is not None:
+        verb = action.partition(":")[0].split()
+        if not verb:
+            raise UsageError("error.missing_argument", name=Term("param.action"))
+        raise UsageError("matching.unknown_verb", given=verb[0])
+    return await _suggestions(ctx)
+
+
+@router.subcommand(
+    "match",
+    "ask",
+    label="matching.verb.ask",
+    params=(Reference("ref", kind=RefKind.OFFER),),
+    examples=("o12",),
+)
+async def ask(ctx: Context, ref: Ref) -> Text | Answer:
+    return await _ask(ctx, ref)
+
+
+@router.subcommand(
+    "match", "accept", label="matching.verb.accept", params=(Reference("ref"),), examples=("m5",)
+)
+async def accept(ctx: Context, ref: Ref) -> Text | Answer:
+    return await _accept(ctx, await _match(ctx, ref))
+
+
+@router.subcommand(
+    "match",
+    "decline",
+    label="matching.verb.decline",
+    params=(Reference("ref"),),
+    examples=("m5",),
+    also=("refuse",),
+)
+async def decline(ctx: Context, ref: Ref) -> Text:
+    return await _decline(ctx, await _match(ctx, ref))
+
+
+@router.subcommand(
+    "match",
+    "done",
+    label="matching.verb.done",
+    params=(Reference("ref"), FinishedText("finished")),
+    examples=("m5 : clear and patient, thank you!", "m5 --close"),
+    also=("terminer", "termine", "finir", "finished"),
+)
+async def done(ctx: Context, ref: Ref, finished: Finished) -> Answer:
+    return await _done(ctx, await _match(ctx, ref), finished)
+
+
+@router.subcommand(
+    "match", "cancel", label="matching.verb.cancel", params=(Reference("ref"),), examples=("m5",)
+)
+async def cancel(ctx: Context, ref: Ref) -> Text:
+    return await _cancel(ctx, await _match(ctx, ref))
 
 
 def transmission_domain(domains: Sequence[str]) -> str:
@@ -415,7 +434,7 @@ async def _already(ctx: Context, current: Match, need: Listing, offer: Listing) 
 # --- accept, decline, done, cancel ----------------------------------------------------------
 
 
-async def _accept(ctx: Context, found: Match, action: Action) -> Text | Answer:
+async def _accept(ctx: Context, found: Match) -> Text | Answer:
     """The mentor accepts: a private room for both, opened once the answer is out."""
     t = ctx.t
     mentee, mentor = _parties(ctx, found, mentor_only=True)
@@ -502,7 +521,7 @@ def _introduction(
     return Text.join(lines)
 
 
-async def _decline(ctx: Context, found: Match, action: Action) -> Text:
+async def _decline(ctx: Context, found: Match) -> Text:
     """Remembered forever: this mentor is never suggested to this mentee for this skill."""
     mentee, mentor = _parties(ctx, found, mentor_only=True)
     if found.state == "accepted":
@@ -526,7 +545,7 @@ async def _decline(ctx: Context, found: Match, action: Action) -> Text:
     )
 
 
-async def _done(ctx: Context, found: Match, action: Action) -> Answer:
+async def _done(ctx: Context, found: Match, action: Finished) -> Answer:
     """Either side closes it; the mentor's transmission is recorded, witnessed by the mentee.
 
     When the mentee says it, their confirmation comes with it. When the mentor says it, the
@@ -576,7 +595,7 @@ async def _done(ctx: Context, found: Match, action: Action) -> Answer:
     )
 
 
-async def _cancel(ctx: Context, found: Match, action: Action) -> Text:
+async def _cancel(ctx: Context, found: Match) -> Text:
     """Either side, or a community moderator (a match belongs to no one room): the match
     ends and nothing is held against anyone."""
     me = ctx.message.sender
@@ -596,13 +615,11 @@ async def _cancel(ctx: Context, found: Match, action: Action) -> Text:
     )
 
 
-Step = Callable[[Context, Match, Action], Awaitable[Text | Answer]]
-_STEPS: dict[Verb, Step] = {
-    "accept": _accept,
-    "decline": _decline,
-    "done": _done,
-    "cancel": _cancel,
-}
+async def _match(ctx: Context, ref: Ref) -> Match:
+    found = await matches.get(ctx.tx, ref.number)
+    if found is None:
+        raise NotFound("matching.no_such_match", ref=str(ref))
+    return found
 
 
 def _parties(ctx: Context, found: Match, mentor_only: bool) -> tuple[str, str]:
@@ -626,7 +643,7 @@ def _closed(found: Match) -> Denied:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _verb_command(ctx: Context, verb: Verb | None, ref: Ref | None = None) -> str:
+def _verb_command(ctx: Context, verb: str | None, ref: Ref | None = None) -> str:
     """``!match ask o12``, in the community's language; ``!match`` alone without a verb."""
     words = [ctx.typed("match")]
     if verb is not None:

@@ -121,6 +121,17 @@ class RestOfLine(Param):
 
 
 @dataclass(frozen=True)
+class Unexpected(RestOfLine):
+    """Whatever follows a command that takes nothing but its sub-commands' verbs: the
+    handler says which word it did not know. Absent from the usage line."""
+
+    optional: bool = True
+
+    def usage(self, t: Catalogue) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
 class Answer:
     """A reply with more to it than text.
 
@@ -191,7 +202,7 @@ class Command:
         head = prefix + self.spelled(t)
         if sub is not None:
             return " ".join([head, *sub.words(t)])
-        own = [" ".join([head, *(param.usage(t) for param in self.params)])]
+        own = [" ".join([head, *filter(None, (param.usage(t) for param in self.params))])]
         subs = [" ".join([head, *each.words(t)]) for each in self.subcommands]
         return " · ".join((own if self.own_form else []) + subs)
 

@@ -27,10 +27,6 @@ MESSAGES: Messages = {
         "fr": "Je ne sais pas faire <code>{given}</code> avec un binôme.",
         "en": "I do not know how to <code>{given}</code> a match.",
     },
-    "matching.feedback_only_when_done": {
-        "fr": "Un retour (après deux-points) ne s'écrit qu'en finissant un binôme.",
-        "en": "Feedback (after a colon) goes only with finishing a match.",
-    },
     "matching.feedback_too_long": {
         "fr": "Ce retour est trop long ({limit} caractères au plus).",
         "en": "That feedback is too long (at most {limit} characters).",

@@ -33,6 +33,7 @@ from nio import (
     SyncResponse,
     UnknownEvent,
 )
+from nio.api import Api
 from nio.crypto.attachments import decrypt_attachment
 
 PollShape = Literal["unstable", "stable", "v2"]
@@ -264,6 +265,19 @@ class MemberClient:
             event_type = "org.matrix.msc3381.v2.poll.response"
             content["org.matrix.msc3381.v2.selections"] = list(answers)
         return await self.send(room_id, event_type, content)
+
+    async def notifications(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The homeserver's ``GET /notifications`` for this member: what its push rules made
+        of each event, as its pushes would go (newest first)."""
+        path = Api._build_path(["notifications"], {"limit": str(limit)})
+        response = await self.client.send(
+            "GET", path, headers={"Authorization": f"Bearer {self.client.access_token}"}
+        )
+        body = await response.json()
+        if response.status != 200:
+            raise RuntimeError(f"{self.user_id} could not read its notifications: {body}")
+        found: list[dict[str, Any]] = body["notifications"]
+        return found
 
     def events_of(self, event_type: str, room_id: str | None = None) -> list[Seen]:
         """What this member saw of one event type, in order; in one room, or everywhere."""

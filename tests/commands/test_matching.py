@@ -592,41 +592,54 @@ async def test_forgetting_a_member_ends_their_open_matches(fr: Harness) -> None:
 # --- what members type ----------------------------------------------------------------------
 
 
+ALL_FORMS = (
+    "!match · !match ask <ref> · !match accept <ref> · !match decline <ref> · "
+    "!match done <ref> [--close] [: feedback] · !match cancel <ref>"
+)
+ASK = ("!match ask <ref>", "!match ask o12")
+ACCEPT = ("!match accept <ref>", "!match accept m5")
+DONE = (
+    "!match done <ref> [--close] [: feedback]",
+    "!match done m5 : clear and patient, thank you!",
+)
+
+
 @pytest.mark.parametrize(
-    ("command", "reason"),
+    ("command", "reason", "form"),
     [
-        ("!match hug m1", "I do not know how to hug a match."),
-        ("!match ask", "Missing: ref."),
-        ("!match : hello", "Missing: action."),
-        ("!match ask n4", "n4 is not a valid reference here; it looks like o12."),
-        ("!match accept o1", "o1 is not a valid reference here; it looks like m12."),
-        ("!match ask o1 : please", "Feedback (after a colon) goes only with finishing a match."),
-        ("!match accept m1 --close", "I did not understand --close at the end."),
-        ("!match done m1 now", "I did not understand now at the end."),
-        ("!match done m1 : " + "x" * 501, "That feedback is too long (at most 500 characters)."),
+        ("!match hug m1", "I do not know how to hug a match.", (ALL_FORMS, "!match")),
+        ("!match ask", "Missing: ref.", ASK),
+        ("!match : hello", "Missing: action.", (ALL_FORMS, "!match")),
+        ("!match ask n4", "n4 is not a valid reference here; it looks like o12.", ASK),
+        ("!match accept o1", "o1 is not a valid reference here; it looks like m12.", ACCEPT),
+        ("!match ask o1 : please", "I did not understand : please at the end.", ASK),
+        ("!match accept m1 --close", "I did not understand --close at the end.", ACCEPT),
+        ("!match done m1 now", "I did not understand now at the end.", DONE),
+        (
+            "!match done m1 : " + "x" * 501,
+            "That feedback is too long (at most 500 characters).",
+            DONE,
+        ),
     ],
 )
-async def test_bad_input_is_explained_with_usage(en: Harness, command: str, reason: str) -> None:
+async def test_bad_input_is_explained_with_the_usage_of_the_form_typed(
+    en: Harness, command: str, reason: str, form: tuple[str, str]
+) -> None:
     await woodworking(en)
-    assert await lines(en, command) == [
-        reason,
-        "Usage: !match [ask|accept|decline|done|cancel <ref> [--close] [: feedback]]",
-        "Example: !match ask o12",
-    ]
+    usage, example = form
+    assert await lines(en, command) == [reason, f"Usage: {usage}", f"Example: {example}"]
 
 
 @pytest.mark.parametrize(
     ("language", "command", "usage"),
     [
-        (
-            "en",
-            "!help match",
-            "!match [ask|accept|decline|done|cancel <ref> [--close] [: feedback]]",
-        ),
+        ("en", "!help match", ALL_FORMS),
         (
             "fr",
             "!aide binome",
-            "!binome [demander|accepter|refuser|fini|annuler <réf> [--clore] [: retour]]",
+            "!binome · !binome demander <réf> · !binome accepter <réf> · "
+            "!binome refuser <réf> · !binome fini <réf> [--clore] [: retour] · "
+            "!binome annuler <réf>",
         ),
     ],
 )
@@ -636,8 +649,9 @@ async def test_help_shows_the_life_cycle(
     bot = harness(database, language)
     shown = await lines(bot, command)
     assert shown[0] == usage
-    assert "ask o12 · " in shown[-1]
-    assert "accept m5 · " in shown[-1]
+    ask, accept = ("demander", "accepter") if language == "fr" else ("ask", "accept")
+    assert f"{ask} o12 · " in shown[-1]  # the verbs of the reader's language
+    assert f"{accept} m5 · " in shown[-1]
 
 
 async def test_withdrawing_the_need_ends_its_open_match(bot_en: Harness) -> None:
