@@ -172,6 +172,14 @@ def member_document(data: PersonalData, required: int, at: datetime) -> Record:
             }
             for review in data.reviews_asked
         ],
+        "objections": [
+            {
+                "proposal": str(objection.poll_ref),
+                "reason": objection.reason,
+                "raised_at": objection.raised_at.isoformat(),
+            }
+            for objection in data.objections
+        ],
     }
 
 
@@ -180,6 +188,7 @@ def _member(member: Member) -> Record:
         "user_id": member.user_id,
         "display_name": member.display_name,
         "first_seen": member.first_seen.isoformat(),
+        "poll_reminders": member.reminders,
     }
 
 

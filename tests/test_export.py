@@ -134,8 +134,18 @@ def test_json_holds_the_whole_ledger(config_file: Path, capsys: pytest.CaptureFi
     assert document["schema_version"] == 1
     assert datetime.fromisoformat(document["exported_at"]).tzinfo is not None
     assert document["members"] == [
-        {"user_id": ALICE, "display_name": "Alice", "first_seen": "2026-11-02T09:00:00+00:00"},
-        {"user_id": BOB, "display_name": "=Bob", "first_seen": "2026-11-02T09:01:00+00:00"},
+        {
+            "user_id": ALICE,
+            "display_name": "Alice",
+            "first_seen": "2026-11-02T09:00:00+00:00",
+            "poll_reminders": True,
+        },
+        {
+            "user_id": BOB,
+            "display_name": "=Bob",
+            "first_seen": "2026-11-02T09:01:00+00:00",
+            "poll_reminders": True,
+        },
     ]
     assert document["skills"] == [{"id": 1, "key": "woodworking", "name": "Woodworking"}]
     assert [(o["ref"], o["member"], o["level"]) for o in document["offers"]] == [("o1", ALICE, 4)]

@@ -297,6 +297,8 @@ def _footprint(t: Catalogue, footprint: Footprint, kept_heading: str) -> list[Te
         lines.append(t("personal.item_disputes", count=footprint.disputes))
     if footprint.reviews:
         lines.append(t("personal.item_reviews", count=footprint.reviews))
+    if footprint.objections:
+        lines.append(t("personal.item_objections", count=footprint.objections))
     kept = {
         "personal.item_recorded": footprint.recorded_for_others,
         "personal.item_confirmations": footprint.confirmations_given,

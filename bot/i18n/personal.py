@@ -145,6 +145,10 @@ MESSAGES: Messages = {
         "fr": "• contestations que vous avez soulevées, avec leurs raisons : {count}",
         "en": "• disputes you raised, with their reasons: {count}",
     },
+    "personal.item_objections": {
+        "fr": "• objections que vous avez soulevées, avec leurs raisons : {count}",
+        "en": "• objections you raised, with their reasons: {count}",
+    },
     "personal.item_reviews": {
         "fr": "• relectures qu'on vous a demandées au hasard : {count}",
         "en": "• reviews you were asked for at random: {count}",

@@ -11,10 +11,16 @@ class Member:
     user_id: str
     display_name: str
     first_seen: datetime
+    reminders: bool = True  # False: declined poll reminders
 
 
 def _member(row: Row) -> Member:
-    return Member(row["user_id"], row["display_name"], datetime.fromisoformat(row["first_seen"]))
+    return Member(
+        row["user_id"],
+        row["display_name"],
+        datetime.fromisoformat(row["first_seen"]),
+        bool(row["reminders"]),
+    )
 
 
 async def seen(tx: Transaction, user_id: str, display_name: str, at: datetime) -> None:
@@ -44,7 +50,8 @@ async def forget(tx: Transaction, user_id: str) -> None:
 
 async def get(tx: Transaction, user_id: str) -> Member | None:
     row = await tx.fetch_one(
-        "SELECT user_id, display_name, first_seen FROM member WHERE user_id = ?", (user_id,)
+        "SELECT user_id, display_name, first_seen, reminders FROM member WHERE user_id = ?",
+        (user_id,),
     )
     return None if row is None else _member(row)
 
@@ -52,7 +59,8 @@ async def get(tx: Transaction, user_id: str) -> Member | None:
 async def every(tx: Transaction) -> list[Member]:
     """All members, in the order they first spoke to the bot."""
     rows = await tx.fetch_all(
-        "SELECT user_id, display_name, first_seen FROM member ORDER BY first_seen, user_id"
+        "SELECT user_id, display_name, first_seen, reminders FROM member"
+        " ORDER BY first_seen, user_id"
     )
     return [_member(row) for row in rows]
 

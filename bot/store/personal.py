@@ -15,7 +15,7 @@ from bot.store.database import Transaction
 from bot.store.listings import Listing
 from bot.store.matches import Match
 from bot.store.members import Member
-from bot.store.polls import Poll, ResponseCount, SentResponse
+from bot.store.polls import Objection, Poll, ResponseCount, SentResponse
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class PersonalData:
     forget_requested_at: datetime | None
     disputes_raised: list[Dispute]  # newest first
     reviews_asked: list[Review]  # of them, at random; newest first
+    objections: list[Objection]  # raised to proposals, with their reasons; newest first
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Footprint:
     open_votes: int  # polls still open where the vote is withdrawn
     disputes: int = 0  # the disputes they raised, with their reasons
     reviews: int = 0  # the reviews they were asked for
+    objections: int = 0  # raised to proposals, with their reasons
 
     @classmethod
     def of(cls, data: PersonalData) -> Footprint:
@@ -70,6 +72,7 @@ class Footprint:
             open_votes=len({each.poll_id for each in data.poll_responses if each.poll_open}),
             disputes=len(data.disputes_raised),
             reviews=len(data.reviews_asked),
+            objections=len(data.objections),
         )
 
 
@@ -97,6 +100,7 @@ async def gather(tx: Transaction, user_id: str) -> PersonalData:
         forget_requested_at=await forget_requested_at(tx, user_id),
         disputes_raised=await contributions.disputes_raised_by(tx, user_id),
         reviews_asked=await contributions.reviews(tx, reviewer=user_id),
+        objections=await polls.objections_by(tx, user_id),
     )
 
 
@@ -128,6 +132,7 @@ async def forget(tx: Transaction, user_id: str, at: datetime) -> Footprint:
     """
     disputes = len(await contributions.disputes_raised_by(tx, user_id))
     reviews = len(await contributions.reviews(tx, reviewer=user_id))
+    objections = len(await polls.objections_by(tx, user_id))
     ledger = await contributions.forget_member(tx, user_id)
     paired = len(await matches.of_member(tx, user_id))
     await matches.forget_member(tx, user_id, at)
@@ -151,4 +156,5 @@ async def forget(tx: Transaction, user_id: str, at: datetime) -> Footprint:
         open_votes=votes.withdrawn,
         disputes=disputes,
         reviews=reviews,
+        objections=objections,
     )

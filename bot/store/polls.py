@@ -562,6 +562,11 @@ class Objection:
     member: str
     reason: str
     raised_at: datetime
+    poll_id: int = 0
+
+    @property
+    def poll_ref(self) -> Ref:
+        return Ref(RefKind.POLL, self.poll_id)
 
 
 async def object_to(tx: Transaction, poll_id: int, member: str, reason: str, at: datetime) -> None:
@@ -598,3 +603,13 @@ async def settle_objections(
         " ON CONFLICT DO NOTHING",
         ((poll_id, member, _utc(at)) for member in standing),
     )
+
+
+async def objections_by(tx: Transaction, member: str) -> list[Objection]:
+    """The objections a member raised, with their reasons; the newest first."""
+    rows = await tx.fetch_all(
+        "SELECT member, reason, raised_at, poll_id FROM objection WHERE member = ?"
+        " ORDER BY raised_at DESC",
+        (member,),
+    )
+    return [Objection(row[0], row[1], datetime.fromisoformat(row[2]), row[3]) for row in rows]

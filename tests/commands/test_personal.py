@@ -227,6 +227,7 @@ async def test_mydata_sends_everything_about_me_privately(en: Harness) -> None:
         "forget_requested_at",
         "disputes_raised",
         "reviews_asked",
+        "objections",
     ]
     assert document["schema_version"] == 1
     assert document["generated_at"] == "2026-11-02T09:00:00+00:00"
@@ -234,6 +235,7 @@ async def test_mydata_sends_everything_about_me_privately(en: Harness) -> None:
         "user_id": ALICE,
         "display_name": "Alice",
         "first_seen": "2026-11-02T09:00:00+00:00",
+        "poll_reminders": True,
     }
     assert document["offers"] == [
         {

@@ -146,3 +146,13 @@ async def test_a_proposal_may_start_with_the_word_amend(en: Harness) -> None:
     assert (await en.answer("!proposal amend p1", ALICE)).startswith(
         "Write the proposal after the command"
     )
+
+
+async def test_my_objections_are_in_mydata_and_forgotten_with_me(en: Harness) -> None:
+    await en.answer("!proposal We repaint the workshop in March", ALICE)
+    await en.answer("!object p1 : March is too cold", BOB)
+    preview = await en.answer("!forget me", BOB)
+    assert "• objections you raised, with their reasons: 1" in preview
+    await en.answer("!forget me confirm", BOB)
+    async with en.database.transaction() as tx:
+        assert await polls.objections(tx, 1) == {}
