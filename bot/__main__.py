@@ -98,12 +98,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--language", choices=("fr", "en"), default="fr")
     dump = command(
         "export",
-        "write all the ledger's data, to stdout by default",
+        "write all the ledger's data, or the workshops' calendar, to stdout by default",
         "The whole ledger as JSON (everything but ballots) or CSV (offers, needs and "
-        "contributions); reads the database only, safe while the bot runs.",
+        "contributions), or the upcoming workshops of every room as an iCalendar file (ics); "
+        "reads the database only, safe while the bot runs.",
     )
     dump.add_argument("--config", type=Path, required=True)
-    dump.add_argument("--format", choices=("json", "csv"), default="json")
+    dump.add_argument("--format", choices=("json", "csv", "ics"), default="json")
     dump.add_argument("--output", type=Path, help="a file to write instead of stdout")
     digest = command(
         "digest",
@@ -243,7 +244,7 @@ def _export(config: Config, fmt: Format, output: Path | None) -> int:
         sys.stdout.write(text)
         return 0
     try:
-        output.write_text(text, encoding="utf-8", newline="")  # CSV brings its own CRLFs
+        output.write_text(text, encoding="utf-8", newline="")  # CSV and ics bring their CRLFs
     except OSError as error:
         print(f"compagnon: cannot write {output}: {error.strerror}", file=sys.stderr)
         return 1

@@ -21,6 +21,7 @@ from bot.commands import (
     polls,
     proposals,
     waiting,
+    workshops,
 )
 from bot.commands.dispatcher import Dispatcher
 from bot.config import Config
@@ -44,6 +45,7 @@ ROUTERS = (
     polls.router,
     proposals.router,
     waiting.router,
+    workshops.router,
     digest.router,
 )
 

@@ -95,16 +95,7 @@ def draw_poll(chart: PollChart) -> bytes:
     """Per answer, its share of the weight above its share of the voters, labelled; under
     them the turnout against the quorum's dashed line, abstentions stacked apart."""
     width, height = poll_size(chart)
-    figure = _figure(width, height)
-    figure.text(
-        0.5,
-        1 - 12 / height,
-        _label(chart.title, TITLE_CHARACTERS),
-        ha="center",
-        va="top",
-        fontsize=12,
-        fontweight="bold",
-    )
+    figure = _titled(width, height, chart.title)
     rows = len(chart.answers)
     axes = figure.add_axes(_box(width, height, LEFT, POLL_TOP, width - LEFT - 60, POLL_ROW * rows))
     positions = range(rows)
@@ -197,16 +188,7 @@ def draw_work(chart: WorkChart) -> bytes:
     from matplotlib.ticker import MaxNLocator
 
     width, height = WIDTH, WORK_HEIGHT
-    figure = _figure(width, height)
-    figure.text(
-        0.5,
-        1 - 12 / height,
-        _label(chart.title, TITLE_CHARACTERS),
-        ha="center",
-        va="top",
-        fontsize=12,
-        fontweight="bold",
-    )
+    figure = _titled(width, height, chart.title)
     axes = figure.add_axes(_box(width, height, 70, 50, 520, 300))
     positions = list(range(len(chart.weeks)))
     palette = _palette(len(chart.domains))
@@ -275,6 +257,20 @@ def _glyphs() -> frozenset[int]:
 
     font = font_manager.get_font(font_manager.findfont(font_manager.FontProperties()))
     return frozenset(font.get_charmap())
+
+
+def _titled(width: int, height: int, title: str) -> Figure:
+    figure = _figure(width, height)
+    figure.text(
+        0.5,
+        1 - 12 / height,
+        _label(title, TITLE_CHARACTERS),
+        ha="center",
+        va="top",
+        fontsize=12,
+        fontweight="bold",
+    )
+    return figure
 
 
 def _figure(width: int, height: int) -> Figure:

@@ -22,10 +22,12 @@ from pydantic import (
     model_validator,
 )
 
+from bot.domain.contributions import match_domain
 from bot.domain.durations import format_duration, parse_duration
 from bot.domain.matching import Weights
 from bot.domain.schedule import Cron, cron
 from bot.domain.skills import normalise
+from bot.i18n import Catalogue
 from bot.i18n.types import Language
 
 
@@ -166,6 +168,9 @@ class ContributionsConfig(Section):
     max_confirmed_hours_per_week: float = Field(default=40, gt=0)  # one member may vouch for
     trust_bound: bool = True  # credit only what trust from the moderators vouches for
     review_share: float = Field(default=0.0, ge=0, le=1)  # of new work, asked of someone uninvolved
+    # A domain's name in a language, where it is not the one in ``domains``: what members
+    # of a community in that language read, and may type, besides the name itself.
+    domain_labels: dict[str, dict[Language, str]] = {}
 
     @field_validator("domains")
     @classmethod
@@ -179,6 +184,43 @@ class ContributionsConfig(Section):
                 raise ValueError(f"{domain!r} and {seen[key]!r} are the same domain")
             seen[key] = domain
         return domains
+
+    @model_validator(mode="after")
+    def _labels_of_known_domains(self) -> ContributionsConfig:
+        """Each label names a listed domain, and no spelling could mean two domains."""
+        meaning: dict[str, str] = {}
+        for domain in self.domains:
+            for spelling in self.spellings(domain):
+                key = normalise(spelling)
+                if not key:
+                    raise ValueError(f"domain_labels.{domain}: a label cannot be empty")
+                if meaning.setdefault(key, domain) != domain:
+                    raise ValueError(
+                        f"{spelling!r} would name both {meaning[key]!r} and {domain!r}"
+                    )
+        unknown = sorted(set(self.domain_labels) - set(self.domains))
+        if unknown:
+            raise ValueError(f"domain_labels names {', '.join(map(repr, unknown))}, not in domains")
+        return self
+
+    def spellings(self, domain: str) -> list[str]:
+        """How members may write a domain: its name and its labels."""
+        return [domain, *self.domain_labels.get(domain, {}).values()]
+
+    def domain_named(self, typed: str) -> str | None:
+        """The domain a member means, by its name or a label, as ``domains`` spells it."""
+        return next(
+            (domain for domain in self.domains if match_domain(typed, self.spellings(domain))),
+            None,
+        )
+
+    def labels(self, language: Language) -> dict[str, str]:
+        """Each domain's label in a language, where it has one."""
+        return {
+            domain: labels[language]
+            for domain, labels in self.domain_labels.items()
+            if language in labels
+        }
 
 
 class PollsConfig(Section):
@@ -247,6 +289,10 @@ class DigestConfig(Section):
         return cron(self.schedule, self.timezone)
 
 
+class WorkshopsConfig(Section):
+    reminder: Duration = timedelta(hours=24)  # before a workshop, to those signed up
+
+
 class Config(Section):
     matrix: MatrixConfig
     bot: BotConfig = BotConfig()
@@ -256,6 +302,12 @@ class Config(Section):
     polls: PollsConfig = PollsConfig()
     matching: MatchingConfig = MatchingConfig()
     digest: DigestConfig = DigestConfig()
+    workshops: WorkshopsConfig = WorkshopsConfig()
+
+    def catalogue(self) -> Catalogue:
+        """The community's voice: its language, and its domains as that language names them."""
+        language = self.bot.language
+        return Catalogue(language, self.contributions.labels(language))
 
 
 class ConfigError(Exception):

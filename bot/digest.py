@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -32,14 +33,18 @@ from bot.domain.digest import (
     Thanks,
     Waiting,
     Work,
+    WorkshopNews,
     assemble,
+    counted,
 )
 from bot.domain.ledger import format_minutes
 from bot.domain.schedule import Period, next_fire, period_ending
 from bot.domain.text import printable
+from bot.domain.weighting import WEEK
 from bot.i18n import Catalogue, Text
 from bot.messages import Transport, transaction_id
 from bot.store import digest as store
+from bot.store import members, workshops
 from bot.store.database import Database, Transaction, existing
 
 T = TypeVar("T")
@@ -57,16 +62,47 @@ async def compose(tx: Transaction, config: Config, period: Period, *, late: bool
         capacity=matching.mentor_capacity,
         per_level=matching.max_suggestions,
     )
-    digest = assemble(news, matching.scoring())
+    digest = replace(
+        assemble(news, matching.scoring()),
+        workshops_held=await _workshops(tx, period.start, period.end, held=True),
+        workshops_coming=await _workshops(tx, period.end, period.end + WEEK, held=False),
+    )
     zone = ZoneInfo(config.digest.timezone)
-    return render(digest, Catalogue(config.bot.language), zone, late=late)
+    return render(digest, config.catalogue(), zone, late=late)
+
+
+async def _workshops(
+    tx: Transaction, since: datetime, until: datetime, *, held: bool
+) -> Counted[WorkshopNews] | None:
+    """Held: done in the period, with who came; coming: announced for the week after it."""
+    found = await (
+        workshops.done_between(tx, since, until)
+        if held
+        else workshops.upcoming(tx, since, until=until)
+    )
+    if not found:
+        return None
+    hosts = await members.display_names(tx, [each.host for each in found if each.host])
+    news = []
+    for each in found[:CAP]:
+        signed = await workshops.signups(tx, each)
+        news.append(
+            WorkshopNews(
+                each.ref,
+                each.skill_name,
+                hosts.get(each.host or "", "—"),
+                each.starts_at,
+                len(signed.coming),
+            )
+        )
+    return counted(news, len(found))
 
 
 async def preview(tx: Transaction, config: Config, now: datetime) -> Text:
     """What the digest would say now: from its last scheduled run up to ``now``."""
     trigger = config.digest.trigger()
     text = await compose(tx, config, period_ending(trigger, now))
-    t, zone = Catalogue(config.bot.language), ZoneInfo(config.digest.timezone)
+    t, zone = config.catalogue(), ZoneInfo(config.digest.timezone)
     return _stack([text, t("digest.preview_note", next=t.moment(next_fire(trigger, now), zone))])
 
 
@@ -106,7 +142,7 @@ async def post_chart(
             )
         if not minutes:
             return
-        t, zone = Catalogue(config.bot.language), ZoneInfo(config.digest.timezone)
+        t, zone = config.catalogue(), ZoneInfo(config.digest.timezone)
         chart = work_chart(t, zone, period_end, minutes)
         png = await asyncio.to_thread(charts.draw_work, chart)
         alt = work_alt(t, minutes)
@@ -154,7 +190,7 @@ def work_alt(t: Catalogue, minutes: Mapping[str, Sequence[int]]) -> str:
 
 
 def _domain(t: Catalogue, domain: str) -> str:
-    return domain if domain != NO_DOMAIN else t.raw("digest.no_domain")
+    return t.domain(domain) if domain != NO_DOMAIN else t.raw("digest.no_domain")
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -180,6 +216,10 @@ def render(digest: Digest, t: Catalogue, zone: ZoneInfo, *, late: bool = False) 
         _section(t, "thanks", digest.thanks, lambda thanks: _thanks(t, thanks)),
         _section(t, "closed_polls", digest.closed_polls, lambda outcome: _outcome(t, outcome)),
         _section(t, "open_polls", digest.open_polls, lambda poll: _open_poll(t, poll, zone)),
+        _section(t, "workshops_held", digest.workshops_held, lambda news: _workshop(t, news, zone)),
+        _section(
+            t, "workshops_coming", digest.workshops_coming, lambda news: _workshop(t, news, zone)
+        ),
     ]
     return _stack([*blocks, *(section for section in sections if section is not None)])
 
@@ -198,6 +238,17 @@ def _section(
     if shown.more:
         items.append(t("digest.more" if shown.exact else "digest.more_than", count=shown.more))
     return t("digest.section", title=title or t(f"digest.{key}.title"), items=_lines(items))
+
+
+def _workshop(t: Catalogue, news: WorkshopNews, zone: ZoneInfo) -> Text:
+    return t(
+        "digest.workshop",
+        ref=str(news.ref),
+        skill=news.skill,
+        host=news.host,
+        when=t.moment(news.at, zone),
+        count=news.attended,
+    )
 
 
 def _posted(t: Catalogue, key: str, posted: Posted) -> Text:

@@ -31,9 +31,11 @@ from bot.store.members import Member
 from bot.store.personal import PersonalData
 from bot.store.polls import Poll, ResponseCount
 from bot.store.skills import Skill
+from bot.store.workshops import Workshop
+from bot.workshop_calendar import export_calendar
 
 DOCUMENT_VERSION = 1
-Format = Literal["json", "csv"]
+Format = Literal["json", "csv", "ics"]
 Record = dict[str, Any]
 
 
@@ -63,7 +65,10 @@ async def read_ledger(tx: Transaction) -> Ledger:
 
 
 def export(config: Config, fmt: Format, at: datetime) -> str:
-    """The configured database's whole ledger; never creates a database that is not there."""
+    """The configured database's whole ledger, or (``ics``) its upcoming workshops as a
+    calendar; never creates a database that is not there."""
+    if fmt == "ics":
+        return export_calendar(config, at)
     ledger = asyncio.run(_read(existing(config.database.path)))
     required = config.contributions.confirmations_required
     if fmt == "csv":
@@ -172,6 +177,9 @@ def member_document(data: PersonalData, required: int, at: datetime) -> Record:
             }
             for review in data.reviews_asked
         ],
+        "workshops_hosted": [_workshop(found) for found in data.workshops_hosted],
+        "workshops_attended": [str(found.ref) for found in data.workshops_attended],
+        "workshops_signed_up": [str(found.ref) for found in data.workshops_signed_up],
         "objections": [
             {
                 "proposal": str(objection.poll_ref),
@@ -180,6 +188,21 @@ def member_document(data: PersonalData, required: int, at: datetime) -> Record:
             }
             for objection in data.objections
         ],
+    }
+
+
+def _workshop(found: Workshop) -> Record:
+    return {
+        "ref": str(found.ref),
+        "skill": found.skill_name,
+        "starts_at": found.starts_at.isoformat(),
+        "minutes": found.minutes,
+        "places": found.places,
+        "where": found.place,
+        "details": found.details,
+        "cancelled_at": None if found.cancelled_at is None else found.cancelled_at.isoformat(),
+        "done_at": None if found.done_at is None else found.done_at.isoformat(),
+        "made": found.made,
     }
 
 

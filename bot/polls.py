@@ -283,7 +283,7 @@ class PollKeeper:
         self._database = database
         self._transport = transport
         self._clock = clock
-        self._t = Catalogue(config.bot.language)
+        self._t = config.catalogue()
         self._unposted: list[Poll] = []
         self._unannounced: list[Poll] = []
 

@@ -23,8 +23,9 @@ from bot.domain.schedule import due
 from bot.i18n import Text
 from bot.messages import Transport, transaction_id
 from bot.polls import PollKeeper
-from bot.store import digest, events, polls
+from bot.store import digest, events, polls, workshops
 from bot.store.database import Database
+from bot.workshops import remind as remind_workshop
 
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -66,6 +67,11 @@ class Scheduler:
         for poll in to_remind:
             assert poll.remind_at is not None
             self.remind_at(poll.id, poll.remind_at)  # one owed since a stop: now
+        async with self._database.transaction() as tx:
+            workshops_to_remind = await workshops.reminders_due(tx)
+        for workshop in workshops_to_remind:
+            assert workshop.remind_at is not None
+            self.remind_workshop_at(workshop.id, workshop.remind_at)
         await self.send_digests()  # a run missed while the bot was down goes out now, late
         self._jobs.add_job(
             self._tracked("sending the digest", self.send_digests),
@@ -146,23 +152,30 @@ class Scheduler:
             await digest.set_event(tx, room_id, period_end, event_id)
 
     def close_poll_at(self, poll_id: int, when: datetime) -> None:
-        self._jobs.add_job(
-            self._tracked(f"closing p{poll_id}", self.close_poll),
-            DateTrigger(run_date=when),
-            args=(poll_id,),
-            name=f"close p{poll_id}",
-            id=f"close-p{poll_id}",
-            replace_existing=True,
-            misfire_grace_time=None,  # late is better than never: it runs whenever it can
-        )
+        self._once_at(when, f"close p{poll_id}", self.close_poll, poll_id)
 
     def remind_at(self, poll_id: int, when: datetime) -> None:
+        self._once_at(when, f"remind p{poll_id}", self._polls.remind, poll_id)
+
+    def remind_workshop_at(self, workshop_id: int, when: datetime) -> None:
+        self._once_at(when, f"remind w{workshop_id}", self.remind_workshop, workshop_id)
+
+    async def remind_workshop(self, workshop_id: int) -> None:
+        await remind_workshop(
+            self._database, self._transport, self._config, self._clock, workshop_id
+        )
+
+    def _once_at(
+        self, when: datetime, name: str, job: Callable[[int], Awaitable[None]], number: int
+    ) -> None:
+        """One job per name: scheduling it again moves it. Late is better than never: it
+        runs whenever it can, however late."""
         self._jobs.add_job(
-            self._tracked(f"reminding p{poll_id}", self._polls.remind),
+            self._tracked(name, job),
             DateTrigger(run_date=when),
-            args=(poll_id,),
-            name=f"remind p{poll_id}",
-            id=f"remind-p{poll_id}",
+            args=(number,),
+            name=name,
+            id=name.replace(" ", "-"),
             replace_existing=True,
             misfire_grace_time=None,
         )

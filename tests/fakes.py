@@ -239,9 +239,13 @@ class FakeAgenda:
     def __init__(self) -> None:
         self.closings: dict[int, datetime] = {}
         self.reminders: dict[int, datetime] = {}
+        self.workshop_reminders: dict[int, datetime] = {}
 
     def close_poll_at(self, poll_id: int, when: datetime) -> None:
         self.closings[poll_id] = when
 
     def remind_at(self, poll_id: int, when: datetime) -> None:
         self.reminders[poll_id] = when
+
+    def remind_workshop_at(self, workshop_id: int, when: datetime) -> None:
+        self.workshop_reminders[workshop_id] = when

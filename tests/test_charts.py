@@ -163,6 +163,10 @@ def test_the_work_chart_stacks_each_weeks_confirmed_hours_by_domain() -> None:
         "Chart of the confirmed hours by domain, the last 3 weeks: "
         "habitat 2.5 h, soin 1 h, no domain 0.5 h."
     )
+    assert work_alt(Catalogue("en", {"soin": "care"}), weeks) == (
+        "Chart of the confirmed hours by domain, the last 3 weeks: "
+        "habitat 2.5 h, care 1 h, no domain 0.5 h."
+    )
 
 
 def test_png_size_refuses_what_is_not_a_png() -> None:

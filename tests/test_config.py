@@ -396,3 +396,41 @@ def test_digest_rooms_are_room_ids() -> None:
     assert parse(f'{MINIMAL}\n[digest]\nrooms = ["!hall:example.org"]\n').digest.rooms == [
         "!hall:example.org"
     ]
+
+
+LABELLED = f"""{MINIMAL}
+[contributions]
+domains = ["habitat", "soin", "animation"]
+
+[contributions.domain_labels]
+soin = {{ en = "care" }}
+animation = {{ en = "events", fr = "animation" }}
+"""
+
+
+def test_domains_may_have_a_label_per_language() -> None:
+    config = parse(LABELLED)
+    assert config.contributions.domains == ["habitat", "soin", "animation"]
+    assert config.contributions.labels("en") == {"soin": "care", "animation": "events"}
+    assert config.contributions.labels("fr") == {"animation": "animation"}
+    assert [config.contributions.domain_named(typed) for typed in ("Care", "soin", "ÉVENTS")] == [
+        "soin",
+        "soin",
+        "animation",
+    ]
+    assert config.contributions.domain_named("cooking") is None
+    assert parse(MINIMAL).contributions.domain_labels == {}  # a plain list is enough
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        ('cuisine = { en = "cooking" }', "domain_labels names 'cuisine', not in domains"),
+        ('soin = { en = "habitat" }', "'habitat' would name both 'habitat' and 'soin'"),
+        ('soin = { en = "" }', "domain_labels.soin: a label cannot be empty"),
+        ('soin = { de = "Pflege" }', "contributions.domain_labels.soin.de"),
+    ],
+)
+def test_a_label_must_name_one_listed_domain(labels: str, expected: str) -> None:
+    text = f'{MINIMAL}\n[contributions]\ndomains = ["habitat", "soin"]\n'
+    assert expected in error_of(f"{text}\n[contributions.domain_labels]\n{labels}\n")

@@ -91,7 +91,7 @@ def test_the_preview_prints_the_digest_so_far(
         "• Bob thanks Alice <3: door (2h)",
         "",
         "Preview: nothing is recorded. "
-        "The next digest goes out on Monday 9 November 2026 at 09:00.",
+        "The next digest goes out on Monday 9 November 2026 at 09:00 (Europe/Paris).",
     ]
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import string
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -135,3 +137,54 @@ def test_raw_and_has(language: Language) -> None:
 
 def test_the_languages_really_differ() -> None:
     assert Catalogue("fr")("help.title") != Catalogue("en")("help.title")
+
+
+@pytest.mark.parametrize(
+    ("delta", "fr", "en"),
+    [
+        (timedelta(0), "0 s", "0 s"),
+        (timedelta(seconds=-5), "0 s", "0 s"),
+        (timedelta(seconds=42), "42 s", "42 s"),
+        (timedelta(minutes=12, seconds=5), "12 min 5 s", "12 min 5 s"),
+        (timedelta(days=2, hours=3, minutes=4, seconds=5), "2 jours 3 h", "2 days 3 h"),
+        (timedelta(days=1, minutes=4), "1 jour 4 min", "1 day 4 min"),
+        (timedelta(hours=5), "5 h", "5 h"),
+        (timedelta(days=15), "15 jours", "15 days"),
+        (timedelta(seconds=59.9), "59 s", "59 s"),
+    ],
+)
+def test_a_span_keeps_the_two_largest_units_in_words(delta: timedelta, fr: str, en: str) -> None:
+    assert Catalogue("fr").span(delta) == fr
+    assert Catalogue("en").span(delta) == en
+
+
+@pytest.mark.parametrize(
+    ("delta", "fr", "en"),
+    [
+        (timedelta(seconds=0), "à l'instant", "just now"),
+        (timedelta(seconds=59), "à l'instant", "just now"),
+        (timedelta(minutes=2, seconds=30), "il y a 2 min", "2 min ago"),
+        (timedelta(hours=3, minutes=59), "il y a 3 h", "3 h ago"),
+        (timedelta(days=1, hours=23), "il y a 1 jour", "1 day ago"),
+        (timedelta(days=40), "il y a 40 jours", "40 days ago"),
+    ],
+)
+def test_an_age_reads_naturally(delta: timedelta, fr: str, en: str) -> None:
+    assert Catalogue("fr").ago(delta) == fr
+    assert Catalogue("en").ago(delta) == en
+
+
+@pytest.mark.parametrize(
+    ("n", "fr", "en"),
+    [(0, "0 témoin", "0 witnesses"), (1, "1 témoin", "1 witness"), (2, "2 témoins", "2 witnesses")],
+)
+def test_a_count_agrees_with_its_noun(n: int, fr: str, en: str) -> None:
+    assert Catalogue("fr").count("contributions.witnesses", n) == fr
+    assert Catalogue("en").count("contributions.witnesses", n) == en
+
+
+def test_a_moment_names_the_community_time_zone() -> None:
+    when = datetime(2026, 11, 5, 9, 0, tzinfo=UTC)
+    paris = ZoneInfo("Europe/Paris")
+    assert Catalogue("fr").moment(when, paris) == "jeudi 5 novembre 2026 à 10:00 (Europe/Paris)"
+    assert Catalogue("en").moment(when, paris) == "Thursday 5 November 2026 at 10:00 (Europe/Paris)"

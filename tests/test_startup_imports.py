@@ -1,12 +1,12 @@
 """What the bot loads to start: numpy and scipy wait for a matching or a poll's weights,
-matplotlib (and Pillow) for a chart."""
+matplotlib (and Pillow) for a chart, icalendar for a workshops' calendar."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-HEAVY = {"numpy", "scipy", "matplotlib", "PIL"}
+HEAVY = {"numpy", "scipy", "matplotlib", "PIL", "icalendar"}
 
 
 def test_starting_the_bot_loads_no_numerics_nor_plotting() -> None:

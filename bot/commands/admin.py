@@ -5,7 +5,6 @@ from importlib.metadata import PackageNotFoundError, version
 
 from bot.commands.dispatcher import Context
 from bot.commands.router import Router
-from bot.domain.durations import approximate
 from bot.i18n import Text
 from bot.store import events
 from bot.store.database import schema_version
@@ -26,7 +25,7 @@ async def show_status(ctx: Context) -> Text:
     return ctx.t(
         "status.report",
         version=_version(),
-        uptime=approximate(now - ctx.started_at),
+        uptime=ctx.t.span(now - ctx.started_at),
         rooms=await events.count_rooms(ctx.tx),
         schema=await schema_version(ctx.tx),
         handled=await events.count_handled_since(ctx.tx, now - timedelta(hours=24)),

@@ -15,6 +15,7 @@ from bot.commands.router import (
     ArgReader,
     Denied,
     EventContext,
+    Examples,
     NotFound,
     Param,
     RestOfLine,
@@ -22,7 +23,7 @@ from bot.commands.router import (
     UsageError,
 )
 from bot.config import Config
-from bot.domain.contributions import NO_DOMAIN, confirms, match_domain, probation_ends
+from bot.domain.contributions import NO_DOMAIN, confirms, probation_ends
 from bot.domain.ledger import (
     MAX_DETAILS_LENGTH,
     MAX_MINUTES,
@@ -109,10 +110,17 @@ class ThanksText(RestOfLine):
     "contribute",
     alias="contribution",
     params=(ClaimText("claim"),),
-    examples=(
-        "2h habitat : repainted the workshop door",
-        "1h30 animation : atelier couture du samedi",
-        "90min administration : minutes of the general meeting",
+    examples=Examples(
+        fr=(
+            "2h habitat : repeint la porte de l'atelier",
+            "1h30 animation : atelier couture du samedi",
+            "90min administration : compte rendu de l'assemblée générale",
+        ),
+        en=(
+            "2h habitat : repainted the workshop door",
+            "1h30 animation : Saturday sewing workshop",
+            "90min administration : minutes of the general meeting",
+        ),
     ),
 )
 async def contribute(ctx: Context, claim: Claim) -> Answer:
@@ -128,10 +136,17 @@ async def contribute(ctx: Context, claim: Claim) -> Answer:
     "thanks",
     alias="merci",
     params=(ThanksText("thanks", missing="contributions.missing_member"),),
-    examples=(
-        "@camille 2h habitat : fixed the door",
-        "@sam : organised the repair café",
-        "@lou 1h : a relu nos statuts",
+    examples=Examples(
+        fr=(
+            "@camille 2h habitat : a réparé la porte",
+            "@sam : a organisé le café réparation",
+            "@lou 1h : a relu nos statuts",
+        ),
+        en=(
+            "@camille 2h habitat : fixed the door",
+            "@sam : organised the repair café",
+            "@lou 1h : proofread our bylaws",
+        ),
     ),
 )
 async def thanks(ctx: Context, thanks: str) -> Answer:
@@ -170,7 +185,12 @@ def _record_answer(ctx: Context, done: Recorded, text: Text, mentions: tuple[str
     return Answer(text, mentions=mentions, record_of=done.contribution.id)
 
 
-@router.command("confirm", alias="confirmer", params=(Param("ref"),), examples=("c12",))
+@router.command(
+    "confirm",
+    alias="confirmer",
+    params=(Param("ref"),),
+    examples=Examples(fr=("c12",), en=("c12",)),
+)
 async def confirm(ctx: Context, ref: str) -> Text:
     t, me = ctx.t, ctx.message.sender
     found = await _named(ctx, ref)
@@ -202,7 +222,9 @@ async def confirm(ctx: Context, ref: str) -> Text:
     "void",
     alias="invalider",
     params=(Param("ref"), RestOfLine("reason", optional=True)),
-    examples=("c12 : the same work recorded twice",),
+    examples=Examples(
+        fr=("c12 : le même travail noté deux fois",), en=("c12 : the same work recorded twice",)
+    ),
 )
 async def void(ctx: Context, ref: str, reason: str | None) -> Text:
     """A moderator's undo for invented or doubled work: it stays on record, with the
@@ -224,7 +246,9 @@ async def void(ctx: Context, ref: str, reason: str | None) -> Text:
     )
 
 
-@router.command("restore", alias="retablir", params=(Param("ref"),), examples=("c12",))
+@router.command(
+    "restore", alias="retablir", params=(Param("ref"),), examples=Examples(fr=("c12",), en=("c12",))
+)
 async def restore(ctx: Context, ref: str) -> Text:
     found = await _moderated(ctx, ref)
     if not await contributions.restore(ctx.tx, found.id):
@@ -236,7 +260,10 @@ async def restore(ctx: Context, ref: str) -> Text:
     "contest",
     alias="contester",
     params=(Param("ref"), RestOfLine("reason", missing="contributions.contest_why")),
-    examples=("c12 : I was there, the workshop lasted two hours, not twenty",),
+    examples=Examples(
+        fr=("c12 : j'y étais, l'atelier a duré deux heures, pas vingt",),
+        en=("c12 : I was there, the workshop lasted two hours, not twenty",),
+    ),
 )
 async def contest(ctx: Context, ref: str, reason: str) -> Text:
     """Anyone may doubt a contribution, saying why; moderators see it in !audit and settle
@@ -257,7 +284,9 @@ async def contest(ctx: Context, ref: str, reason: str) -> Text:
     )
 
 
-@router.command("dismiss", alias="rejeter", params=(Param("ref"),), examples=("c12",))
+@router.command(
+    "dismiss", alias="rejeter", params=(Param("ref"),), examples=Examples(fr=("c12",), en=("c12",))
+)
 async def dismiss(ctx: Context, ref: str) -> Text:
     """A moderator finds the disputes on it unfounded: it keeps counting."""
     found = await _moderated(ctx, ref)
@@ -346,12 +375,12 @@ async def _in_community(ctx: Context, member: str) -> bool:
 def _domain(ctx: Context, typed: str | None, required: bool) -> str:
     """The configured domain meant, or ``NO_DOMAIN`` for a thanks that names none."""
     domains = ctx.config.contributions.domains
-    listed = Text.join([Text.escaped(domain) for domain in domains], ", ")
+    listed = Text.join([Text.escaped(ctx.t.domain(domain)) for domain in domains], ", ")
     if typed is None:
         if required:
             raise UsageError("contributions.missing_domain", domains=listed)
         return NO_DOMAIN
-    found = match_domain(typed, domains)
+    found = ctx.config.contributions.domain_named(typed)
     if found is None:
         raise UsageError("contributions.unknown_domain", given=typed, domains=listed)
     return found
@@ -468,11 +497,14 @@ def recorded_line(t: Catalogue, recorded: Contribution) -> Text:
 def _status(ctx: Context, contribution: Contribution) -> Text:
     if contribution.voided_at is not None:
         return ctx.t("contributions.void_status", reason=contribution.void_reason or "—")
-    required = ctx.config.contributions.confirmations_required
+    t, required = ctx.t, ctx.config.contributions.confirmations_required
     count = contribution.confirmations
+    witnesses = t.count("contributions.witnesses", count)
     if contribution.is_confirmed(required):
-        return ctx.t("contributions.counts", count=count, required=required)
-    return ctx.t("contributions.pending", count=count, required=required, missing=required - count)
+        return t("contributions.counts", witnesses=witnesses, required=required)
+    return t(
+        "contributions.pending", witnesses=witnesses, required=required, missing=required - count
+    )
 
 
 def _summary(t: Catalogue, contribution: Contribution) -> Text:
@@ -481,6 +513,6 @@ def _summary(t: Catalogue, contribution: Contribution) -> Text:
     if contribution.minutes is not None:
         head.append(Text.escaped(format_minutes(contribution.minutes)))
     if contribution.domain != NO_DOMAIN:
-        head.append(t("contributions.in_domain", domain=contribution.domain))
+        head.append(t("contributions.in_domain", domain=t.domain(contribution.domain)))
     parts = [Text.join(head, " ")] if head else []
     return Text.join([*parts, Text.escaped(contribution.what)], " — ")

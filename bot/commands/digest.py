@@ -8,7 +8,7 @@ both languages, whatever ``language`` is.
 from __future__ import annotations
 
 from bot.commands.dispatcher import Context
-from bot.commands.router import Router, Unexpected, UsageError
+from bot.commands.router import Examples, Router, Unexpected, UsageError
 from bot.digest import preview
 from bot.i18n import Text
 
@@ -29,6 +29,8 @@ async def digest(ctx: Context, action: str | None) -> Text:
     raise UsageError("digest.unknown_verb", given=action)
 
 
-@router.subcommand("digest", "preview", label="digest.verb.preview", examples=("",))
+@router.subcommand(
+    "digest", "preview", label="digest.verb.preview", examples=Examples(fr=("",), en=("",))
+)
 async def show_preview(ctx: Context) -> Text:
     return await preview(ctx.tx, ctx.config, ctx.clock.now())

@@ -63,9 +63,11 @@ class CommandIndex:
     def find(self, name: str) -> Command | None:
         return self._by_name.get(name.casefold())
 
-    def closest(self, name: str) -> str | None:
+    def closest(self, name: str) -> Command | None:
+        """The command whose name in either language is nearest to ``name``: a member may
+        type in either, and is answered in the community's."""
         matches = difflib.get_close_matches(name.casefold(), self._by_name, n=1, cutoff=0.6)
-        return matches[0] if matches else None
+        return self._by_name[matches[0]] if matches else None
 
 
 class Agenda(Protocol):
@@ -74,6 +76,8 @@ class Agenda(Protocol):
     def close_poll_at(self, poll_id: int, when: datetime) -> None: ...
 
     def remind_at(self, poll_id: int, when: datetime) -> None: ...
+
+    def remind_workshop_at(self, workshop_id: int, when: datetime) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,7 @@ class Dispatcher:
         self._transport = transport
         self._config = config
         self._clock = clock
-        self._t = Catalogue(config.bot.language)
+        self._t = config.catalogue()
         self._throttle = Throttle(config.bot.rate_limit.burst, config.bot.rate_limit.per_minute)
         self._started_at = clock.now()
         self._abandoned: dict[str, str] = {}  # event id → room: claim at the next write
@@ -443,22 +447,15 @@ class Dispatcher:
         return OwedReply(reply, answer.record_of)
 
     def _unknown(self, name: str) -> Text:
-        lines = [self._t("error.unknown_command", given=self._config.bot.command_prefix + name)]
+        prefix = self._config.bot.command_prefix
+        lines = [self._t("error.unknown_command", given=prefix + name)]
         suggestion = self.index.closest(name)
         if suggestion is not None:
-            lines.append(
-                self._t(
-                    "error.did_you_mean", suggestion=self._config.bot.command_prefix + suggestion
-                )
-            )
+            spelled = prefix + suggestion.spelled(self._t)
+            lines.append(self._t("error.did_you_mean", suggestion=spelled))
         help_command = self.index.find("help")
         if help_command is not None:
-            lines.append(
-                self._t(
-                    "error.see_help",
-                    help=help_command.usage(self._t, self._config.bot.command_prefix).split()[0],
-                )
-            )
+            lines.append(self._t("error.see_help", help=prefix + help_command.spelled(self._t)))
         return Text.join(lines)
 
     def _explain(

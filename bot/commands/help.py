@@ -1,14 +1,17 @@
 """``!help``: the command list and each command's usage, built from the declarations."""
 
 from bot.commands.dispatcher import Context
-from bot.commands.router import NotFound, Router, Word
+from bot.commands.router import Examples, NotFound, Router, Word
 from bot.i18n import Text
 
 router = Router()
 
 
 @router.command(
-    "help", alias="aide", params=(Word("command", optional=True),), examples=("", "help")
+    "help",
+    alias="aide",
+    params=(Word("command", optional=True),),
+    examples=Examples(fr=("", "offre"), en=("", "offer")),
 )
 async def show_help(ctx: Context, command: str | None) -> Text:
     t, prefix = ctx.t, ctx.prefix

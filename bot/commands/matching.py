@@ -24,6 +24,7 @@ from bot.commands.router import (
     Answer,
     ArgReader,
     Denied,
+    Examples,
     NotFound,
     Param,
     Router,
@@ -90,7 +91,7 @@ class FinishedText(Param):
     "match",
     alias="binome",
     params=(Unexpected("action"),),
-    examples=("",),
+    examples=Examples(fr=("",), en=("",)),
 )
 async def match(ctx: Context, action: str | None) -> Text | Answer:
     """Alone: my best matches. Anything else is a verb the bot does not know."""
@@ -107,14 +108,18 @@ async def match(ctx: Context, action: str | None) -> Text | Answer:
     "ask",
     label="matching.verb.ask",
     params=(Reference("ref", kind=RefKind.OFFER),),
-    examples=("o12",),
+    examples=Examples(fr=("o12",), en=("o12",)),
 )
 async def ask(ctx: Context, ref: Ref) -> Text | Answer:
     return await _ask(ctx, ref)
 
 
 @router.subcommand(
-    "match", "accept", label="matching.verb.accept", params=(Reference("ref"),), examples=("m5",)
+    "match",
+    "accept",
+    label="matching.verb.accept",
+    params=(Reference("ref"),),
+    examples=Examples(fr=("m5",), en=("m5",)),
 )
 async def accept(ctx: Context, ref: Ref) -> Text | Answer:
     return await _accept(ctx, await _match(ctx, ref))
@@ -125,10 +130,10 @@ async def accept(ctx: Context, ref: Ref) -> Text | Answer:
     "decline",
     label="matching.verb.decline",
     params=(Reference("ref"),),
-    examples=("m5",),
+    examples=Examples(fr=("m5",), en=("m5",)),
     also=("refuse",),
 )
-async def decline(ctx: Context, ref: Ref) -> Text:
+async def decline(ctx: Context, ref: Ref) -> Text | Answer:
     return await _decline(ctx, await _match(ctx, ref))
 
 
@@ -137,7 +142,10 @@ async def decline(ctx: Context, ref: Ref) -> Text:
     "done",
     label="matching.verb.done",
     params=(Reference("ref"), FinishedText("finished")),
-    examples=("m5 : clear and patient, thank you!", "m5 --close"),
+    examples=Examples(
+        fr=("m5 : clair et patient, merci !", "m5 --clore"),
+        en=("m5 : clear and patient, thank you!", "m5 --close"),
+    ),
     also=("terminer", "termine", "finir", "finished"),
 )
 async def done(ctx: Context, ref: Ref, finished: Finished) -> Answer:
@@ -145,7 +153,11 @@ async def done(ctx: Context, ref: Ref, finished: Finished) -> Answer:
 
 
 @router.subcommand(
-    "match", "cancel", label="matching.verb.cancel", params=(Reference("ref"),), examples=("m5",)
+    "match",
+    "cancel",
+    label="matching.verb.cancel",
+    params=(Reference("ref"),),
+    examples=Examples(fr=("m5",), en=("m5",)),
 )
 async def cancel(ctx: Context, ref: Ref) -> Text:
     return await _cancel(ctx, await _match(ctx, ref))
@@ -186,9 +198,12 @@ class _Scene:
     history: History
     names: dict[str, str]
 
-    def my_skill(self, skill_ids: frozenset[int]) -> str | None:
-        """The name of one of my skills among these (the first listed), for a reason."""
-        return next((each.skill_name for each in self.mine if each.skill_id in skill_ids), None)
+    def mine_in(self, kind: str, skill_ids: frozenset[int]) -> Listing | None:
+        """My first open offer (or need) of one of these skills, to name in a reason: I may
+        both need and offer a skill, and the reason is about one of the two."""
+        return next(
+            (each for each in self.mine if each.kind == kind and each.skill_id in skill_ids), None
+        )
 
     def name(self, user_id: str | None, t: Catalogue) -> str:
         return self.names.get(user_id or "") or t.raw("matching.someone")
@@ -259,12 +274,10 @@ def _need_block(ctx: Context, scene: _Scene, block: _Block) -> list[Text]:
 
 
 def _mentor_line(ctx: Context, scene: _Scene, pair: Pair, skill: str) -> Text:
-    offer_ref = Ref(RefKind.OFFER, pair.offer.id)
     return ctx.t(
         "matching.mentor_line",
         why=_why(ctx, scene, pair, skill, mentor_side=False),
-        ref=str(offer_ref),
-        command=_verb_command(ctx, "ask", offer_ref),
+        command=_verb_command(ctx, "ask", Ref(RefKind.OFFER, pair.offer.id)),
     )
 
 
@@ -289,7 +302,6 @@ def _offer_block(ctx: Context, scene: _Scene, block: _Block) -> list[Text]:
             t(
                 "matching.mentee_line",
                 why=_why(ctx, scene, pair, offer.skill_name, mentor_side=True),
-                ref=str(Ref(RefKind.NEED, pair.need.id)),
             )
             for pair in block.pairs
         ),
@@ -324,22 +336,28 @@ def _ongoing(ctx: Context, scene: _Scene, current: Match) -> Text:
 
 
 def _why(ctx: Context, scene: _Scene, pair: Pair, skill: str, mentor_side: bool) -> Text:
-    """One line that says why this pair: the gap, what goes back the other way, the wait."""
+    """One line that says why this pair: who and their record, the gap, what goes back the
+    other way (and my record it goes back to), the wait."""
     t, me = ctx.t, scene.me
     steps = (
         t(f"matching.steps.{pair.gap}") if pair.gap <= 2 else t("matching.steps.n", steps=pair.gap)
     )
     if mentor_side:
         other, level, key = pair.need.member, pair.need.level, "matching.why_behind"
-        back = scene.my_skill(scene.history.taught_back(other, me))
+        theirs = Ref(RefKind.NEED, pair.need.id)
+        # What they offer that I need: named with my need.
+        back = scene.mine_in("need", scene.history.taught_back(other, me))
         back_key = "matching.why_offers_yours"
     else:
         other, level, key = pair.offer.member, pair.offer.level, "matching.why_ahead"
-        back = scene.my_skill(scene.history.taught_back(me, other))
+        theirs = Ref(RefKind.OFFER, pair.offer.id)
+        # What they need that I offer: named with my offer.
+        back = scene.mine_in("offer", scene.history.taught_back(me, other))
         back_key = "matching.why_wants_yours"
-    parts = [t(key, name=scene.name(other, t), level=level, steps=steps, skill=skill)]
+    name = scene.name(other, t)
+    parts = [t(key, name=name, ref=str(theirs), level=level, steps=steps, skill=skill)]
     if back is not None:
-        parts.append(t(back_key, skill=back))
+        parts.append(t(back_key, skill=back.skill_name, ref=str(back.ref)))
     waited = (ctx.clock.now() - pair.need.created_at).days
     if mentor_side and waited >= _WAITING_WORTH_SAYING_DAYS:
         parts.append(t("matching.why_waiting", days=waited))
@@ -521,8 +539,11 @@ def _introduction(
     return Text.join(lines)
 
 
-async def _decline(ctx: Context, found: Match) -> Text:
-    """Remembered forever: this mentor is never suggested to this mentee for this skill."""
+async def _decline(ctx: Context, found: Match) -> Answer:
+    """Remembered forever: this mentor is never suggested to this mentee for this skill.
+
+    Told to the two of them only, each in their direct room: the room where it was typed
+    learns no more than that it is done."""
     mentee, mentor = _parties(ctx, found, mentor_only=True)
     if found.state == "accepted":
         raise Denied(
@@ -535,14 +556,31 @@ async def _decline(ctx: Context, found: Match) -> Text:
         raise _closed(found)
     await matches.set_state(ctx.tx, found.id, "declined", ctx.clock.now())
     names = await names_of(ctx, [mentee, mentor])
-    return ctx.t(
-        "matching.declined",
-        mentor=names[mentor],
-        mentee=names[mentee],
-        skill=found.skill_name,
-        ref=str(found.ref),
-        command=_verb_command(ctx, None),
-    )
+    t, transport, ref = ctx.t, ctx.transport, str(found.ref)
+    told = {
+        mentee: t(
+            "matching.declined_mentee",
+            mentor=names[mentor],
+            skill=found.skill_name,
+            ref=ref,
+            command=_verb_command(ctx, None),
+        ),
+        mentor: t(
+            "matching.declined_mentor", mentee=names[mentee], skill=found.skill_name, ref=ref
+        ),
+    }
+
+    async def tell() -> Text | None:
+        try:
+            for member, text in told.items():
+                await transport.send_privately(member, text)
+        except Exception:
+            error = secrets.token_hex(3)
+            log.exception("ref %s: could not tell the two of m%d it was declined", error, found.id)
+            return t("matching.declined_untold", ref=ref, error=error)
+        return None
+
+    return Answer(t("matching.declined", ref=ref), follow_up=tell)
 
 
 async def _done(ctx: Context, found: Match, action: Finished) -> Answer:

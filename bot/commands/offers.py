@@ -7,8 +7,16 @@ from dataclasses import dataclass
 
 from bot.commands.dispatcher import Context
 from bot.commands.lookup import expect_ref, find_skill, shown_as, shown_names, stored_skill
-from bot.commands.router import ArgReader, Denied, NotFound, Param, Router, Term, UsageError
-from bot.domain.durations import approximate
+from bot.commands.router import (
+    ArgReader,
+    Denied,
+    Examples,
+    NotFound,
+    Param,
+    Router,
+    Term,
+    UsageError,
+)
 from bot.domain.ledger import MAX_DETAILS_LENGTH, LevelError, RefKind, parse_level
 from bot.domain.skills import MAX_SKILL_LENGTH, Found
 from bot.i18n import Catalogue, Text
@@ -103,7 +111,10 @@ def _words(text: str) -> list[str]:
     "offer",
     alias="offre",
     params=(SkillLevelDetails("listing"),),
-    examples=("woodworking 4 : I can show how to use a router", '"C++" expert', "couture"),
+    examples=Examples(
+        fr=("menuiserie 4 : je montre la défonceuse", '"C++" expert', "couture"),
+        en=("woodworking 4 : I can show how to use a router", '"C++" expert', "sewing"),
+    ),
 )
 async def offer(ctx: Context, listing: ListingSpec) -> Text:
     return await _record(ctx, "offer", listing)
@@ -113,7 +124,10 @@ async def offer(ctx: Context, listing: ListingSpec) -> Text:
     "need",
     alias="besoin",
     params=(SkillLevelDetails("listing"),),
-    examples=("bookkeeping 2 : our association's accounts", "woodworking", "soudure débutant"),
+    examples=Examples(
+        fr=("comptabilité 2 : les comptes de l'association", "menuiserie", "soudure débutant"),
+        en=("bookkeeping 2 : our association's accounts", "woodworking", "welding beginner"),
+    ),
 )
 async def need(ctx: Context, listing: ListingSpec) -> Text:
     return await _record(ctx, "need", listing)
@@ -183,7 +197,7 @@ def _people(ctx: Context, found: list[Listing]) -> Text:
     "offers",
     alias="offres",
     params=(SkillAndPage("browse"),),
-    examples=("", "woodworking", "2"),
+    examples=Examples(fr=("", "menuiserie", "2"), en=("", "woodworking", "2")),
 )
 async def browse_offers(ctx: Context, browse: Browse) -> Text:
     return await _browse(ctx, "offer", browse)
@@ -193,7 +207,7 @@ async def browse_offers(ctx: Context, browse: Browse) -> Text:
     "needs",
     alias="besoins",
     params=(SkillAndPage("browse"),),
-    examples=("", "bookkeeping", "--page 2"),
+    examples=Examples(fr=("", "comptabilité", "--page 2"), en=("", "bookkeeping", "--page 2")),
 )
 async def browse_needs(ctx: Context, browse: Browse) -> Text:
     return await _browse(ctx, "need", browse)
@@ -239,7 +253,7 @@ def _line(ctx: Context, listing: Listing, name: str) -> Text:
         name=name,
         skill=listing.skill_name,
         level=_level(t, listing.level),
-        age=approximate(ctx.clock.now() - listing.created_at).split(" ")[0],
+        age=t.ago(ctx.clock.now() - listing.created_at),
     )
     if details:
         line = Text.join([line, t("offers.details", details=details)], " ")
@@ -250,7 +264,7 @@ def _line(ctx: Context, listing: Listing, name: str) -> Text:
     "withdraw",
     alias="retirer",
     params=(Param("ref"),),
-    examples=("o12", "n7"),
+    examples=Examples(fr=("o12", "n7"), en=("o12", "n7")),
 )
 async def withdraw(ctx: Context, ref: str) -> Text:
     parsed = expect_ref(ref, RefKind.OFFER, RefKind.NEED)

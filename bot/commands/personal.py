@@ -12,15 +12,25 @@ from datetime import timedelta
 from bot.commands.dispatcher import Context, leave_forgotten_rooms
 from bot.commands.lookup import find_member, names_of
 from bot.commands.polls import weight_now
-from bot.commands.router import Answer, ArgReader, NotFound, Param, RestOfLine, Router, UsageError
+from bot.commands.router import (
+    Answer,
+    ArgReader,
+    Examples,
+    NotFound,
+    Param,
+    RestOfLine,
+    Router,
+    UsageError,
+)
 from bot.domain.contributions import NO_DOMAIN
 from bot.domain.ledger import format_minutes
 from bot.export import member_document, to_json
 from bot.i18n import Catalogue, Text
-from bot.store import contributions, listings, matches, personal
+from bot.store import contributions, listings, matches, personal, workshops
 from bot.store.contributions import Contribution
 from bot.store.listings import Listing
 from bot.store.personal import Footprint
+from bot.store.workshops import Workshop
 
 router = Router()
 log = logging.getLogger(__name__)
@@ -28,13 +38,16 @@ log = logging.getLogger(__name__)
 RECENT_CONTRIBUTIONS = 5  # a profile lists the latest few; the count says how many in all
 FORGET_WINDOW = timedelta(minutes=15)
 _WHAT_SHOWN = 80
+_WORKSHOPS_SHOWN = 5
 
 
 @router.command(
     "profile",
     alias="profil",
     params=(RestOfLine("member", optional=True),),
-    examples=("", "@camille:example.org", "Camille"),
+    examples=Examples(
+        fr=("", "@camille:example.org", "Camille"), en=("", "@camille:example.org", "Camille")
+    ),
 )
 async def profile(ctx: Context, member: str | None) -> Text:
     """Names are shown, never pinged: the answer carries no mentions."""
@@ -110,7 +123,7 @@ def _contribution(t: Catalogue, contribution: Contribution, required: int) -> Te
     if contribution.minutes is not None:
         parts.append(Text.escaped(format_minutes(contribution.minutes)))
     if contribution.domain != NO_DOMAIN:
-        parts.append(Text.escaped(contribution.domain))
+        parts.append(Text.escaped(t.domain(contribution.domain)))
     parts.append(Text.escaped(what))
     if contribution.voided_at is not None:
         status = t("personal.voided", reason=contribution.void_reason or "—")
@@ -134,7 +147,7 @@ async def _hours(ctx: Context, user_id: str) -> list[Text]:
     for total in await contributions.totals_by_domain(ctx.tx, user_id, required):
         if not total.confirmed_minutes and not total.pending_minutes:
             continue  # only contributions without hours: counted above, no hours to show
-        domain = t("personal.no_domain") if total.domain == NO_DOMAIN else total.domain
+        domain = t("personal.no_domain") if total.domain == NO_DOMAIN else t.domain(total.domain)
         confirmed = format_minutes(total.confirmed_minutes) if total.confirmed_minutes else "0h"
         shown = t("personal.domain_hours", domain=domain, hours=confirmed)
         if total.pending_minutes:
@@ -176,8 +189,32 @@ async def _vote_weight(ctx: Context, user_id: str) -> Text:
 
 
 Section = Callable[[Context, str], Awaitable[list[Text]]]
+
+
 # A profile's parts, in order, each when it has something to show; the vote weight ends it.
-SECTIONS: tuple[Section, ...] = (_listings, _matches, _contributions, _hours)
+async def _workshops(ctx: Context, user_id: str) -> list[Text]:
+    """Workshops hosted and attended, the most recent first (cancelled ones aside)."""
+    hosted = [each for each in await workshops.hosted_by(ctx.tx, user_id) if not each.cancelled_at]
+    attended = await workshops.attended_by(ctx.tx, user_id)
+    if not hosted and not attended:
+        return []
+
+    def listed(found: list[Workshop]) -> Text | str:
+        shown = [
+            ctx.t(
+                "personal.workshop",
+                ref=str(each.ref),
+                skill=each.skill_name,
+                day=ctx.t.day(each.starts_at.date(), with_year=False),
+            )
+            for each in found[:_WORKSHOPS_SHOWN]
+        ]
+        return Text.join(shown, " · ") if shown else "—"
+
+    return [ctx.t("personal.workshops", hosted=listed(hosted), attended=listed(attended))]
+
+
+SECTIONS: tuple[Section, ...] = (_listings, _matches, _contributions, _hours, _workshops)
 
 
 @router.command("mydata", alias="mesdonnees")
@@ -194,7 +231,18 @@ async def mydata(ctx: Context) -> Answer:
     content = to_json(document).encode()
     filename = f"compagnon-data-{_file_safe(me[1:].split(':')[0])}-{now.date().isoformat()}.json"
     notice = t("personal.mydata_notice", forget=_forget_command(ctx)).plain
-    transport = ctx.transport
+    reply = t("personal.mydata_sending", name=ctx.message.sender_name, filename=filename)
+    return Answer(
+        reply, follow_up=file_sender(ctx, filename, content, notice, "personal.mydata_failed")
+    )
+
+
+def file_sender(
+    ctx: Context, filename: str, content: bytes, notice: str, failed: str
+) -> Callable[[], Awaitable[Text | None]]:
+    """The follow-up that sends the member a file in their direct room, once the reply is
+    out; if it cannot, a second reply says so (``failed``) with a reference in the log."""
+    transport, me, t = ctx.transport, ctx.message.sender, ctx.t
 
     async def send() -> Text | None:
         try:
@@ -202,11 +250,10 @@ async def mydata(ctx: Context) -> Answer:
         except Exception:
             ref = secrets.token_hex(3)
             log.exception("ref %s: could not send %s to %s", ref, filename, me)
-            return t("personal.mydata_failed", ref=ref)
+            return t(failed, ref=ref)
         return None
 
-    reply = t("personal.mydata_sending", name=ctx.message.sender_name, filename=filename)
-    return Answer(reply, follow_up=send)
+    return send
 
 
 def _file_safe(text: str) -> str:
@@ -237,7 +284,10 @@ class ForgetWords(Param):
 
 
 @router.command(
-    "forget", alias="oublie", params=(ForgetWords("confirming"),), examples=("me", "me confirm")
+    "forget",
+    alias="oublie",
+    params=(ForgetWords("confirming"),),
+    examples=Examples(fr=("moi", "moi confirmer"), en=("me", "me confirm")),
 )
 async def forget(ctx: Context, confirming: bool) -> Text | Answer:
     """Two steps: the first says what would go and notes the request; the second, soon
@@ -299,12 +349,15 @@ def _footprint(t: Catalogue, footprint: Footprint, kept_heading: str) -> list[Te
         lines.append(t("personal.item_reviews", count=footprint.reviews))
     if footprint.objections:
         lines.append(t("personal.item_objections", count=footprint.objections))
+    if footprint.workshop_signups:
+        lines.append(t("personal.item_workshop_signups", count=footprint.workshop_signups))
     kept = {
         "personal.item_recorded": footprint.recorded_for_others,
         "personal.item_confirmations": footprint.confirmations_given,
         "personal.item_matches": footprint.matches,
         "personal.item_polls_voted": footprint.polls_voted,
         "personal.item_polls_opened": footprint.polls_opened,
+        "personal.item_workshops_hosted": footprint.workshops_hosted,
     }
     if any(kept.values()):
         lines.append(t(kept_heading))

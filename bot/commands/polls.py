@@ -24,6 +24,7 @@ from bot.commands.router import (
     ArgReader,
     Denied,
     EventContext,
+    Examples,
     NotFound,
     Param,
     RestOfLine,
@@ -33,7 +34,6 @@ from bot.commands.router import (
     Word,
 )
 from bot.config import Config
-from bot.domain.contributions import match_domain
 from bot.domain.durations import parse_duration
 from bot.domain.ledger import RefKind, format_minutes
 from bot.domain.quorum import Quorum
@@ -261,10 +261,17 @@ class PollText(RestOfLine):
     "poll",
     alias="sondage",
     params=(PollText("poll", missing="polls.missing_question"),),
-    examples=(  # options and words are understood in both languages: the examples mix them
-        "Quel soir pour l'atelier ? | mardi | jeudi",
-        "--domain habitat --closes 3d Paint the yard? | yes | no | later",
-        "--multi --fin 2026-12-01 18:00 Quels ateliers en janvier ? | vélo | couture | code",
+    examples=Examples(
+        fr=(
+            "Quel soir pour l'atelier ? | mardi | jeudi",
+            "--domaine habitat --fin 3j On repeint la cour ? | oui | non | plus tard",
+            "--multi --fin 2026-12-01 18:00 Quels ateliers en janvier ? | vélo | couture | code",
+        ),
+        en=(
+            "Which evening for the workshop? | Tuesday | Thursday",
+            "--domain habitat --closes 3d Paint the yard? | yes | no | later",
+            "--multi --closes 2026-12-01 18:00 Which workshops in January? | bike | sewing | code",
+        ),
     ),
     literal=lambda text: "|" in text,  # a question may well start with "Close"
 )
@@ -277,7 +284,7 @@ async def poll(ctx: Context, poll: str) -> Answer:
     "results",
     label="polls.verb.results",
     params=(Word("poll_ref"),),
-    examples=("p2",),
+    examples=Examples(fr=("p2",), en=("p2",)),
     also=("result", "resultat"),
 )
 async def poll_results(ctx: Context, poll_ref: str) -> Text:
@@ -289,7 +296,7 @@ async def poll_results(ctx: Context, poll_ref: str) -> Text:
     "close",
     label="polls.verb.close",
     params=(Word("poll_ref"),),
-    examples=("p2",),
+    examples=Examples(fr=("p2",), en=("p2",)),
     also=("clore", "fermer", "close"),
 )
 async def poll_close(ctx: Context, poll_ref: str) -> Answer:
@@ -303,12 +310,12 @@ async def open_vote(
     once the reply is out."""
     domain = None
     if request.domain is not None:
-        domain = match_domain(request.domain, ctx.config.contributions.domains)
+        domain = ctx.config.contributions.domain_named(request.domain)
         if domain is None:
             raise UsageError(
                 "polls.unknown_domain",
                 given=request.domain,
-                domains=", ".join(ctx.config.contributions.domains),
+                domains=", ".join(map(ctx.t.domain, ctx.config.contributions.domains)),
             )
     now = ctx.clock.now()
     closes_at = closing_time(request.closes, now, ctx.config)
@@ -390,7 +397,7 @@ def _how_weighed(t: Catalogue, config: Config, poll: Poll, weight_command: str) 
         t(
             "polls.weights_domain_term",
             b=t.number(rule.domain_factor, 2),
-            domain=poll.domain,
+            domain=t.domain(poll.domain),
         )
         if poll.domain
         else Text("", "")
@@ -409,7 +416,7 @@ def _how_weighed(t: Catalogue, config: Config, poll: Poll, weight_command: str) 
     "vote",
     alias="voter",
     params=(Word("poll_ref"), RestOfLine("choices")),
-    examples=("p2 1", "p2 1,3", "p2 none"),
+    examples=Examples(fr=("p2 1", "p2 1,3", "p2 aucun"), en=("p2 1", "p2 1,3", "p2 none")),
 )
 async def vote(ctx: Context, poll_ref: str, choices: str) -> Text:
     """The fallback for clients without polls; a later vote replaces the earlier one."""
@@ -530,7 +537,12 @@ AUDIT_LISTED = 10  # lines per section of the audit
 _ON, _OFF = {"on", "oui", "yes"}, {"off", "non", "no"}
 
 
-@router.command("reminders", alias="rappels", params=(Word("on_off"),), examples=("off", "on"))
+@router.command(
+    "reminders",
+    alias="rappels",
+    params=(Word("on_off"),),
+    examples=Examples(fr=("non", "oui"), en=("off", "on")),
+)
 async def reminders(ctx: Context, on_off: str) -> Text:
     """Reminders ping: a member may decline them, everywhere at once."""
     on, off = (
@@ -665,7 +677,10 @@ async def audit(ctx: Context) -> Answer:
     "weight",
     alias="poids",
     params=(RestOfLine("member_and_domain", optional=True),),
-    examples=("", "@camille:example.org", "habitat", "Camille habitat"),
+    examples=Examples(
+        fr=("", "@camille:example.org", "habitat", "Camille habitat"),
+        en=("", "@camille:example.org", "habitat", "Camille habitat"),
+    ),
 )
 async def weight(ctx: Context, member_and_domain: str | None) -> Text:
     """A vote weight explained term by term, as it would be frozen in a poll opened now."""
@@ -719,7 +734,7 @@ def _whose_weight(ctx: Context, typed: str) -> tuple[str, str, str | None]:
     words = typed.split()
     domain = None
     if words:
-        domain = match_domain(words[-1], ctx.config.contributions.domains)
+        domain = ctx.config.contributions.domain_named(words[-1])
         if domain is not None:
             words = words[:-1]
     if not words:
@@ -776,7 +791,7 @@ def explain_weight(t: Catalogue, config: Config, name: str, explained: WeightExp
             t(
                 "polls.weight_domain",
                 b=t.number(rule.domain_factor, 2),
-                domain=explained.domain,
+                domain=t.domain(explained.domain),
                 hours=t.number(explained.domain_hours),
                 term=t.number(explained.domain_term, 2),
                 count=explained.domain_contributions,

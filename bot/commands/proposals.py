@@ -15,6 +15,7 @@ from bot.commands.router import (
     Answer,
     Denied,
     EventContext,
+    Examples,
     NotFound,
     RestOfLine,
     Router,
@@ -22,7 +23,7 @@ from bot.commands.router import (
     Word,
 )
 from bot.domain.ledger import RefKind, parse_ref
-from bot.i18n import Catalogue, Text
+from bot.i18n import Text
 from bot.messages import IncomingPollResponse, Reply, transaction_id
 from bot.store import polls
 from bot.store.polls import Poll
@@ -42,9 +43,12 @@ def _not_an_amendment(text: str) -> bool:
     "proposal",
     alias="proposition",
     params=(RestOfLine("proposal", missing="proposals.missing_text"),),
-    examples=(
-        "We repaint the workshop in March",
-        "--quorum 50% --fin 5j On repeint l'atelier en mars",
+    examples=Examples(
+        fr=("On repeint l'atelier en mars", "--quorum 50% --fin 5j On repeint l'atelier en mars"),
+        en=(
+            "We repaint the workshop in March",
+            "--quorum 50% --closes 5d We repaint the workshop in March",
+        ),
     ),
     literal=_not_an_amendment,
 )
@@ -66,7 +70,9 @@ def _answers(ctx: Context) -> tuple[str, str]:
     "amend",
     label="proposals.verb.amend",
     params=(Word("poll_ref"), RestOfLine("proposal", missing="proposals.missing_text")),
-    examples=("p4 : We repaint the workshop in April",),
+    examples=Examples(
+        fr=("p4 : On repeint l'atelier en avril",), en=("p4 : We repaint the workshop in April",)
+    ),
     also=("amend", "amender", "modifier"),
 )
 async def amend(ctx: Context, poll_ref: str, proposal: str) -> Answer:
@@ -112,7 +118,9 @@ async def _proposal(ctx: Context, typed_ref: str) -> Poll:
     "object",
     alias="objecter",
     params=(Word("poll_ref"), RestOfLine("reason", missing="proposals.missing_reason")),
-    examples=("p4 : the budget is not known yet",),
+    examples=Examples(
+        fr=("p4 : le budget n'est pas encore connu",), en=("p4 : the budget is not known yet",)
+    ),
 )
 async def object_to(ctx: Context, poll_ref: str, reason: str) -> Answer:
     """An objection is a vote and its reason, both recorded; the reason is shown, with the
@@ -170,7 +178,7 @@ async def ask_for_a_reason(ctx: EventContext, response: IncomingPollResponse) ->
         return
     if response.sender in await polls.objections(ctx.tx, found.id):
         return
-    text = Catalogue(ctx.config.bot.language)(
+    text = ctx.config.catalogue()(
         "proposals.reason_asked", ref=str(found.ref), prefix=ctx.config.bot.command_prefix
     )
     await ctx.owe(

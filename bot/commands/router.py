@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.config import Config
 from bot.domain.skills import normalise
 from bot.i18n import LANGUAGES, Catalogue, Text
+from bot.i18n.types import Language
 from bot.messages import IncomingPollResponse, IncomingReaction, IncomingRedaction, Reply
 from bot.store.database import Transaction
 
@@ -150,6 +151,22 @@ class Answer:
 Handler = Callable[..., Awaitable[Text | Answer]]
 
 
+@dataclass(frozen=True)
+class Examples:
+    """What follows a command's name (or a sub-command's verb) in examples, written in each
+    language: help shows a member the examples of their community's language only."""
+
+    fr: tuple[str, ...] = ()
+    en: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.fr) != len(self.en):
+            raise ValueError(f"the examples differ in number by language: {self}")
+
+    def of(self, language: Language) -> tuple[str, ...]:
+        return self.fr if language == "fr" else self.en
+
+
 def _read(params: tuple[Param, ...], text: str) -> dict[str, Any]:
     """Read the arguments into keyword values for a handler, or raise UsageError."""
     reader = ArgReader(text)
@@ -168,7 +185,7 @@ class Subcommand:
     label: str
     handler: Handler
     params: tuple[Param, ...] = ()
-    examples: tuple[str, ...] = ()  # what follows the verb
+    examples: Examples = Examples()  # what follows the verb
     also: tuple[str, ...] = ()
 
     def spellings(self) -> frozenset[str]:
@@ -185,7 +202,7 @@ class Command:
     alias: str
     handler: Handler
     params: tuple[Param, ...] = ()
-    examples: tuple[str, ...] = ()
+    examples: Examples = Examples()
     moderator_only: bool = False
     subcommands: list[Subcommand] = field(default_factory=list)
     # Text that is always the command's own arguments, never a verb and its arguments
@@ -208,9 +225,11 @@ class Command:
 
     def example_lines(self, t: Catalogue, prefix: str, sub: Subcommand | None = None) -> list[str]:
         head = prefix + self.spelled(t)
-        lines = [f"{head} {example}".rstrip() for example in self.examples] if sub is None else []
+        own = self.examples.of(t.language) if sub is None else ()
+        lines = [f"{head} {example}".rstrip() for example in own]
         for each in self.subcommands if sub is None else [sub]:
-            lines += [f"{head} {t.raw(each.label)} {example}".rstrip() for example in each.examples]
+            verb = f"{head} {t.raw(each.label)}"
+            lines += [f"{verb} {example}".rstrip() for example in each.examples.of(t.language)]
         return lines or [head]
 
     def summary(self, t: Catalogue) -> Text:
@@ -283,7 +302,7 @@ class Router:
         *,
         alias: str,
         params: tuple[Param, ...] = (),
-        examples: tuple[str, ...] = (),
+        examples: Examples = Examples(),
         moderator_only: bool = False,
         literal: Callable[[str], bool] | None = None,
         own_form: bool = True,
@@ -312,7 +331,7 @@ class Router:
         *,
         label: str,
         params: tuple[Param, ...] = (),
-        examples: tuple[str, ...] = (),
+        examples: Examples = Examples(),
         also: tuple[str, ...] = (),
     ) -> Callable[[Handler], Handler]:
         """A verb of ``command``, declared after it in the same router."""

@@ -11,7 +11,7 @@ from bot.commands.router import Router
 from bot.domain.tally import FinalResult, ballots
 from bot.i18n import Text
 from bot.polls import current_tally, quorum_verdict
-from bot.store import contributions, events, matches, polls
+from bot.store import contributions, events, matches, polls, workshops
 from bot.store.polls import Poll
 
 router = Router()
@@ -122,6 +122,26 @@ async def me(ctx: Context) -> Text:
                     ref=str(review.ref),
                     confirm=f"{ctx.typed('confirm')} {review.ref}",
                     contest=f"{ctx.typed('contest')} {review.ref} : …",
+                )
+            )
+    now, zone = ctx.clock.now(), ZoneInfo(ctx.config.digest.timezone)
+    for workshop in (await workshops.signed_up_by(ctx.tx, me, now))[:1]:
+        lines.append(
+            t(
+                "waiting.me_workshop",
+                ref=str(workshop.ref),
+                skill=workshop.skill_name,
+                when=t.moment(workshop.starts_at, zone),
+                leave=f"{ctx.typed('leave')} {workshop.ref}",
+            )
+        )
+    for workshop in await workshops.hosted_by(ctx.tx, me):
+        if workshop.is_upcoming and workshop.starts_at <= now:
+            lines.append(
+                t(
+                    "waiting.me_workshop_held",
+                    ref=str(workshop.ref),
+                    done=f"{ctx.typed('workshop')} {t.raw('workshops.verb.done')} {workshop.ref}",
                 )
             )
     for dispute in await contributions.open_disputes_on(ctx.tx, me):

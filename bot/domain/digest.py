@@ -26,6 +26,15 @@ HELPERS = 2  # names given for each waiting need
 
 
 @dataclass(frozen=True)
+class WorkshopNews:
+    ref: Ref
+    skill: str
+    host: str
+    at: datetime
+    attended: int  # held: who came; coming: who signed up
+
+
+@dataclass(frozen=True)
 class Counted(Generic[T]):
     """The first items of a list and how long the whole list is: exactly, or at least."""
 
@@ -187,6 +196,8 @@ class Digest:
     thanks: Counted[Thanks] | None
     closed_polls: Counted[Outcome] | None
     open_polls: Counted[OpenPoll] | None
+    workshops_held: Counted[WorkshopNews] | None = None  # in the period
+    workshops_coming: Counted[WorkshopNews] | None = None  # in the week after it
 
     @property
     def quiet(self) -> bool:
@@ -204,6 +215,8 @@ class Digest:
                 self.thanks,
                 self.closed_polls,
                 self.open_polls,
+                self.workshops_held,
+                self.workshops_coming,
             )
         )
 

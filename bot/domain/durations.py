@@ -42,14 +42,3 @@ def format_duration(delta: timedelta) -> str:
         if seconds % size == 0:
             return f"{seconds // size}{unit}"
     return f"{seconds}s"
-
-
-def approximate(delta: timedelta) -> str:
-    """A short reading for people: the two largest units, as in ``2d 3h`` or ``12m 5s``."""
-    seconds = max(0, int(delta.total_seconds()))
-    parts: list[str] = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        amount, seconds = divmod(seconds, size)
-        if amount or (unit == "s" and not parts):
-            parts.append(f"{amount}{unit}")
-    return " ".join(parts[:2])

@@ -79,6 +79,7 @@ class RefKind(Enum):
     CONTRIBUTION = "c"
     MATCH = "m"
     POLL = "p"
+    WORKSHOP = "w"
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class Ref:
         return f"{self.kind.value}{self.number}"
 
 
-_REF = re.compile(r"^#?([oncmp])(\d{1,9})$", re.I)
+_REF = re.compile(r"^#?([oncmpw])(\d{1,9})$", re.I)
 
 
 def parse_ref(token: str) -> Ref | None:

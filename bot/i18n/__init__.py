@@ -10,10 +10,10 @@ import html
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.i18n import contributions, core, digest, ledger, matching, personal, polls
+from bot.i18n import contributions, core, digest, ledger, matching, personal, polls, workshops
 from bot.i18n.types import Language, Messages
 
 FAMILIES: tuple[Messages, ...] = (
@@ -24,6 +24,7 @@ FAMILIES: tuple[Messages, ...] = (
     matching.MESSAGES,
     polls.MESSAGES,
     digest.MESSAGES,
+    workshops.MESSAGES,
 )
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
 
@@ -75,11 +76,17 @@ class Text:
 
 
 class Catalogue:
-    """Renders messages of one language by key."""
+    """Renders messages of one language by key; ``domains`` are the community's labels of
+    its contribution domains in that language (a domain without one goes by its name)."""
 
-    def __init__(self, language: Language) -> None:
+    def __init__(self, language: Language, domains: Mapping[str, str] | None = None) -> None:
         self.language: Language = language
         self._messages = CATALOGUES[language]
+        self._domains = dict(domains or {})
+
+    def domain(self, name: str) -> str:
+        """A contribution domain as members of this language read it."""
+        return self._domains.get(name, name)
 
     def __call__(self, key: str, **values: str | int | Text) -> Text:
         template = self._messages[key]
@@ -112,14 +119,51 @@ class Catalogue:
         return self("date.day", **values)
 
     def moment(self, when: datetime, zone: ZoneInfo) -> str:
-        """A day and time in the community's time zone: ``mardi 1er décembre 2026, 18:00``."""
+        """A day and time in the community's time zone, which it names: ``mardi 1er décembre
+        2026 à 18:00 (Europe/Paris)``."""
         local = when.astimezone(zone)
         return self(
             "date.moment",
             weekday=self.raw("date.weekdays").split()[local.weekday()],
             day=self.day(local.date()),
             time=f"{local:%H:%M}",
+            zone=zone.key,
         ).plain
+
+    def count(self, key: str, n: int) -> str:
+        """A number and its noun, agreeing: ``1 témoin``, ``2 témoins``; ``0 témoin`` in
+        French, ``0 witnesses`` in English. The message is ``singular|plural``."""
+        singular, plural = self.raw(key).split("|")
+        one = n <= 1 if self.language == "fr" else n == 1
+        return (singular if one else plural).format(n=n)
+
+    def span(self, delta: timedelta) -> str:
+        """A length of time in its two largest units, as people say it: ``2 jours 3 h``."""
+        seconds = max(0, int(delta.total_seconds()))
+        parts: list[str] = []
+        for key, size in _SPAN_UNITS:
+            amount, seconds = divmod(seconds, size)
+            if amount or (size == 1 and not parts):
+                parts.append(self.count(key, amount))
+        return " ".join(parts[:2])
+
+    def ago(self, delta: timedelta) -> str:
+        """How long ago, in its largest unit: ``à l'instant``, ``il y a 2 min``, ``il y a 3
+        jours``."""
+        seconds = int(delta.total_seconds())
+        if seconds < 60:
+            return self.raw("date.just_now")
+        key, size = next((key, size) for key, size in _SPAN_UNITS if seconds >= size)
+        return self("date.ago", span=self.count(key, seconds // size)).plain
+
+
+# The units of a length of time, largest first: their message and how many seconds.
+_SPAN_UNITS = (
+    ("date.days", 86400),
+    ("date.hours", 3600),
+    ("date.minutes", 60),
+    ("date.seconds", 1),
+)
 
 
 def _html_value(value: str | int | Text) -> str:

@@ -44,13 +44,14 @@ MESSAGES: Messages = {
         "en": "in {domain}",
     },
     "contributions.counts": {
-        "fr": "Confirmée ({count} sur {required}) : elle compte.",
-        "en": "Confirmed ({count} of {required}): it counts.",
+        "fr": "Confirmée : {witnesses} ({required} requis) ; elle compte.",
+        "en": "Confirmed: {witnesses} ({required} needed); it counts.",
     },
     "contributions.pending": {
-        "fr": "Confirmations : {count} sur {required} ; encore {missing} et elle compte.",
-        "en": "Confirmations: {count} of {required}; {missing} more and it counts.",
+        "fr": "À confirmer : {witnesses} ({required} requis) ; encore {missing} et elle compte.",
+        "en": "To be confirmed: {witnesses} ({required} needed); {missing} more and it counts.",
     },
+    "contributions.witnesses": {"fr": "{n} témoin|{n} témoins", "en": "{n} witness|{n} witnesses"},
     "contributions.review_asked": {
         "fr": "Relecture au hasard : {name}, vous n'y êtes pour rien — avez-vous vu ce travail ? Réagissez ✅ s'il a bien eu lieu, sinon <code>{contest}</code> avec la raison.",
         "en": "Random review: {name}, you had no part in it — did you see this work? React ✅ if it happened, or <code>{contest}</code> with the reason if not.",
@@ -149,8 +150,8 @@ MESSAGES: Messages = {
         "en": "Your thanks is recorded but does not count as a confirmation: you have confirmed {done} of others' work in the last 7 days (at most {most} a week).",
     },
     "contributions.thanks_probation": {
-        "fr": "Vous êtes arrivé·e depuis peu : votre merci est noté mais ne vaut pas encore confirmation (à partir du {date}).",
-        "en": "You arrived recently: your thanks is recorded but does not count as a confirmation yet (from {date}).",
+        "fr": "Vous êtes arrivé·e depuis peu : votre merci est noté mais ne vaut pas encore confirmation ; il le vaudra à partir du {date}.",
+        "en": "You arrived recently: your thanks is recorded but does not count as a confirmation yet; it will from {date}.",
     },
     "contributions.self_thanks": {
         "fr": "On ne se remercie pas soi-même ! Pour noter ce que vous avez fait : <code>{command}</code>",

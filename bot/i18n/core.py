@@ -115,5 +115,15 @@ MESSAGES: Messages = {
     "date.first_day": {"fr": "1er", "en": "1"},
     "date.day": {"fr": "{day} {month}", "en": "{day} {month}"},
     "date.day_year": {"fr": "{day} {month} {year}", "en": "{day} {month} {year}"},
-    "date.moment": {"fr": "{weekday} {day} à {time}", "en": "{weekday} {day} at {time}"},
+    "date.moment": {
+        "fr": "{weekday} {day} à {time} ({zone})",
+        "en": "{weekday} {day} at {time} ({zone})",
+    },
+    # A number and its noun, "singular|plural", with {n} the number (Catalogue.count).
+    "date.days": {"fr": "{n} jour|{n} jours", "en": "{n} day|{n} days"},
+    "date.hours": {"fr": "{n} h|{n} h", "en": "{n} h|{n} h"},
+    "date.minutes": {"fr": "{n} min|{n} min", "en": "{n} min|{n} min"},
+    "date.seconds": {"fr": "{n} s|{n} s", "en": "{n} s|{n} s"},
+    "date.just_now": {"fr": "à l'instant", "en": "just now"},
+    "date.ago": {"fr": "il y a {span}", "en": "{span} ago"},
 }

@@ -139,8 +139,8 @@ MESSAGES: Messages = {
         "en": "<b>Open needs for {skill}</b> (page {page}):",
     },
     "offers.line": {
-        "fr": "<code>{ref}</code> · {name} · {skill} · niveau {level} · il y a {age}",
-        "en": "<code>{ref}</code> · {name} · {skill} · level {level} · {age} ago",
+        "fr": "<code>{ref}</code> · {name} · {skill} · niveau {level} · {age}",
+        "en": "<code>{ref}</code> · {name} · {skill} · level {level} · {age}",
     },
     "offers.details": {"fr": "— <i>{details}</i>", "en": "— <i>{details}</i>"},
     "offers.more": {

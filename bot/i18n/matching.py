@@ -45,13 +45,10 @@ MESSAGES: Messages = {
         "en": "<b>Your offer {ref}</b> ({skill}, level {level}; places left: {left} of {capacity}):",
     },
     "matching.mentor_line": {
-        "fr": "• {why} ({ref}) → <code>{command}</code>",
-        "en": "• {why} ({ref}) → <code>{command}</code>",
+        "fr": "• {why} → <code>{command}</code>",
+        "en": "• {why} → <code>{command}</code>",
     },
-    "matching.mentee_line": {
-        "fr": "• {why} ({ref})",
-        "en": "• {why} ({ref})",
-    },
+    "matching.mentee_line": {"fr": "• {why}", "en": "• {why}"},
     "matching.they_can_ask": {
         "fr": "Ces personnes peuvent vous le demander avec <code>{command}</code> : faites-leur signe !",
         "en": "They can ask you with <code>{command}</code>: let them know!",
@@ -82,20 +79,20 @@ MESSAGES: Messages = {
     },
     # Why a suggestion: one line, from the reader's side. "steps" is one of matching.steps.*.
     "matching.why_ahead": {
-        "fr": "{name} (niveau {level}) a {steps} d'avance en {skill}",
-        "en": "{name} (level {level}) is {steps} ahead in {skill}",
+        "fr": "{name} ({ref}, niveau {level}) a {steps} d'avance en {skill}",
+        "en": "{name} ({ref}, level {level}) is {steps} ahead in {skill}",
     },
     "matching.why_behind": {
-        "fr": "{name} (niveau {level}) a {steps} de moins que vous en {skill}",
-        "en": "{name} (level {level}) is {steps} behind you in {skill}",
+        "fr": "{name} ({ref}, niveau {level}) a {steps} de moins que vous en {skill}",
+        "en": "{name} ({ref}, level {level}) is {steps} behind you in {skill}",
     },
     "matching.why_wants_yours": {
-        "fr": "et veut apprendre {skill}, que vous proposez",
-        "en": "and wants to learn {skill}, which you offer",
+        "fr": "et veut apprendre {skill}, que vous proposez ({ref})",
+        "en": "and wants to learn {skill}, which you offer ({ref})",
     },
     "matching.why_offers_yours": {
-        "fr": "et propose {skill}, que vous cherchez",
-        "en": "and offers {skill}, which you are looking for",
+        "fr": "et propose {skill}, que vous cherchez ({ref})",
+        "en": "and offers {skill}, which you are looking for ({ref})",
     },
     "matching.why_waiting": {
         "fr": "et attend depuis {days} jours",
@@ -203,8 +200,20 @@ MESSAGES: Messages = {
         "en": "Agree here on when and how to meet. Once you are done, either of you types <code>{done}</code> in the community room (followed by <code>: a few words</code> to leave feedback).",
     },
     "matching.declined": {
-        "fr": "{mentor} ne peut pas accompagner {mentee} en {skill} (<b>{ref}</b>) ; je ne proposerai plus ce binôme. {mentee}, <code>{command}</code> montre d'autres mentors.",
-        "en": "{mentor} cannot mentor {mentee} in {skill} (<b>{ref}</b>); I will not suggest this pair again. {mentee}, <code>{command}</code> shows other mentors.",
+        "fr": "C'est noté pour <b>{ref}</b> ; je vous ai écrit en privé, à l'un·e et à l'autre.",
+        "en": "Noted for <b>{ref}</b>; I have written to each of you privately.",
+    },
+    "matching.declined_mentee": {
+        "fr": "{mentor} ne peut pas vous accompagner en {skill} (<b>{ref}</b>) ; je ne vous proposerai plus ce binôme. <code>{command}</code> montre d'autres mentors.",
+        "en": "{mentor} cannot mentor you in {skill} (<b>{ref}</b>); I will not suggest this pair again. <code>{command}</code> shows other mentors.",
+    },
+    "matching.declined_mentor": {
+        "fr": "Vous avez refusé d'accompagner {mentee} en {skill} (<b>{ref}</b>) : je ne vous proposerai plus ce binôme, et je l'ai dit à {mentee}, en privé aussi.",
+        "en": "You declined to mentor {mentee} in {skill} (<b>{ref}</b>): I will not suggest this pair again, and I have told {mentee}, privately too.",
+    },
+    "matching.declined_untold": {
+        "fr": "Le refus de <b>{ref}</b> est enregistré, mais je n'ai pas pu l'écrire en privé (réf. {error}).",
+        "en": "Declining <b>{ref}</b> is recorded, but I could not write about it privately (ref {error}).",
     },
     "matching.decline_too_late": {
         "fr": "<b>{ref}</b> est déjà accepté : finissez-le avec <code>{done}</code> ou annulez-le avec <code>{cancel}</code>.",

@@ -48,6 +48,11 @@ MESSAGES: Messages = {
         "fr": "… et {count} de plus",
         "en": "… and {count} more",
     },
+    "personal.workshops": {
+        "fr": "<b>Ateliers</b> animés : {hosted} ; suivis : {attended}",
+        "en": "<b>Workshops</b> hosted: {hosted}; attended: {attended}",
+    },
+    "personal.workshop": {"fr": "{ref} {skill} ({day})", "en": "{ref} {skill} ({day})"},
     "personal.matches": {
         "fr": "<b>Binômes</b> : {items} ({done} terminé(s))",
         "en": "<b>Matches</b>: {items} ({done} finished)",
@@ -144,6 +149,14 @@ MESSAGES: Messages = {
     "personal.item_disputes": {
         "fr": "• contestations que vous avez soulevées, avec leurs raisons : {count}",
         "en": "• disputes you raised, with their reasons: {count}",
+    },
+    "personal.item_workshops_hosted": {
+        "fr": "• ateliers que vous avez animés : {count} (ils restent pour qui est venu, sans votre nom)",
+        "en": "• workshops you hosted: {count} (they stay for those who came, without your name)",
+    },
+    "personal.item_workshop_signups": {
+        "fr": "• vos inscriptions et présences aux ateliers : {count}",
+        "en": "• your workshop sign-ups and attendances: {count}",
     },
     "personal.item_objections": {
         "fr": "• objections que vous avez soulevées, avec leurs raisons : {count}",

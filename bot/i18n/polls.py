@@ -330,8 +330,8 @@ MESSAGES: Messages = {
     },
     # --- results and closing ----------------------------------------------------------------
     "polls.results_hidden": {
-        "fr": "Les résultats de {ref} restent cachés jusqu'à la clôture ({closes}). Votant·es à ce jour : {voters}.",
-        "en": "The results of {ref} stay hidden until the close ({closes}). Voters so far: {voters}.",
+        "fr": "Les résultats de {ref} restent cachés jusqu'à la clôture, {closes}. Votant·es à ce jour : {voters}.",
+        "en": "The results of {ref} stay hidden until the close, {closes}. Voters so far: {voters}.",
     },
     "polls.result_title": {
         "fr": "<b>Sondage {ref}</b> — « {question} » (en cours)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import mimetypes
 from collections.abc import Sequence
 from typing import Any
 
@@ -118,12 +119,14 @@ class Outbound:
         self, user_id: str, filename: str, data: bytes, text: str
     ) -> None:
         room_id = await self._direct_room(user_id)
+        # By its name: a member's data is JSON, a calendar text/calendar.
+        mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
         content: dict[str, Any] = {
             "msgtype": "m.file",
             "body": filename,
             "filename": filename,
-            "info": {"mimetype": "application/json", "size": len(data)},
-            **await self._upload(room_id, data, "application/json", filename),
+            "info": {"mimetype": mimetype, "size": len(data)},
+            **await self._upload(room_id, data, mimetype, filename),
         }
         for message in ({"msgtype": "m.notice", "body": text}, content):
             await self._send(room_id, "m.room.message", message)

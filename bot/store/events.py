@@ -52,14 +52,16 @@ async def set_outcome(tx: Transaction, event_id: str, outcome: Outcome) -> None:
 
 async def recorded_sender(tx: Transaction, event_id: str, room_id: str) -> str | None:
     """Who sent ``event_id``, if the bot keeps a record made from it in ``room_id`` that its
-    redaction undoes (a ✅ confirmation, a vote); None if it keeps none there."""
+    redaction undoes (a ✅ confirmation, a vote, a 🙋 sign-up); None if it keeps none there."""
     sender = await tx.fetch_value(
         "SELECT confirmer FROM confirmation"
         " JOIN contribution ON contribution.id = confirmation.contribution_id"
-        " WHERE confirmation.via_event = ? AND contribution.room_id = ?"
+        " WHERE confirmation.via_event = ?1 AND contribution.room_id = ?2"
         " UNION ALL SELECT voter FROM poll_response JOIN poll ON poll.id = poll_response.poll_id"
-        " WHERE poll_response.event_id = ? AND poll.room_id = ?",
-        (event_id, room_id, event_id, room_id),
+        " WHERE poll_response.event_id = ?1 AND poll.room_id = ?2"
+        " UNION ALL SELECT member FROM signup JOIN workshop ON workshop.id = signup.workshop_id"
+        " WHERE signup.via_event = ?1 AND workshop.room_id = ?2",
+        (event_id, room_id),
     )
     return None if sender is None else str(sender)
 

@@ -288,6 +288,45 @@ MIGRATIONS: Sequence[str] = (
     ) WITHOUT ROWID;
     CREATE INDEX objection_by_member ON objection (member);
     """,
+    # 18: workshops: a host teaches a skill at a time and place; members sign up (by command
+    # or a 🙋 reaction: via_event), in order, beyond the places on a waitlist. When done, the
+    # host's hours become a contribution the attendees present confirm. A reminder is decided
+    # then sent, once. Members may ask to be pinged when a workshop meets one of their needs.
+    """
+    CREATE TABLE workshop (
+        id              INTEGER PRIMARY KEY,
+        room_id         TEXT NOT NULL,
+        host            TEXT,
+        skill_id        INTEGER NOT NULL REFERENCES skill (id),
+        starts_at       TEXT NOT NULL,
+        minutes         INTEGER NOT NULL CHECK (minutes > 0),
+        places          INTEGER CHECK (places > 0),
+        place           TEXT NOT NULL DEFAULT '',
+        details         TEXT NOT NULL DEFAULT '',
+        created_at      TEXT NOT NULL,
+        announce_event  TEXT UNIQUE,
+        cancelled_at    TEXT,
+        cancel_reason   TEXT NOT NULL DEFAULT '',
+        done_at         TEXT,
+        made            TEXT NOT NULL DEFAULT '',
+        contribution_id INTEGER REFERENCES contribution (id) ON DELETE SET NULL,
+        remind_at       TEXT,
+        reminded_at     TEXT,
+        reminder_event  TEXT
+    );
+    CREATE INDEX workshop_by_start ON workshop (starts_at);
+    CREATE INDEX workshop_by_host ON workshop (host);
+    CREATE TABLE signup (
+        workshop_id INTEGER NOT NULL REFERENCES workshop (id) ON DELETE CASCADE,
+        member      TEXT NOT NULL,
+        signed_at   TEXT NOT NULL,
+        via_event   TEXT UNIQUE,
+        attended    INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (workshop_id, member)
+    ) WITHOUT ROWID;
+    CREATE INDEX signup_by_member ON signup (member);
+    ALTER TABLE member ADD COLUMN workshop_pings INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

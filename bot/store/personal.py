@@ -7,15 +7,16 @@ the caller's transaction, so a member is forgotten entirely or not at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from bot.store import contributions, events, listings, matches, members, polls, skills
+from bot.store import contributions, events, listings, matches, members, polls, skills, workshops
 from bot.store.contributions import Confirmation, Contribution, Dispute, Review
 from bot.store.database import Transaction
 from bot.store.listings import Listing
 from bot.store.matches import Match
 from bot.store.members import Member
 from bot.store.polls import Objection, Poll, ResponseCount, SentResponse
+from bot.store.workshops import Workshop
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class PersonalData:
     disputes_raised: list[Dispute]  # newest first
     reviews_asked: list[Review]  # of them, at random; newest first
     objections: list[Objection]  # raised to proposals, with their reasons; newest first
+    workshops_hosted: list[Workshop]  # newest first
+    workshops_attended: list[Workshop]  # newest first
+    workshops_signed_up: list[Workshop]  # upcoming, coming or waiting
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ class Footprint:
     disputes: int = 0  # the disputes they raised, with their reasons
     reviews: int = 0  # the reviews they were asked for
     objections: int = 0  # raised to proposals, with their reasons
+    workshop_signups: int = 0  # upcoming ones they signed up for, and the ones they attended
+    workshops_hosted: int = 0  # kept for those who came, without their host
 
     @classmethod
     def of(cls, data: PersonalData) -> Footprint:
@@ -73,6 +79,8 @@ class Footprint:
             disputes=len(data.disputes_raised),
             reviews=len(data.reviews_asked),
             objections=len(data.objections),
+            workshop_signups=len(data.workshops_signed_up) + len(data.workshops_attended),
+            workshops_hosted=len(data.workshops_hosted),
         )
 
 
@@ -101,6 +109,9 @@ async def gather(tx: Transaction, user_id: str) -> PersonalData:
         disputes_raised=await contributions.disputes_raised_by(tx, user_id),
         reviews_asked=await contributions.reviews(tx, reviewer=user_id),
         objections=await polls.objections_by(tx, user_id),
+        workshops_hosted=await workshops.hosted_by(tx, user_id),
+        workshops_attended=await workshops.attended_by(tx, user_id),
+        workshops_signed_up=await workshops.signed_up_by(tx, user_id, _EVER),
     )
 
 
@@ -111,6 +122,9 @@ async def request_forget(tx: Transaction, user_id: str, at: datetime) -> None:
         "ON CONFLICT (member) DO UPDATE SET requested_at = excluded.requested_at",
         (user_id, at.isoformat()),
     )
+
+
+_EVER = datetime.min.replace(tzinfo=UTC)
 
 
 async def forget_requested_at(tx: Transaction, user_id: str) -> datetime | None:
@@ -133,6 +147,10 @@ async def forget(tx: Transaction, user_id: str, at: datetime) -> Footprint:
     disputes = len(await contributions.disputes_raised_by(tx, user_id))
     reviews = len(await contributions.reviews(tx, reviewer=user_id))
     objections = len(await polls.objections_by(tx, user_id))
+    signups = len(await workshops.attended_by(tx, user_id)) + len(
+        await workshops.signed_up_by(tx, user_id, at)
+    )
+    hosted = await workshops.forget_member(tx, user_id)
     ledger = await contributions.forget_member(tx, user_id)
     paired = len(await matches.of_member(tx, user_id))
     await matches.forget_member(tx, user_id, at)
@@ -157,4 +175,6 @@ async def forget(tx: Transaction, user_id: str, at: datetime) -> Footprint:
         disputes=disputes,
         reviews=reviews,
         objections=objections,
+        workshop_signups=signups,
+        workshops_hosted=hosted,
     )

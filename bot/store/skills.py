@@ -26,10 +26,12 @@ async def create(tx: Transaction, key: str, name: str) -> int:
 
 
 async def forget_unused(tx: Transaction) -> None:
-    """A skill named by no offer, need or match any more: a forgotten member's words."""
+    """A skill named by no offer, need, match or workshop any more: a forgotten member's
+    words."""
     await tx.execute(
         "DELETE FROM skill WHERE id NOT IN (SELECT skill_id FROM listing)"
         " AND id NOT IN (SELECT skill_id FROM match)"
+        " AND id NOT IN (SELECT skill_id FROM workshop)"
     )
 
 

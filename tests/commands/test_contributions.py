@@ -65,7 +65,7 @@ async def confirmations(bot: Harness, number: int) -> int:
 async def test_contribute_records_my_work_and_says_how_to_confirm_it(fr: Harness) -> None:
     assert await lines(fr, "!contribution 2h habitat : repeint la porte de l'atelier") == [
         "Contribution c1 notée : 2h en habitat — repeint la porte de l'atelier",
-        "Confirmations : 0 sur 1 ; encore 1 et elle compte.",
+        "À confirmer : 0 témoin (1 requis) ; encore 1 et elle compte.",
         "Un·e témoin la confirme avec !confirmer c1, ou en réagissant ✅ ou 👍 à ce message.",
     ]
     found = await stored(fr, 1)
@@ -83,7 +83,7 @@ async def test_contribute_records_my_work_and_says_how_to_confirm_it(fr: Harness
 async def test_contribute_in_english_with_two_witnesses_needed(en2: Harness) -> None:
     assert await lines(en2, "!contribute 1h30 animation : ran the repair café") == [
         "Contribution c1 recorded: 1h30 in animation — ran the repair café",
-        "Confirmations: 0 of 2; 2 more and it counts.",
+        "To be confirmed: 0 witnesses (2 needed); 2 more and it counts.",
         "A witness confirms it with !confirm c1, or by reacting ✅ or 👍 to this message.",
     ]
 
@@ -184,7 +184,7 @@ async def test_a_french_usage_error_reads_in_french(fr: Harness) -> None:
         "cuisine n'est pas un domaine de la communauté. "
         "Au choix : habitat, transmission, soin, animation, administration.",
         "Usage : !contribution <heures> <domaine> : <ce qui a été fait>",
-        "Exemple : !contribution 2h habitat : repainted the workshop door",
+        "Exemple : !contribution 2h habitat : repeint la porte de l'atelier",
     ]
 
 
@@ -213,7 +213,7 @@ async def test_thanks_by_pill_records_their_work_confirmed_by_me_and_pings_them(
     reply = await send(fr, "!merci Bob Martin 2h habitat : a réparé la porte", mentions=(BOB,))
     assert reply.text.plain.splitlines() == [
         "Alice remercie Bob Martin ! Contribution c1 notée : 2h en habitat — a réparé la porte",
-        "Confirmée (1 sur 1) : elle compte.",
+        "Confirmée : 1 témoin (1 requis) ; elle compte.",
     ]
     assert reply.mentions == (BOB,)
     found = await stored(fr, 1)
@@ -232,7 +232,7 @@ async def test_thanks_in_english_with_two_witnesses_asks_for_one_more(en2: Harne
     reply = await send(en2, "!thanks Bob Martin : fixed the door", mentions=(BOB,))
     assert reply.text.plain.splitlines() == [
         "Alice thanks Bob Martin! Contribution c1 recorded: fixed the door",
-        "Confirmations: 1 of 2; 1 more and it counts.",
+        "To be confirmed: 1 witness (2 needed); 1 more and it counts.",
         "A witness confirms it with !confirm c1, or by reacting ✅ or 👍 to this message.",
     ]
     assert reply.mentions == (BOB,)
@@ -360,11 +360,11 @@ async def test_confirming_counts_until_enough_witnesses(fr2: Harness) -> None:
     await send(fr2, "!contribution 3h transmission : atelier soudure", sender=BOB)
     assert await lines(fr2, "!confirmer c1", sender=ALICE) == [
         "Merci Alice ! Vous confirmez c1 : Bob Martin, 3h en transmission — atelier soudure",
-        "Confirmations : 1 sur 2 ; encore 1 et elle compte.",
+        "À confirmer : 1 témoin (2 requis) ; encore 1 et elle compte.",
     ]
     assert await lines(fr2, "!confirmer c1", sender=CHLOE) == [
         "Merci Chloe ! Vous confirmez c1 : Bob Martin, 3h en transmission — atelier soudure",
-        "Confirmée (2 sur 2) : elle compte.",
+        "Confirmée : 2 témoins (2 requis) ; elle compte.",
     ]
     assert await confirmations(fr2, 1) == 2
 
@@ -373,7 +373,7 @@ async def test_confirming_in_english(en: Harness) -> None:
     await send(en, "!contribute 3h transmission : welding class", sender=BOB)
     assert await lines(en, "!confirm c1") == [
         "Thank you Alice! You confirm c1: Bob Martin, 3h in transmission — welding class",
-        "Confirmed (1 of 1): it counts.",
+        "Confirmed: 1 witness (1 needed); it counts.",
     ]
 
 
@@ -382,7 +382,7 @@ async def test_confirming_twice_is_said_and_counts_once(en2: Harness) -> None:
     await send(en2, "!confirm c1")
     assert await lines(en2, "!confirm c1") == [
         "You already confirmed c1, Alice.",
-        "Confirmations: 1 of 2; 1 more and it counts.",
+        "To be confirmed: 1 witness (2 needed); 1 more and it counts.",
     ]
     assert await confirmations(en2, 1) == 1
 
@@ -391,7 +391,7 @@ async def test_who_thanked_has_already_confirmed(fr2: Harness) -> None:
     await send(fr2, "!merci bob : a prêté sa voiture")
     assert await lines(fr2, "!confirmer c1") == [
         "Vous avez déjà confirmé c1, Alice.",
-        "Confirmations : 1 sur 2 ; encore 1 et elle compte.",
+        "À confirmer : 1 témoin (2 requis) ; encore 1 et elle compte.",
     ]
 
 
@@ -467,7 +467,7 @@ async def test_a_check_mark_on_the_record_message_confirms_silently(en2: Harness
     assert await confirmations(en2, 1) == 1
     assert await lines(en2, "!confirm c1", sender=CHLOE) == [
         "You already confirmed c1, Chloe.",
-        "Confirmations: 1 of 2; 1 more and it counts.",
+        "To be confirmed: 1 witness (2 needed); 1 more and it counts.",
     ]
 
 
@@ -519,7 +519,7 @@ async def test_removing_the_reaction_withdraws_the_confirmation(en: Harness) -> 
     assert await confirmations(en, 1) == 0
     [headline, status] = await lines(en, "!confirm c1", sender=CHLOE)
     assert headline.startswith("Thank you Chloe! You confirm c1")
-    assert status == "Confirmed (1 of 1): it counts."
+    assert status == "Confirmed: 1 witness (1 needed); it counts."
 
 
 async def test_other_redactions_change_nothing(en2: Harness) -> None:
@@ -622,3 +622,45 @@ async def _answer_all(
             await bot.react(last_reply_id(bot), "👍", sender=CHLOE)
     finally:
         await database.close()
+
+
+# --- domains with a label per language ------------------------------------------------------
+
+
+def labelled(database: Database, language: Language) -> Harness:
+    """Domains named in French, with English labels for two of them."""
+    bot = community(database, language)
+    contributions_config = bot.config.contributions.model_copy(
+        update={"domain_labels": {"soin": {"en": "care"}, "animation": {"en": "events"}}}
+    )
+    return bot.restarted(bot.config.model_copy(update={"contributions": contributions_config}))
+
+
+async def test_an_english_community_reads_and_types_the_english_label(database: Database) -> None:
+    en = labelled(database, "en")
+    assert (await lines(en, "!contribute 2h care : cooked for the work party"))[0] == (
+        "Contribution c1 recorded: 2h in care — cooked for the work party"
+    )
+    assert (await lines(en, "!contribute 1h soin : the name works too"))[0] == (
+        "Contribution c2 recorded: 1h in care — the name works too"
+    )
+    async with en.database.transaction() as tx:
+        stored = await contributions.get(tx, 1)
+    assert stored is not None
+    assert stored.domain == "soin"  # the name, whatever was typed
+    assert (await lines(en, "!contribute 1h cooking : soup"))[0] == (
+        "cooking is not one of the community's domains. "
+        "Choose one of: habitat, transmission, care, events, administration."
+    )
+    await en.answer("!confirm c1", BOB)
+    profile = await en.answer("!profile")
+    assert "2h · care · cooked for the work party" in profile
+    assert "care 2h" in profile
+    assert "• in care: " in await en.answer("!weight care")
+
+
+async def test_a_french_community_reads_the_names(database: Database) -> None:
+    fr = labelled(database, "fr")
+    assert (await lines(fr, "!contribution 2h care : repas du chantier"))[0] == (
+        "Contribution c1 notée : 2h en soin — repas du chantier"
+    )

@@ -63,7 +63,8 @@ async def test_the_preview_covers_the_time_since_the_last_run_and_records_nothin
     assert not [line for line in lines if "woodworking" in line]
     assert "Welcome" in lines  # Bob and the moderator spoke to the bot for the first time
     assert lines[-1] == (
-        "Preview: nothing is recorded. The next digest goes out on Monday 9 November 2026 at 09:00."
+        "Preview: nothing is recorded. The next digest goes out on Monday 9 November 2026 "
+        "at 09:00 (Europe/Paris)."
     )
     await nothing_recorded(en)
 
@@ -84,7 +85,7 @@ async def test_french_words_and_english_ones_are_understood(fr: Harness, typed: 
     assert lines[0] == "Bilan de la communauté, 2 novembre 2026"
     assert lines[-1] == (
         "Aperçu : rien n'est enregistré. "
-        "Le prochain bilan partira le lundi 9 novembre 2026 à 09:00."
+        "Le prochain bilan partira le lundi 9 novembre 2026 à 09:00 (Europe/Paris)."
     )
     await nothing_recorded(fr)
 

@@ -50,6 +50,43 @@ async def test_unknown_command_suggests_the_closest(bot: Harness) -> None:
     assert "Vouliez-vous dire !aide ?" in text
 
 
+@pytest.mark.parametrize(
+    ("typed", "french", "english"),
+    [
+        ("profle", "!profil", "!profile"),  # nearer the English name
+        ("projet", "!objecter", "!object"),  # nearer an English name than any French one
+        ("sondag", "!sondage", "!poll"),  # a French name typed in an English room
+        ("oblier", "!oublie", "!forget"),
+    ],
+)
+async def test_the_closest_command_is_named_in_the_room_language(
+    bot: Harness, typed: str, french: str, english: str
+) -> None:
+    """Both languages' names are searched; the answer names the command as the room's
+    language does."""
+    assert f"Vouliez-vous dire {french} ?" in await bot.answer(f"!{typed}")
+    en = bot.restarted(make_config("en"))
+    assert f"Did you mean {english}?" in await en.answer(f"!{typed}")
+
+
+async def test_help_shows_the_examples_of_the_room_language(bot: Harness) -> None:
+    assert (await bot.answer("!aide oublie")).splitlines()[-1] == (
+        "Exemples : !oublie moi · !oublie moi confirmer"
+    )
+    assert (
+        (await bot.answer("!aide binome"))
+        .splitlines()[-1]
+        .endswith(
+            "!binome fini m5 : clair et patient, merci ! · !binome fini m5 --clore · "
+            "!binome annuler m5"
+        )
+    )
+    bot_en = bot.restarted(make_config("en"))
+    assert (await bot_en.answer("!help forget")).splitlines()[-1] == (
+        "Examples: !forget me · !forget me confirm"
+    )
+
+
 async def test_unknown_command_without_a_close_one_points_to_help(bot_en: Harness) -> None:
     text = await bot_en.answer("!xyzzy")
     assert "Did you mean" not in text
@@ -149,7 +186,7 @@ async def test_status_counts_rooms_and_answered_commands(database: Database) -> 
     await bot_en.answer("!help")
     bot_en.clock.advance(timedelta(hours=2))
     text = await bot_en.answer("!status")
-    assert "Up for 2h" in text
+    assert "Up for 2 h ·" in text
     assert "serving 1 room(s)" in text
     assert "2 command(s) answered in the last 24 h" in text  # !help, and this !status
 

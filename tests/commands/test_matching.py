@@ -93,11 +93,11 @@ async def test_suggestions_say_why_and_what_to_type_without_pinging(en: Harness)
     answer = await reply(en, "!match")
     assert answer.text.plain.splitlines() == [
         "Your need n4 (woodworking, level 1):",
-        "• Bob (level 3) is two steps ahead in woodworking, and wants to learn bookkeeping, "
-        "which you offer (o1) → !match ask o1",
+        "• Bob (o1, level 3) is two steps ahead in woodworking, and wants to learn bookkeeping, "
+        "which you offer (o3) → !match ask o1",
         "Your offer o3 (bookkeeping, level 4; places left: 2 of 2):",
-        "• Bob (level 1) is 3 steps behind you in bookkeeping, and offers woodworking, "
-        "which you are looking for (n2)",
+        "• Bob (n2, level 1) is 3 steps behind you in bookkeeping, and offers woodworking, "
+        "which you are looking for (n4)",
         "They can ask you with !match ask o3: let them know!",
     ]
     assert answer.mentions == ()
@@ -107,12 +107,27 @@ async def test_suggestions_in_french_with_the_french_words(fr: Harness) -> None:
     await woodworking(fr)
     assert await lines(fr, "!binome", BOB) == [
         "Votre besoin n2 (bookkeeping, niveau 1) :",
-        "• Alice (niveau 4) a 3 niveaux d'avance en bookkeeping, et veut apprendre "
-        "woodworking, que vous proposez (o3) → !binome demander o3",
+        "• Alice (o3, niveau 4) a 3 niveaux d'avance en bookkeeping, et veut apprendre "
+        "woodworking, que vous proposez (o1) → !binome demander o3",
         "Votre offre o1 (woodworking, niveau 3 ; places libres : 2 sur 2) :",
-        "• Alice (niveau 1) a deux niveaux de moins que vous en woodworking, et propose "
-        "bookkeeping, que vous cherchez (n4)",
+        "• Alice (n4, niveau 1) a deux niveaux de moins que vous en woodworking, et propose "
+        "bookkeeping, que vous cherchez (n2)",
         "Ces personnes peuvent vous le demander avec !binome demander o1 : faites-leur signe !",
+    ]
+
+
+async def test_the_reason_that_goes_back_names_my_own_record(en: Harness) -> None:
+    """Alice needs woodworking; Bob, who offers it, needs pottery, which Alice offers (o4)
+    and also needs, further along (n3): the reason names her offer, not Bob's, nor her need."""
+    await en.answer("!offer woodworking 4", BOB)
+    await en.answer("!need pottery 1", BOB)
+    await en.answer("!need pottery 3")
+    await en.answer("!offer pottery 3")
+    await en.answer("!need woodworking 1")
+    assert block(await lines(en, "!match"), "Your need n5") == [
+        "Your need n5 (woodworking, level 1):",
+        "• Bob (o1, level 4) is 3 steps ahead in woodworking, and wants to learn pottery, "
+        "which you offer (o4) → !match ask o1",
     ]
 
 
@@ -142,7 +157,7 @@ async def test_near_peers_first_and_no_more_than_max_suggestions(database: Datab
     await bot.answer("!offer pottery 4", DAVID)
     await bot.answer("!need pottery 1")
     suggested = await lines(bot, "!match")
-    assert [line.split(" (level")[0] for line in suggested[1:]] == ["• Chloe", "• David"]
+    assert [line.split(" (o")[0] for line in suggested[1:]] == ["• Chloe", "• David"]
 
 
 async def test_the_weights_come_from_the_config(database: Database) -> None:
@@ -155,8 +170,8 @@ async def test_the_weights_come_from_the_config(database: Database) -> None:
     await bot.answer("!offer knitting 3")
     await bot.answer("!need pottery 1")
     suggested = await lines(bot, "!match")
-    assert suggested[1].startswith("• Bob (level 5) is 4 steps ahead in pottery, and wants")
-    assert suggested[2].startswith("• Chloe (level 2) is one step ahead")
+    assert suggested[1].startswith("• Bob (o2, level 5) is 4 steps ahead in pottery, and wants")
+    assert suggested[2].startswith("• Chloe (o1, level 2) is one step ahead")
 
 
 async def test_a_long_wait_is_a_reason_for_the_mentor(en: Harness) -> None:
@@ -165,7 +180,7 @@ async def test_a_long_wait_is_a_reason_for_the_mentor(en: Harness) -> None:
     await en.answer("!offer sewing 4")
     assert await lines(en, "!match") == [
         "Your offer o2 (sewing, level 4; places left: 2 of 2):",
-        "• Bob (level 2) is two steps behind you in sewing, and has been waiting for 20 days (n1)",
+        "• Bob (n1, level 2) is two steps behind you in sewing, and has been waiting for 20 days",
         "They can ask you with !match ask o2: let them know!",
     ]
 
@@ -175,9 +190,9 @@ async def test_names_and_skills_are_escaped(en: Harness) -> None:
     await en.answer("!offer <i>welding</i> 4 : <script>x</script>", BOB)
     await en.answer("!need <i>welding</i> 1")
     answer = await reply(en, "!match")
-    assert "&lt;b&gt;Bob&lt;/b&gt; (level 4)" in answer.text.html
+    assert "&lt;b&gt;Bob&lt;/b&gt; (o1, level 4)" in answer.text.html
     assert "&lt;i&gt;welding&lt;/i&gt;" in answer.text.html
-    assert "<b>Bob</b> (level 4)" in answer.text.plain
+    assert "<b>Bob</b> (o1, level 4)" in answer.text.plain
     await en.answer("!match ask o1")
     await en.answer("!match accept m1", BOB)
     [room] = en.transport.rooms
@@ -410,8 +425,7 @@ async def test_a_declined_pair_is_never_suggested_again(en: Harness) -> None:
     await woodworking(en)
     await en.answer("!match ask o1")
     assert await en.answer("!match decline m1", BOB) == (
-        "Bob cannot mentor Alice in woodworking (m1); I will not suggest this pair again. "
-        "Alice, !match shows other mentors."
+        "Noted for m1; I have written to each of you privately."
     )
     assert "Bob" not in (await lines(en, "!match"))[1]
     assert await en.answer("!match ask o1") == (
@@ -443,11 +457,52 @@ def block(shown: list[str], header: str) -> list[str]:
     return shown[start:end]
 
 
+async def test_a_decline_is_told_to_the_two_alone(en: Harness) -> None:
+    """The room reads that it is done; who declined whom, in what, goes to each of the two
+    in their direct room."""
+    await woodworking(en)
+    await en.answer("!match ask o1")
+    answer = await reply(en, "!match decline m1", BOB)
+    assert "Alice" not in answer.text.plain
+    assert "woodworking" not in answer.text.plain
+    assert answer.mentions == ()
+    assert [(member, text.plain) for member, text in en.transport.private] == [
+        (
+            ALICE,
+            "Bob cannot mentor you in woodworking (m1); I will not suggest this pair again. "
+            "!match shows other mentors.",
+        ),
+        (
+            BOB,
+            "You declined to mentor Alice in woodworking (m1): I will not suggest this pair "
+            "again, and I have told Alice, privately too.",
+        ),
+    ]
+
+
+async def test_a_decline_that_cannot_be_told_privately_says_so(en: Harness) -> None:
+    await woodworking(en)
+    await en.answer("!match ask o1")
+    en.transport.refuse_rooms = True
+    replies = await en.send(en.message("!match decline m1", BOB))
+    assert replies[0].text.plain == "Noted for m1; I have written to each of you privately."
+    assert replies[1].text.plain.startswith(
+        "Declining m1 is recorded, but I could not write about it privately (ref "
+    )
+    assert (await stored_match(en, 1)).state == "declined"
+
+
 async def test_declining_in_french_and_only_once(fr: Harness) -> None:
     await woodworking(fr)
     await fr.answer("!binome demander o1")
-    assert (await fr.answer("!binome refuser m1", BOB)).startswith(
-        "Bob ne peut pas accompagner Alice en woodworking (m1)"
+    assert await fr.answer("!binome refuser m1", BOB) == (
+        "C'est noté pour m1 ; je vous ai écrit en privé, à l'un·e et à l'autre."
+    )
+    member, told = fr.transport.private[0]
+    assert member == ALICE
+    assert told.plain == (
+        "Bob ne peut pas vous accompagner en woodworking (m1) ; je ne vous proposerai plus ce "
+        "binôme. !binome montre d'autres mentors."
     )
     assert await fr.answer("!binome refuser m1", BOB) == "Le binôme m1 est déjà refusé."
 
@@ -469,7 +524,7 @@ async def test_done_by_the_mentee_records_the_transmission_they_confirm(en: Harn
         "Match m1 is done: Bob mentored Alice in woodworking. Thank you both!",
         "Feedback: patient & clear <3",
         "Contribution c1 recorded: in transmission — mentoring in woodworking (match m1)",
-        "Confirmed (1 of 1): it counts.",
+        "Confirmed: 1 witness (1 needed); it counts.",
     ]
     assert "patient &amp; clear &lt;3" in done.text.html
     assert done.mentions == (BOB,)
@@ -484,7 +539,7 @@ async def test_done_by_the_mentee_records_the_transmission_they_confirm(en: Harn
     found = await stored_match(en, 1)
     assert (found.state, found.feedback) == ("done", "patient & clear <3")
     assert await en.answer("!confirm c1", ALICE) == (
-        "You already confirmed c1, Alice.\nConfirmed (1 of 1): it counts."
+        "You already confirmed c1, Alice.\nConfirmed: 1 witness (1 needed); it counts."
     )
 
 
@@ -494,7 +549,7 @@ async def test_done_by_the_mentor_waits_for_the_mentee_to_confirm(fr: Harness) -
     assert done.text.plain.splitlines() == [
         "Binôme m1 terminé : Bob a accompagné Alice en woodworking. Merci à vous deux !",
         "Contribution c1 notée : en transmission — compagnonnage en woodworking (binôme m1)",
-        "Confirmations : 0 sur 1 ; encore 1 et elle compte.",
+        "À confirmer : 0 témoin (1 requis) ; encore 1 et elle compte.",
         "Un·e témoin la confirme avec !confirmer c1, ou en réagissant ✅ ou 👍 à ce message.",
     ]
     assert done.mentions == (ALICE,)
@@ -570,7 +625,7 @@ async def test_either_side_cancels_and_nothing_is_held_against_anyone(en: Harnes
         "Match m1 (Alice with Bob, woodworking) cancelled. Nothing is held against anyone: "
         "either can ask for a match again."
     )
-    assert "Bob (level 3)" in (await lines(en, "!match"))[1]
+    assert "Bob (o1, level 3)" in (await lines(en, "!match"))[1]
     assert (await reply(en, "!match ask o1")).mentions == (BOB,)
 
 

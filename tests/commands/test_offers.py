@@ -123,8 +123,18 @@ async def test_browsing_is_newest_first_with_age_and_details(bot_en: Harness) ->
     lines = (await bot_en.answer("!offers")).splitlines()
     assert lines == [
         "Open offers (page 1):",
-        "o2 · Alice · welding · level 4 (experienced) · 3h ago",
-        "o1 · Bob · knitting · level 2 (beginner) · 2d ago — socks",
+        "o2 · Alice · welding · level 4 (experienced) · 3 h ago",
+        "o1 · Bob · knitting · level 2 (beginner) · 2 days ago — socks",
+    ]
+
+
+async def test_a_new_offer_is_listed_as_just_recorded_in_french(bot: Harness) -> None:
+    await bot.answer("!offre tricot 2 : chaussettes", BOB)
+    bot.clock.advance(timedelta(minutes=2, seconds=20))
+    await bot.answer("!offre soudure 4")
+    assert (await bot.answer("!offres")).splitlines()[1:] == [
+        "o2 · Alice · soudure · niveau 4 (expérimenté·e) · à l'instant",
+        "o1 · Bob · tricot · niveau 2 (débutant·e) · il y a 2 min — chaussettes",
     ]
 
 

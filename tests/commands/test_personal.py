@@ -227,6 +227,9 @@ async def test_mydata_sends_everything_about_me_privately(en: Harness) -> None:
         "forget_requested_at",
         "disputes_raised",
         "reviews_asked",
+        "workshops_hosted",
+        "workshops_attended",
+        "workshops_signed_up",
         "objections",
     ]
     assert document["schema_version"] == 1

@@ -90,7 +90,7 @@ async def test_opening_posts_a_native_poll_and_says_how_weights_work(en: Harness
     reply = await en.answer("!poll --closes 3d Which evening? | Tuesday | <b>Thursday</b>")
     assert reply.splitlines() == [
         "Poll p1 is open: “Which evening?”. Vote on the poll below, or !vote p1 1. "
-        "Closes: Thursday 5 November 2026 at 10:00.",
+        "Closes: Thursday 5 November 2026 at 10:00 (Europe/Paris).",
         "Weights: 1 + 0.25·log₂(1 + H), 3 at most; H = hours of confirmed contributions, "
         "halved every 180 days. Frozen now; !weight explains yours.",
     ]
@@ -165,7 +165,7 @@ async def test_weights_are_frozen_when_the_poll_opens(en: Harness) -> None:
         "Weighted, “a” leads; by head count (what Element shows), “a” = “b”.",
         "2 voter(s), total weight 2.93; each percentage is the share of that weight which "
         "chose the answer.",
-        "Closes: Monday 9 November 2026 at 10:00.",
+        "Closes: Monday 9 November 2026 at 10:00 (Europe/Paris).",
     ]
 
 
@@ -231,7 +231,8 @@ async def test_secret_results_stay_hidden_until_the_close(en: Harness) -> None:
     await en.answer("!poll --secret --closes 1h Q | a | b")
     await en.answer("!vote p1 1", BOB)
     assert await en.answer("!poll results p1") == (
-        "The results of p1 stay hidden until the close (Monday 2 November 2026 at 11:00). "
+        "The results of p1 stay hidden until the close, Monday 2 November 2026 at 11:00 "
+        "(Europe/Paris). "
         "Voters so far: 1."
     )
 

@@ -28,10 +28,10 @@ async def test_open_polls_say_when_they_close_the_quorum_and_whether_i_voted(
     await click(en, 1, ("1",), ALICE, 10)
     assert (await en.answer("!polls")).splitlines() == [
         "Open polls here",
-        "p1 “Paint it?”, closes Thursday 5 November 2026 at 10:00 — you voted — "
+        "p1 “Paint it?”, closes Thursday 5 November 2026 at 10:00 (Europe/Paris) — you voted — "
         "quorum: 1 of 2 needed",
-        "p2 “Which day?”, closes Saturday 7 November 2026 at 10:00 — you have not voted: "
-        "!vote p2 1",
+        "p2 “Which day?”, closes Saturday 7 November 2026 at 10:00 (Europe/Paris) — "
+        "you have not voted: !vote p2 1",
     ]
     en.clock.advance(timedelta(days=6))
     await en.answer("!poll close p1")

@@ -44,7 +44,7 @@ async def test_a_newcomer_cannot_confirm_until_the_probation_ends(database: Data
     await founded_then_joined(bot)
     assert await bot.answer("!confirm c1", SYBIL) == (
         "You arrived recently: you can confirm others' work from Monday 11 January 2027 at "
-        "10:00. Until then, other members can confirm c1."
+        "10:00 (Europe/Paris). Until then, other members can confirm c1."
     )
     await bot.react("$reply3", "✅", sender=SYBIL)  # the record message
     assert await confirmations_of(bot, 1) == 0
@@ -61,7 +61,7 @@ async def test_a_newcomers_thanks_is_recorded_without_counting_as_a_witness(
     reply = await bot.answer(f"!thanks {BOB} 200h habitat : everything", SYBIL)
     assert reply.splitlines()[-1] == (
         "You arrived recently: your thanks is recorded but does not count as a confirmation "
-        "yet (from Monday 11 January 2027 at 10:00)."
+        "yet; it will from Monday 11 January 2027 at 10:00 (Europe/Paris)."
     )
     assert await confirmations_of(bot, 2) == 0
     await bot.answer("!confirm c2", ALICE)  # a founder who saw it can still vouch
@@ -90,7 +90,7 @@ async def test_in_french_and_with_no_probation(database: Database) -> None:
     await founded_then_joined(bot)
     assert (await bot.answer("!confirmer c1", SYBIL)).startswith(
         "Vous êtes arrivé·e depuis peu : vous pourrez confirmer le travail des autres à partir "
-        "du lundi 11 janvier 2027 à 10:00"
+        "du lundi 11 janvier 2027 à 10:00 (Europe/Paris)"
     )
 
 

@@ -162,7 +162,7 @@ def test_each_section_in_reading_order_in_both_languages() -> None:
     english = plain(busy, "en", late=True)
     assert [line for line in english.splitlines() if line and not line.startswith("•")] == [
         "Community digest, 26 October to 2 November 2026",
-        "This digest is late: it was due on Monday 2 November 2026 at 09:00.",
+        "This digest is late: it was due on Monday 2 November 2026 at 09:00 (Europe/Paris).",
         "Welcome",
         "New offers",
         "New needs",
@@ -183,11 +183,11 @@ def test_each_section_in_reading_order_in_both_languages() -> None:
     assert "• no domain: 1 contribution(s)" in english
     assert "• Alice thanks Bob: fixed the door (1h30)" in english
     assert "• p1 “Dinner?”: no votes" in english
-    assert "• p2 “Lunch?” — until Friday 6 November 2026 at 18:00" in english
+    assert "• p2 “Lunch?” — until Friday 6 November 2026 at 18:00 (Europe/Paris)" in english
     french = plain(busy, "fr")
     assert "Bilan de la communauté, du 26 octobre au 2 novembre 2026" in french
     assert "• Chloé a accompagné (membre parti·e) en pottery — m1" in french
-    assert "• p2 « Lunch? » — jusqu'au vendredi 6 novembre 2026 à 18:00" in french
+    assert "• p2 « Lunch? » — jusqu'au vendredi 6 novembre 2026 à 18:00 (Europe/Paris)" in french
     assert "en retard" not in french
 
 

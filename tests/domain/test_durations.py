@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.durations import approximate, format_duration, parse_duration
+from bot.domain.durations import format_duration, parse_duration
 
 
 @pytest.mark.parametrize(
@@ -78,20 +78,3 @@ def test_formats_with_the_largest_exact_unit(delta: timedelta, expected: str) ->
 @given(st.integers(min_value=1, max_value=10**10).map(lambda seconds: timedelta(seconds=seconds)))
 def test_format_then_parse_round_trips(delta: timedelta) -> None:
     assert parse_duration(format_duration(delta)) == delta
-
-
-@pytest.mark.parametrize(
-    ("delta", "expected"),
-    [
-        (timedelta(0), "0s"),
-        (timedelta(seconds=-5), "0s"),
-        (timedelta(seconds=42), "42s"),
-        (timedelta(minutes=12, seconds=5), "12m 5s"),
-        (timedelta(days=2, hours=3, minutes=4, seconds=5), "2d 3h"),
-        (timedelta(hours=5), "5h"),
-        (timedelta(days=15), "15d"),
-        (timedelta(seconds=59.9), "59s"),
-    ],
-)
-def test_approximate_keeps_the_two_largest_units(delta: timedelta, expected: str) -> None:
-    assert approximate(delta) == expected

@@ -55,7 +55,7 @@ async def test_thanks_by_pill_then_a_reaction_confirms_and_its_removal_withdraws
 
     assert thanked.body.splitlines() == [
         f"{localpart(alice)} thanks Bob Builder! Contribution c1 recorded: fixed the door",
-        "Confirmations: 1 of 2; 1 more and it counts.",
+        "To be confirmed: 1 witness (2 needed); 1 more and it counts.",
         "A witness confirms it with !confirm c1, or by reacting ✅ or 👍 to this message.",
     ]
     assert thanked.content["m.mentions"] == {"user_ids": [bob.user_id]}
@@ -63,7 +63,7 @@ async def test_thanks_by_pill_then_a_reaction_confirms_and_its_removal_withdraws
 
     assert recorded.body.splitlines()[:2] == [
         "Contribution c2 recorded: 2h in habitat — painted the <workshop>",
-        "Confirmations: 0 of 2; 2 more and it counts.",
+        "To be confirmed: 0 witnesses (2 needed); 2 more and it counts.",
     ]
     assert recorded.html is not None
     assert "painted the &lt;workshop&gt;" in recorded.html
@@ -74,13 +74,13 @@ async def test_thanks_by_pill_then_a_reaction_confirms_and_its_removal_withdraws
     assert by_alice.body.splitlines() == [
         f"Thank you {localpart(alice)}! You confirm c2: Bob Builder, "
         "2h in habitat — painted the <workshop>",
-        "Confirmed (2 of 2): it counts.",
+        "Confirmed: 2 witnesses (2 needed); it counts.",
     ]
     # Her ✅ taken back, Chloé's typed confirmation is new, not "already confirmed".
     assert by_chloe.body.splitlines() == [
         f"Thank you {localpart(chloe)}! You confirm c2: Bob Builder, "
         "2h in habitat — painted the <workshop>",
-        "Confirmed (2 of 2): it counts.",
+        "Confirmed: 2 witnesses (2 needed); it counts.",
     ]
 
 

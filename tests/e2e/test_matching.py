@@ -42,7 +42,7 @@ async def test_from_need_and_offer_to_a_shared_room_and_a_transmission(world: Wo
     alice_name, bob_name = localpart(alice), localpart(bob)
     assert suggested.body.splitlines() == [
         "Your need n2 (woodworking, level 1):",
-        f"• {bob_name} (level 4) is 3 steps ahead in woodworking (o1) → !match ask o1",
+        f"• {bob_name} (o1, level 4) is 3 steps ahead in woodworking → !match ask o1",
     ]
     assert suggested.content["m.mentions"] == {}
     assert asked.body.startswith(f"{bob_name}, {alice_name} would like to learn woodworking")
@@ -58,6 +58,6 @@ async def test_from_need_and_offer_to_a_shared_room_and_a_transmission(world: Wo
         f"Match m1 is done: {bob_name} mentored {alice_name} in woodworking. Thank you both!",
         "Feedback: very patient",
         "Contribution c1 recorded: in transmission — mentoring in woodworking (match m1)",
-        "Confirmed (1 of 1): it counts.",
+        "Confirmed: 1 witness (1 needed); it counts.",
     ]
     assert done.content["m.mentions"] == {"user_ids": [bob.user_id]}

@@ -141,7 +141,9 @@ async def test_clicked_typed_changed_and_redacted_votes_weigh_as_frozen_until_th
         await alice.wait_membership(room, bot, "join")
         # Alice worked 15 confirmed hours before the poll: 1 + 0.25·log₂(1 + 15) = 2.
         await ask(alice, room, "!contribute 15h habitat : rebuilt the shed")
-        assert (await ask(bob, room, "!confirm c1"))[-1] == "Confirmed (1 of 1): it counts."
+        assert (await ask(bob, room, "!confirm c1"))[
+            -1
+        ] == "Confirmed: 1 witness (1 needed); it counts."
         assert await ask(alice, room, "!weight") == [
             f"{localpart(alice)}'s weight: 2, were a poll to open now",
             "• base: 1 (every voice counts)",
@@ -327,7 +329,8 @@ async def test_only_its_creator_or_a_moderator_closes_a_poll_and_a_secret_one_hi
         hidden = await ask(chloe, room, "!poll results p1")
         assert len(hidden) == 1
         assert re.fullmatch(
-            r"The results of p1 stay hidden until the close \(.+\)\. Voters so far: 2\.",
+            r"The results of p1 stay hidden until the close, .+ at \d\d:\d\d \(Europe/Paris\)\. "
+            r"Voters so far: 2\.",
             hidden[0],
         )
 
