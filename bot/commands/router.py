@@ -6,6 +6,7 @@ the way maubot and discord.py do it, so they can never disagree with the parser.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -188,7 +189,9 @@ class Subcommand:
     examples: Examples = Examples()  # what follows the verb
     also: tuple[str, ...] = ()
 
+    @functools.cached_property
     def spellings(self) -> frozenset[str]:
+        """Read once: every command typed checks its first word against them."""
         words = [Catalogue(language).raw(self.label) for language in LANGUAGES]
         return frozenset(normalise(word) for word in (*words, *self.also))
 
@@ -242,7 +245,7 @@ class Command:
             return None, text
         key = normalise(first)
         for sub in self.subcommands:
-            if key in sub.spellings():
+            if key in sub.spellings:
                 return sub, rest
         return None, text
 
