@@ -26,6 +26,7 @@ from bot.commands.router import (
     EventContext,
     Examples,
     NotFound,
+    OnOff,
     Param,
     RestOfLine,
     Router,
@@ -534,25 +535,19 @@ LARGE_CLAIM_MINUTES = 20 * 60  # a contribution the audit lists as large
 AUDIT_LISTED = 10  # lines per section of the audit
 
 
-_ON, _OFF = {"on", "oui", "yes"}, {"off", "non", "no"}
-
-
 @router.command(
     "reminders",
     alias="rappels",
-    params=(Word("on_off"),),
+    params=(OnOff("on_off"),),
     examples=Examples(fr=("non", "oui"), en=("off", "on")),
 )
-async def reminders(ctx: Context, on_off: str) -> Text:
+async def reminders(ctx: Context, on_off: bool) -> Text:
     """Reminders ping: a member may decline them, everywhere at once."""
-    on, off = (
-        f"{ctx.typed('reminders')} {ctx.t.raw('param.on_off').split('|')[i]}" for i in (0, 1)
-    )
-    wanted = normalise(on_off)
-    if wanted not in _ON | _OFF:
-        raise UsageError("polls.reminders_bad", on=on, off=off)
-    await members.set_reminders(ctx.tx, ctx.message.sender, wanted in _ON)
-    return ctx.t("polls.reminders_on") if wanted in _ON else ctx.t("polls.reminders_off", on=on)
+    await members.set_reminders(ctx.tx, ctx.message.sender, on_off)
+    if on_off:
+        return ctx.t("polls.reminders_on")
+    on = f"{ctx.typed('reminders')} {ctx.t.raw('param.on_off').split('|')[0]}"
+    return ctx.t("polls.reminders_off", on=on)
 
 
 @router.command("audit", alias="verifier", moderator_only=True)

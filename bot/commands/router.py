@@ -106,6 +106,21 @@ class Word(Param):
     """A single word, or several words in quotes."""
 
 
+_ON = frozenset({"on", "oui", "yes"})
+_OFF = frozenset({"off", "non", "no"})
+
+
+@dataclass(frozen=True)
+class OnOff(Param):
+    """``on``/``off`` in either language (``oui``/``non``, ``yes``/``no``), as a bool."""
+
+    def convert(self, raw: str) -> bool:
+        word = normalise(raw)
+        if word not in _ON | _OFF:
+            raise UsageError("error.on_off", given=raw)
+        return word in _ON
+
+
 @dataclass(frozen=True)
 class RestOfLine(Param):
     """Everything left on the line, as typed; ``missing`` names a fuller error than the

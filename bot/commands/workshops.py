@@ -22,6 +22,7 @@ from bot.commands.router import (
     EventContext,
     Examples,
     NotFound,
+    OnOff,
     Param,
     RestOfLine,
     Router,
@@ -36,7 +37,7 @@ from bot.i18n import Catalogue, Text
 from bot.messages import IncomingReaction, IncomingRedaction, Reply, Transport, transaction_id
 from bot.store import contributions, listings, members, workshops
 from bot.store.database import Database, Transaction
-from bot.store.workshops import NewWorkshop, Signups, Workshop
+from bot.store.workshops import NewWorkshop, Workshop
 from bot.workshop_calendar import calendar_file, uid_domain, upcoming_entries
 
 router = Router()
@@ -267,36 +268,21 @@ async def _standing(t: Catalogue, tx: Transaction, found: Workshop, member: str)
 )
 async def leave(ctx: Context, workshop_ref: str) -> Answer:
     found = await _workshop(ctx, workshop_ref)
-    before = await workshops.signups(ctx.tx, found)
-    if not await workshops.leave(ctx.tx, found.id, ctx.message.sender):
+    moved = await workshops.leave(ctx.tx, found, ctx.message.sender)
+    if moved is None:
         raise Denied("workshops.not_signed_up", ref=str(found.ref))
-    promoted = await _promoted(ctx, found, before)
     text = ctx.t("workshops.left", ref=str(found.ref))
-    return (
-        Answer(text)
-        if promoted is None
-        else Answer(Text.join([text, promoted.text]), mentions=promoted.mentions)
-    )
-
-
-@dataclass(frozen=True)
-class _Promotion:
-    text: Text
-    mentions: tuple[str, ...]
-
-
-async def _promoted(ctx: Context, found: Workshop, before: Signups) -> _Promotion | None:
-    after = await workshops.signups(ctx.tx, found)
-    moved = [member for member in after.coming if member not in before.coming]
     if not moved:
-        return None
-    names = ctx.transport.room_members(found.room_id)
-    text = ctx.t(
-        "workshops.promoted",
-        names=", ".join(names.get(member, member) for member in moved),
-        ref=str(found.ref),
-    )
-    return _Promotion(text, tuple(moved))
+        return Answer(text)
+    promoted = await _promoted(ctx.config.catalogue(), ctx.tx, found, moved)
+    return Answer(Text.join([text, promoted]), mentions=tuple(moved))
+
+
+async def _promoted(t: Catalogue, tx: Transaction, found: Workshop, moved: list[str]) -> Text:
+    """Whoever moved up from the waitlist, told by name (and pinged by the caller)."""
+    names = await members.display_names(tx, moved)
+    shown = ", ".join(names.get(member, member) for member in moved)
+    return t("workshops.promoted", names=shown, ref=str(found.ref))
 
 
 @router.on_reaction
@@ -320,23 +306,17 @@ async def leave_by_unreacting(ctx: EventContext, redaction: IncomingRedaction) -
         return
     found = await workshops.get(ctx.tx, signed[0])
     assert found is not None
-    before = await workshops.signups(ctx.tx, found)
-    await workshops.leave(ctx.tx, found.id, signed[1])
-    after = await workshops.signups(ctx.tx, found)
-    moved = tuple(member for member in after.coming if member not in before.coming)
+    moved = await workshops.leave(ctx.tx, found, signed[1])
     if not moved or found.announce_event is None:
         return
-    t = ctx.config.catalogue()
-    names = await members.display_names(ctx.tx, list(moved))
-    shown = ", ".join(names.get(member, member) for member in moved)
     await ctx.owe(
         Reply(
             room_id=found.room_id,
-            text=t("workshops.promoted", names=shown, ref=str(found.ref)),
+            text=await _promoted(ctx.config.catalogue(), ctx.tx, found, moved),
             in_reply_to=found.announce_event,
             txn_id=transaction_id("workshop-promoted", redaction.event_id),
             thread_root=found.announce_event,
-            mentions=moved,
+            mentions=tuple(moved),
         )
     )
 
@@ -476,24 +456,18 @@ async def upcoming(ctx: Context) -> Text:
     return Text.join(lines)
 
 
-_ON, _OFF = {"on", "oui", "yes"}, {"off", "non", "no"}
-
-
 @router.command(
     "notify",
     alias="prevenir",
-    params=(Word("notify_what"), Word("on_off")),
+    params=(Word("notify_what"), OnOff("on_off")),
     examples=Examples(fr=("ateliers oui", "ateliers non"), en=("workshops on", "workshops off")),
 )
-async def notify(ctx: Context, notify_what: str, on_off: str) -> Text:
+async def notify(ctx: Context, notify_what: str, on_off: bool) -> Text:
     """Workshops that meet one of my needs ping me when announced, if I ask."""
     if normalise(notify_what) not in {"workshop", "atelier"}:
         raise UsageError("workshops.notify_what", given=notify_what)
-    wanted = normalise(on_off)
-    if wanted not in _ON | _OFF:
-        raise UsageError("workshops.notify_what", given=on_off)
-    await workshops.set_pings(ctx.tx, ctx.message.sender, wanted in _ON)
-    return ctx.t("workshops.pings_on" if wanted in _ON else "workshops.pings_off")
+    await workshops.set_pings(ctx.tx, ctx.message.sender, on_off)
+    return ctx.t("workshops.pings_on" if on_off else "workshops.pings_off")
 
 
 # --- the calendar ---------------------------------------------------------------------------

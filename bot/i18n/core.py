@@ -67,6 +67,11 @@ MESSAGES: Messages = {
         "fr": "Il manque : <i>{name}</i>.",
         "en": "Missing: <i>{name}</i>.",
     },
+    "param.on_off": {"fr": "oui|non", "en": "on|off"},
+    "error.on_off": {
+        "fr": "Oui ou non ? Je n'ai pas compris <code>{given}</code>.",
+        "en": "On or off? I did not understand <code>{given}</code>.",
+    },
     "error.extra_text": {
         "fr": "Je n'ai pas compris <code>{extra}</code> à la fin.",
         "en": "I did not understand <code>{extra}</code> at the end.",

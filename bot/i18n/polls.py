@@ -23,7 +23,6 @@ MESSAGES: Messages = {
     "param.answer": {"fr": "réponse", "en": "answer"},
     "param.poll_ref": {"fr": "sondage", "en": "poll"},
     "param.choices": {"fr": "réponses", "en": "answers"},
-    "param.on_off": {"fr": "oui|non", "en": "on|off"},
     "param.member_and_domain": {"fr": "membre] [domaine", "en": "member] [domain"},
     "polls.verb.results": {"fr": "résultats", "en": "results"},
     "polls.verb.close": {"fr": "fermer", "en": "close"},
@@ -59,10 +58,6 @@ MESSAGES: Messages = {
     "polls.reminders_on": {
         "fr": "C'est noté : les sondages vous rappelleront quand vous n'avez pas voté.",
         "en": "Done: polls will remind you when you have not voted.",
-    },
-    "polls.reminders_bad": {
-        "fr": "Écrivez <code>{on}</code> ou <code>{off}</code>.",
-        "en": "Write <code>{on}</code> or <code>{off}</code>.",
     },
     "cmd.reminders.summary": {
         "fr": "reçoit ou non les rappels des sondages où vous n'avez pas voté",

@@ -8,6 +8,7 @@ import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,17 @@ def _primary_code(error: sqlite3.Error) -> int | None:
     """The result code without its extended bits (SQLITE_IOERR_WRITE is SQLITE_IOERR)."""
     code: int | None = getattr(error, "sqlite_errorcode", None)  # absent if Python raised it
     return None if code is None else code & 0xFF
+
+
+def stored_time(moment: datetime) -> str:
+    """Times are stored as UTC ISO text: one offset for all, so text compares as time does
+    in SQL (mixed offsets would make the order lie)."""
+    return moment.astimezone(UTC).isoformat()
+
+
+def read_time(value: str | None) -> datetime | None:
+    """A stored time, or None for a column not set."""
+    return None if value is None else datetime.fromisoformat(value)
 
 
 def existing(path: Path) -> Path:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.domain.digest import (
     Candidates,
@@ -32,7 +32,7 @@ from bot.domain.tally import FinalResult
 from bot.i18n import Text
 from bot.store import members
 from bot.store.contributions import CONFIRMATIONS
-from bot.store.database import Params, Row, Transaction
+from bot.store.database import Params, Row, Transaction, stored_time
 from bot.store.listings import Kind, ref_of
 from bot.store.matches import history_from
 
@@ -183,7 +183,7 @@ async def news(
     ``capacity`` is each offer's number of places; ``per_level`` how many offers of each
     level above a shown need are weighed for it.
     """
-    span = {"start": _iso(period.start), "end": _iso(period.end), "limit": limit}
+    span = {"start": stored_time(period.start), "end": stored_time(period.end), "limit": limit}
     offers = await _posted(tx, "offer", span)
     needs = await _posted(tx, "need", span)
     waiting_total = await _count(tx, WAITING_COUNT, {**span, "bound": WAITING_COUNTED + 1})
@@ -255,8 +255,8 @@ async def weekly_hours(
     oldest first; domains without any are left out. ``required``: confirmations that make a
     contribution count."""
     params = {
-        "start": _iso(end - timedelta(weeks=weeks)),
-        "end": _iso(end),
+        "start": stored_time(end - timedelta(weeks=weeks)),
+        "end": stored_time(end),
         "required": required,
     }
     minutes: dict[str, list[int]] = {}
@@ -354,11 +354,6 @@ def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
 
 
-def _iso(moment: datetime) -> str:
-    """Times are stored as UTC ISO text, which sorts as time does."""
-    return moment.astimezone(UTC).isoformat()
-
-
 # --- exactly once ---------------------------------------------------------------------------
 
 
@@ -370,7 +365,7 @@ async def claim(
     changed = await tx.execute(
         "INSERT OR IGNORE INTO digest_sent (room_id, period_end, sent_at, late) "
         "VALUES (?, ?, ?, ?)",
-        (room_id, _iso(period_end), _iso(at), int(late)),
+        (room_id, stored_time(period_end), stored_time(at), int(late)),
     )
     return changed > 0
 
@@ -379,7 +374,7 @@ async def set_text(tx: Transaction, room_id: str, period_end: datetime, text: Te
     """Keep what the claimed digest says, so it can be sent again as it was."""
     await tx.execute(
         "UPDATE digest_sent SET body = ?, html = ? WHERE room_id = ? AND period_end = ?",
-        (text.plain, text.html, room_id, _iso(period_end)),
+        (text.plain, text.html, room_id, stored_time(period_end)),
     )
 
 
@@ -413,7 +408,7 @@ async def set_event(tx: Transaction, room_id: str, period_end: datetime, event_i
     await tx.execute(
         "UPDATE digest_sent SET event_id = ?, body = NULL, html = NULL"
         " WHERE room_id = ? AND period_end = ?",
-        (event_id, room_id, _iso(period_end)),
+        (event_id, room_id, stored_time(period_end)),
     )
 
 
@@ -421,7 +416,7 @@ async def release(tx: Transaction, room_id: str, period_end: datetime) -> None:
     """Give back a claim whose digest could not be sent, so a later run sends it."""
     await tx.execute(
         "DELETE FROM digest_sent WHERE room_id = ? AND period_end = ?",
-        (room_id, _iso(period_end)),
+        (room_id, stored_time(period_end)),
     )
 
 

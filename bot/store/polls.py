@@ -6,12 +6,12 @@ import json
 import secrets
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from bot.domain.ledger import Ref, RefKind
 from bot.domain.quorum import Quorum
 from bot.domain.tally import FinalResult, Response
-from bot.store.database import Row, Transaction
+from bot.store.database import Row, Transaction, read_time, stored_time
 
 _SELECT = """
     SELECT id, room_id, creator, question, answers, max_selections, secret, equal, domain,
@@ -115,17 +115,13 @@ def _poll(row: Row) -> Poll:
         quorum=Quorum(row["quorum"], row["quorum_weight"]),
         members=row["members"],
         members_weight=row["members_weight"],
-        remind_at=_moment(row["remind_at"]),
-        reminded_at=_moment(row["reminded_at"]),
+        remind_at=read_time(row["remind_at"]),
+        reminded_at=read_time(row["reminded_at"]),
         reminder_event=row["reminder_event"],
         kind=row["kind"],
         amends=row["amends"],
         amended_by=row["amended_by"],
     )
-
-
-def _moment(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
 
 
 @dataclass(frozen=True)
@@ -174,15 +170,15 @@ async def open_poll(
             new.secret,
             new.equal,
             new.domain,
-            _utc(new.opened_at),
-            _utc(new.closes_at),
+            stored_time(new.opened_at),
+            stored_time(new.closes_at),
             new.thread_root,
             new.abstain,
             new.quorum.heads,
             new.quorum.weight,
             new.members,
             new.members_weight,
-            None if new.remind_at is None else _utc(new.remind_at),
+            None if new.remind_at is None else stored_time(new.remind_at),
             new.kind,
             new.amends,
         ),
@@ -240,7 +236,7 @@ async def take_end(tx: Transaction, poll_id: int, event_id: str, at: datetime) -
     changed = await tx.execute(
         "UPDATE poll SET end_event = ?, closes_at = ? WHERE id = ? AND closed_at IS NULL"
         " AND (end_event IS NULL OR end_event = ? OR closes_at > ?)",
-        (event_id, _utc(at), poll_id, event_id, _utc(at)),
+        (event_id, stored_time(at), poll_id, event_id, stored_time(at)),
     )
     return changed == 1
 
@@ -255,7 +251,7 @@ async def close(tx: Transaction, poll_id: int, at: datetime, result: FinalResult
     its clicks again, go: the result is what counts now."""
     changed = await tx.execute(
         "UPDATE poll SET closed_at = ?, result = ? WHERE id = ? AND closed_at IS NULL",
-        (_utc(at), result.to_json(), poll_id),
+        (stored_time(at), result.to_json(), poll_id),
     )
     await tx.execute(
         f"DELETE FROM poll_response WHERE poll_id = ? AND voter LIKE '{FORGOTTEN}%'", (poll_id,)
@@ -268,7 +264,7 @@ async def bring_forward(tx: Transaction, poll_id: int, to: datetime) -> None:
     start-up finishes it if the bot stops before it is done."""
     await tx.execute(
         "UPDATE poll SET closes_at = ? WHERE id = ? AND closed_at IS NULL AND closes_at > ?",
-        (_utc(to), poll_id, _utc(to)),
+        (stored_time(to), poll_id, stored_time(to)),
     )
 
 
@@ -322,7 +318,7 @@ async def record_response(
             poll_id,
             voter,
             None if answers is None else json.dumps(list(answers)),
-            _utc(sent_at),
+            stored_time(sent_at),
             typed,
         ),
     )
@@ -385,14 +381,9 @@ async def latest_responses(tx: Transaction, poll_id: int, until: datetime) -> li
             WHERE poll_id = ? AND redacted = 0 AND sent_at <= ?
         ) WHERE recency = 1
         """,
-        (poll_id, _utc(until)),
+        (poll_id, stored_time(until)),
     )
     return [_response(row) for row in rows]
-
-
-def _utc(moment: datetime) -> str:
-    """Times are compared as text in SQL: one offset for all, or the order would lie."""
-    return moment.astimezone(UTC).isoformat()
 
 
 def _sent_answers(row: Row) -> tuple[str, ...] | None:
@@ -548,7 +539,8 @@ async def owe_reminder(tx: Transaction, poll_id: int, at: datetime) -> None:
     """The reminder is decided: from now on a stop does not lose it (nor send it twice: it
     goes out with the poll's transaction id)."""
     await tx.execute(
-        "UPDATE poll SET reminded_at = coalesce(reminded_at, ?) WHERE id = ?", (_utc(at), poll_id)
+        "UPDATE poll SET reminded_at = coalesce(reminded_at, ?) WHERE id = ?",
+        (stored_time(at), poll_id),
     )
 
 
@@ -575,7 +567,7 @@ async def object_to(tx: Transaction, poll_id: int, member: str, reason: str, at:
         "INSERT INTO objection (poll_id, member, reason, raised_at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (poll_id, member) DO UPDATE SET reason = excluded.reason,"
         " raised_at = excluded.raised_at",
-        (poll_id, member, reason, _utc(at)),
+        (poll_id, member, reason, stored_time(at)),
     )
 
 
@@ -601,7 +593,7 @@ async def settle_objections(
     await tx.executemany(
         "INSERT INTO objection (poll_id, member, reason, raised_at) VALUES (?, ?, '', ?)"
         " ON CONFLICT DO NOTHING",
-        ((poll_id, member, _utc(at)) for member in standing),
+        ((poll_id, member, stored_time(at)) for member in standing),
     )
 
 

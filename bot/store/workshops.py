@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from bot.domain.ledger import Ref, RefKind
-from bot.store.database import Row, Transaction
+from bot.store.database import Row, Transaction, read_time, stored_time
 
 
 @dataclass(frozen=True)
@@ -71,15 +71,6 @@ _SELECT = """
 """
 
 
-def _utc(moment: datetime) -> str:
-    """Compared as text in SQL: one offset for all."""
-    return moment.astimezone(UTC).isoformat()
-
-
-def _moment(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
-
-
 def _workshop(row: Row) -> Workshop:
     return Workshop(
         id=row["id"],
@@ -94,12 +85,12 @@ def _workshop(row: Row) -> Workshop:
         details=row["details"],
         created_at=datetime.fromisoformat(row["created_at"]),
         announce_event=row["announce_event"],
-        cancelled_at=_moment(row["cancelled_at"]),
+        cancelled_at=read_time(row["cancelled_at"]),
         cancel_reason=row["cancel_reason"],
-        done_at=_moment(row["done_at"]),
+        done_at=read_time(row["done_at"]),
         made=row["made"],
         contribution_id=row["contribution_id"],
-        remind_at=_moment(row["remind_at"]),
+        remind_at=read_time(row["remind_at"]),
         reminder_event=row["reminder_event"],
     )
 
@@ -112,13 +103,13 @@ async def add(tx: Transaction, new: NewWorkshop) -> Workshop:
             new.room_id,
             new.host,
             new.skill_id,
-            _utc(new.starts_at),
+            stored_time(new.starts_at),
             new.minutes,
             new.places,
             new.place,
             new.details,
-            _utc(new.created_at),
-            None if new.remind_at is None else _utc(new.remind_at),
+            stored_time(new.created_at),
+            None if new.remind_at is None else stored_time(new.remind_at),
         ),
     )
     found = await get(tx, number)
@@ -151,7 +142,7 @@ async def upcoming(
         _SELECT + " WHERE cancelled_at IS NULL AND done_at IS NULL AND starts_at >= ?1"
         " AND (?2 IS NULL OR room_id = ?2) AND (?3 IS NULL OR starts_at < ?3)"
         " ORDER BY starts_at, workshop.id",
-        (_utc(since), room_id, None if until is None else _utc(until)),
+        (stored_time(since), room_id, None if until is None else stored_time(until)),
     )
     return [_workshop(row) for row in rows]
 
@@ -160,7 +151,7 @@ async def done_between(tx: Transaction, since: datetime, until: datetime) -> lis
     rows = await tx.fetch_all(
         _SELECT + " WHERE done_at IS NOT NULL AND starts_at >= ? AND starts_at < ?"
         " ORDER BY starts_at, workshop.id",
-        (_utc(since), _utc(until)),
+        (stored_time(since), stored_time(until)),
     )
     return [_workshop(row) for row in rows]
 
@@ -182,18 +173,22 @@ async def sign_up(
     changed = await tx.execute(
         "INSERT INTO signup (workshop_id, member, signed_at, via_event) VALUES (?, ?, ?, ?)"
         " ON CONFLICT DO NOTHING",
-        (workshop_id, member, _utc(at), via_event),
+        (workshop_id, member, stored_time(at), via_event),
     )
     return changed > 0
 
 
-async def leave(tx: Transaction, workshop_id: int, member: str) -> bool:
-    return (
-        await tx.execute(
-            "DELETE FROM signup WHERE workshop_id = ? AND member = ?", (workshop_id, member)
-        )
-        > 0
+async def leave(tx: Transaction, workshop: Workshop, member: str) -> list[str] | None:
+    """Take the member off; who moved up from the waitlist into the places as a result,
+    in order, or None when the member had not signed up."""
+    before = await signups(tx, workshop)
+    left = await tx.execute(
+        "DELETE FROM signup WHERE workshop_id = ? AND member = ?", (workshop.id, member)
     )
+    if not left:
+        return None
+    after = await signups(tx, workshop)
+    return [each for each in after.coming if each not in before.coming]
 
 
 async def signup_by_reaction(tx: Transaction, event_id: str) -> tuple[int, str] | None:
@@ -209,7 +204,7 @@ async def cancel(tx: Transaction, workshop_id: int, at: datetime, reason: str) -
         await tx.execute(
             "UPDATE workshop SET cancelled_at = ?, cancel_reason = ? WHERE id = ?"
             " AND cancelled_at IS NULL AND done_at IS NULL",
-            (_utc(at), reason, workshop_id),
+            (stored_time(at), reason, workshop_id),
         )
         > 0
     )
@@ -227,14 +222,14 @@ async def finish(
     changed = await tx.execute(
         "UPDATE workshop SET done_at = ?, made = ?, contribution_id = ? WHERE id = ?"
         " AND cancelled_at IS NULL AND done_at IS NULL",
-        (_utc(at), made, contribution_id, workshop_id),
+        (stored_time(at), made, contribution_id, workshop_id),
     )
     if not changed:
         return False
     await tx.executemany(
         "INSERT INTO signup (workshop_id, member, signed_at, attended) VALUES (?, ?, ?, 1)"
         " ON CONFLICT (workshop_id, member) DO UPDATE SET attended = 1",
-        ((workshop_id, member, _utc(at)) for member in attendees),
+        ((workshop_id, member, stored_time(at)) for member in attendees),
     )
     return True
 
@@ -261,7 +256,7 @@ async def signed_up_by(tx: Transaction, member: str, since: datetime) -> list[Wo
         _SELECT + " JOIN signup ON signup.workshop_id = workshop.id"
         " WHERE signup.member = ? AND cancelled_at IS NULL AND done_at IS NULL"
         " AND starts_at >= ? ORDER BY starts_at",
-        (member, _utc(since)),
+        (member, stored_time(since)),
     )
     return [_workshop(row) for row in rows]
 
@@ -278,7 +273,7 @@ async def reminders_due(tx: Transaction) -> list[Workshop]:
 async def owe_reminder(tx: Transaction, workshop_id: int, at: datetime) -> None:
     await tx.execute(
         "UPDATE workshop SET reminded_at = coalesce(reminded_at, ?) WHERE id = ?",
-        (_utc(at), workshop_id),
+        (stored_time(at), workshop_id),
     )
 
 

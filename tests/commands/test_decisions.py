@@ -174,6 +174,8 @@ async def test_reminders_on_and_off_in_french(database: Database) -> None:
     assert await bot.answer("!rappels oui", BOB) == (
         "C'est noté : les sondages vous rappelleront quand vous n'avez pas voté."
     )
-    assert (await bot.answer("!rappels peut-être", BOB)).startswith(
-        "Écrivez !rappels oui ou !rappels non."
-    )
+    assert (await bot.answer("!rappels peut-être", BOB)).splitlines() == [
+        "Oui ou non ? Je n'ai pas compris peut-être.",
+        "Usage : !rappels <oui|non>",
+        "Exemple : !rappels non",
+    ]
