@@ -167,7 +167,7 @@ async def workshop(ctx: Context, workshop: str) -> Answer:
         for need in await listings.open_listings(ctx.tx, "need", skill.id, limit=50)
         if need.member != me and need.level < offer.level
     ]
-    pinged = await workshops.wanting_pings(ctx.tx, [need.member for need in learners])
+    pinged = await members.wanting_workshop_pings(ctx.tx, [need.member for need in learners])
     card = _card(ctx.t, found, ctx.message.sender_name, _zone(ctx))
     if learners:
         names = ", ".join(need.member_name for need in learners)
@@ -466,7 +466,7 @@ async def notify(ctx: Context, notify_what: str, on_off: bool) -> Text:
     """Workshops that meet one of my needs ping me when announced, if I ask."""
     if normalise(notify_what) not in {"workshop", "atelier"}:
         raise UsageError("workshops.notify_what", given=notify_what)
-    await workshops.set_pings(ctx.tx, ctx.message.sender, on_off)
+    await members.set_workshop_pings(ctx.tx, ctx.message.sender, on_off)
     return ctx.t("workshops.pings_on" if on_off else "workshops.pings_off")
 
 

@@ -1,5 +1,6 @@
 """Members as the bot has seen them: the name to show without pinging, and since when."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -86,4 +87,20 @@ async def set_reminders(tx: Transaction, user_id: str, wanted: bool) -> None:
 
 async def declining_reminders(tx: Transaction) -> set[str]:
     rows = await tx.fetch_all("SELECT user_id FROM member WHERE NOT reminders")
+    return {row[0] for row in rows}
+
+
+async def set_workshop_pings(tx: Transaction, member: str, wanted: bool) -> None:
+    await tx.execute("UPDATE member SET workshop_pings = ? WHERE user_id = ?", (wanted, member))
+
+
+async def wanting_workshop_pings(tx: Transaction, user_ids: Sequence[str]) -> set[str]:
+    """Those of ``user_ids`` who asked to be pinged about workshops meeting their needs."""
+    if not user_ids:
+        return set()
+    rows = await tx.fetch_all(
+        f"SELECT user_id FROM member WHERE workshop_pings"
+        f" AND user_id IN ({', '.join('?' * len(user_ids))})",
+        tuple(user_ids),
+    )
     return {row[0] for row in rows}

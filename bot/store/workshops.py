@@ -281,21 +281,6 @@ async def reminder_sent(tx: Transaction, workshop_id: int, event_id: str) -> Non
     await tx.execute("UPDATE workshop SET reminder_event = ? WHERE id = ?", (event_id, workshop_id))
 
 
-async def set_pings(tx: Transaction, member: str, wanted: bool) -> None:
-    await tx.execute("UPDATE member SET workshop_pings = ? WHERE user_id = ?", (wanted, member))
-
-
-async def wanting_pings(tx: Transaction, members: Sequence[str]) -> set[str]:
-    if not members:
-        return set()
-    rows = await tx.fetch_all(
-        f"SELECT user_id FROM member WHERE workshop_pings"
-        f" AND user_id IN ({', '.join('?' * len(members))})",
-        tuple(members),
-    )
-    return {row[0] for row in rows}
-
-
 async def forget_member(tx: Transaction, member: str) -> int:
     """Their sign-ups go; the workshops they hosted stay for those who came, without host."""
     await tx.execute("DELETE FROM signup WHERE member = ?", (member,))
