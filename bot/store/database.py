@@ -94,9 +94,10 @@ class Transaction:
         self._connection = connection
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one statement; returns the number of rows it changed."""
+        """Run one statement that returns no rows; returns the number of rows it changed.
+        One trip to the database thread (a trip costs about 0.1 ms): a finished statement's
+        cursor needs no closing."""
         cursor = await self._connection.execute(sql, params)
-        await cursor.close()
         return cursor.rowcount
 
     async def insert(self, sql: str, params: Params = ()) -> int:
