@@ -12,7 +12,8 @@ poll that every member answered, three response events per voter on average:
    responses (unknown answer, no answers list) and redacted ones, repeated and surplus
    selections, and some sent after the close.
 2. Freezing the weights when a poll opens (``bot.store.weights.freeze``): the
-   whole community's confirmed contributions read in one query and weighed with numpy.
+   whole community's confirmed contributions read in one query and weighed with numpy,
+   bounded by the trust of its first five members as moderators (``bot.domain.trust``).
 
 Both are timed alternately on the two communities, each going first half the time, so
 whatever drifts during the run weighs on both alike; read the growth t(10k)/t(1k): near
@@ -44,7 +45,7 @@ from bot.domain.tally import ballots, tally
 from bot.domain.weighting import WeightRule
 from bot.store import polls
 from bot.store.database import Database
-from bot.store.weights import freeze
+from bot.store.weights import Trust, freeze
 
 SIZES = (1_000, 10_000)  # members, every one a voter
 CONTRIBUTIONS_PER_MEMBER = 10
@@ -52,6 +53,7 @@ RECORDS_PER_CONTRIBUTION = 2.5  # bench.ledger: 40% of its records are contribut
 RESPONSES_PER_VOTER = 3  # on average: one each, the rest spread at random
 GROWTH_TARGET = 12  # t(10k)/t(1k): 10 is linear
 REQUIRED = 1  # confirmations, as in the default config
+MODERATORS = 5  # where trust starts: the weights are frozen with the trust bound, as by default
 DOMAIN = "habitat"  # one of bench.ledger's domains: the poll weighs it
 ANSWERS = ("Saturday", "Sunday", "a weekday evening", "no preference")
 ANSWER_IDS = tuple(str(number) for number in range(1, len(ANSWERS) + 1))  # as the bot numbers them
@@ -129,7 +131,7 @@ async def open_community(
     opened_at, closes_at = now, now + WEEK
     rows = responses(rng, members, opened_at, closes_at)
     async with database.transaction() as tx:
-        frozen = (await freeze(tx, REQUIRED, DOMAIN, opened_at, WeightRule())).weights
+        frozen = (await freeze(tx, REQUIRED, DOMAIN, opened_at, WeightRule(), trust())).weights
         poll_id = await tx.insert(
             "INSERT INTO poll (room_id, creator, question, answers, max_selections, secret, "
             "equal, domain, opened_at, closes_at, start_event) "
@@ -192,7 +194,7 @@ async def weigh(community: Community, now: datetime) -> tuple[float, int]:
     """Seconds to freeze the community's weights, and how many members weigh more than 1."""
     started = time.perf_counter()
     async with community.database.transaction() as tx:
-        found = (await freeze(tx, REQUIRED, DOMAIN, now, WeightRule())).weights
+        found = (await freeze(tx, REQUIRED, DOMAIN, now, WeightRule(), trust())).weights
     return time.perf_counter() - started, len(found)
 
 
@@ -208,6 +210,10 @@ class Figures:
     tally_ms: float
     count_ms: float
     weights_ms: float
+
+
+def trust() -> Trust:
+    return Trust([user_id(number) for number in range(MODERATORS)])
 
 
 def median_ms(seconds: list[float]) -> float:
@@ -271,7 +277,7 @@ def report(figures: list[Figures], repeat: int, rss: float, cpu: int | None) -> 
         f"median of {repeat} runs per community, interleaved, after one unmeasured; "
         "in-process SQLite store, " + ("on all CPUs" if cpu is None else f"pinned to CPU {cpu}"),
         "count = read responses and frozen weights + ballots + tally; weights = "
-        "freeze (one query + numpy)",
+        "freeze (one query + numpy, trust from 5 moderators)",
         f"{'members':>8}{'contrib.':>10}{'responses':>11}{'voters':>8}{'read':>8}"
         f"{'ballots':>9}{'tally':>8}{'count':>8}{'weighed':>9}{'weights':>9}",
         *(

@@ -5,11 +5,12 @@
 H is the member's confirmed contribution hours (one hour for a contribution that names
 none), at most ``max_hours_per_week`` in any one week (a week that claims more has each
 of its contributions scaled down alike: a claim of 200 h is not 200 h of voice), each
-multiplied by 2^(−age / half_life) so that past work fades rather than counts forever,
-and no more in all than the community's trust vouches for (``bot.domain.trust``: what a
-ring confirms for itself is vouched for by nobody); H_domain is the same sum over the
-poll's domain, bounded alike. The logarithm makes the first
-hours count most: with a = 0.25, 15 decayed hours give a weight of 2 and 255 give 3.
+multiplied by 2^(−age / half_life) so that past work fades rather than counts forever;
+the hours a trusted member confirmed count in full, the others no more in all than the
+community's trust vouches for (``bot.domain.trust``: what a ring confirms for itself is
+vouched for by nobody); H_domain is the same sum over the poll's domain, bounded alike.
+The logarithm makes the first hours count most: with a = 0.25, 15 decayed hours give a
+weight of 2 and 255 give 3.
 
 ``explain`` gives one member's weight term by term, for telling them how it was reached;
 ``weigh_all`` gives a whole community's at once with numpy, for freezing the weights when
@@ -78,6 +79,7 @@ class Worked:
     minutes: int | None  # None: the contribution named no hours, it counts as one
     domain: str
     at: datetime
+    in_full: bool = False  # a trusted member confirmed it: no trust bound applies
 
     @property
     def hours(self) -> float:
@@ -91,7 +93,8 @@ class WeightExplanation:
     contributions: int  # confirmed, all domains
     recorded_hours: float  # their hours, decayed, before any bound
     weekly_hours: float  # after the weekly bound
-    vouched_hours: float | None  # what the community's trust vouches for; None: no bound
+    in_full_hours: float  # of those, confirmed by a trusted member: they count in full
+    vouched_hours: float | None  # what trust vouches for of the others; None: no bound
     hours: float  # H: their hours credited (bounded per week, then by trust), decayed
     domain: str | None  # the poll's; None when it has none
     domain_contributions: int
@@ -130,7 +133,8 @@ def explain(
     vouched: float | None = None,
 ) -> WeightExplanation:
     """One member's weight at ``now`` from their confirmed contributions, term by term;
-    ``vouched`` bounds the hours (see ``bot.domain.trust``), None: no such bound."""
+    ``vouched`` bounds the hours not confirmed by a trusted member (see
+    ``bot.domain.trust``), None: no such bound."""
     domain = poll_domain(domain)
     worked = list(worked)
     by_week: dict[int, list[float]] = {}
@@ -142,17 +146,20 @@ def explain(
     }
     recorded: list[float] = []
     everywhere: list[float] = []
+    in_full: list[float] = []
     in_domain: list[float] = []
     for each in worked:
         decayed = each.hours * rule.decay((now - each.at).total_seconds() / DAY_SECONDS)
         recorded.append(decayed)
         credited = decayed * bound[week_of(each.at)]
         everywhere.append(credited)
+        if each.in_full:
+            in_full.append(credited)
         if domain is not None and each.domain == domain:
             in_domain.append(credited)
     # Exact sums: the order the contributions come in never changes the last digit.
-    weekly, domain_hours = math.fsum(everywhere), math.fsum(in_domain)
-    hours = weekly if vouched is None else min(weekly, vouched)
+    weekly, full, domain_hours = math.fsum(everywhere), math.fsum(in_full), math.fsum(in_domain)
+    hours = weekly if vouched is None else full + min(weekly - full, vouched)
     if hours < weekly:
         domain_hours *= hours / weekly
     engagement = rule.engagement_factor * math.log2(1 + hours)
@@ -162,6 +169,7 @@ def explain(
         contributions=len(everywhere),
         recorded_hours=math.fsum(recorded),
         weekly_hours=weekly,
+        in_full_hours=full,
         vouched_hours=vouched,
         hours=hours,
         domain=domain,
@@ -207,14 +215,16 @@ def weigh_all(
     members: int,
     rule: WeightRule,
     vouched: Vector | None = None,
+    in_full: npt.NDArray[np.bool_] | None = None,
 ) -> Weighed:
     """Every member's weight at once, from their confirmed contributions as columns.
 
     Row i of the columns is one contribution: ``member_index[i]`` in ``range(members)`` is
     whose it is, ``minutes[i]`` its minutes (NaN: it named none), ``in_domain[i]`` whether
     it is in the poll's domain, ``age_days[i]`` how long ago it was recorded, ``week[i]``
-    the ``week_of`` its recording. The result's entry m is member m's weight: 1 for a
-    member without contributions. ``vouched[m]`` bounds member m's hours, as in ``explain``.
+    the ``week_of`` its recording, ``in_full[i]`` whether a trusted member confirmed it.
+    The result's entry m is member m's weight: 1 for a member without contributions.
+    ``vouched[m]`` bounds member m's other hours, as in ``explain``.
     """
     import numpy as np
 
@@ -230,7 +240,12 @@ def weigh_all(
         member_index, weights=np.where(in_domain, decayed, 0.0), minlength=members
     )
     if vouched is not None:
-        kept = np.minimum(engaged, vouched)
+        full = np.bincount(
+            member_index,
+            weights=decayed * (False if in_full is None else in_full),
+            minlength=members,
+        )
+        kept = np.minimum(engaged - full, vouched) + full
         share = np.divide(kept, engaged, out=np.ones(members), where=engaged > 0)
         in_domain_hours = in_domain_hours * share  # bincount of nothing is made of integers
         engaged = kept

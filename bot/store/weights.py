@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.domain.trust import TrustRule, closed_circles, vouched_hours
+from bot.domain.trust import TrustBound, TrustRule, assess, closed_circles
 from bot.domain.weighting import (
     WEEK,
     WEEKS_FROM,
@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Trust:
-    """Bound each member's hours by what trust from ``seeds`` (the moderators) vouches for."""
+    """Count in full what trusted members confirmed, and bound the rest of each member's
+    hours by what trust from ``seeds`` (the moderators) vouches for."""
 
     seeds: Sequence[str]
     rule: TrustRule = field(default_factory=TrustRule)
@@ -129,13 +130,15 @@ def _decayed_hours(rows: _Witnessed, rule: WeightRule) -> Vector:
     return hours_of(rows.minutes) * decay_all(rows.age_days, rule)
 
 
-def _vouched(rows: _Witnessed, rule: WeightRule, trust: Trust) -> Vector:
-    """Per numbered member, the hours trust vouches for, along the decayed hours."""
+def _bound(rows: _Witnessed, rule: WeightRule, trust: Trust) -> TrustBound:
+    """Who is trusted and what trust vouches for, along the decayed hours."""
     import numpy as np
 
     seeds = np.arange(len(dict.fromkeys(trust.seeds)), dtype=np.intp)
     hours = _decayed_hours(rows, rule)
-    return vouched_hours(rows.confirmer, rows.worker, hours, seeds, len(rows.members), trust.rule)
+    return assess(
+        rows.confirmer, rows.worker, rows.contribution, hours, seeds, len(rows.members), trust.rule
+    )
 
 
 @dataclass(frozen=True)
@@ -144,14 +147,15 @@ class Unvouched:
 
     member: str
     confirmed_hours: float  # decayed
-    vouched_hours: float
+    vouched_hours: float  # what counts: confirmed by trusted members, or vouched for
 
 
 @dataclass(frozen=True)
 class Audit:
-    """What moderators look at: circles that vouch only for themselves, and hours that
-    count for less than recorded, the largest first."""
+    """What moderators look at: who is trusted in full, circles that vouch only for
+    themselves, and hours that count for less than recorded, the largest first."""
 
+    trusted: int  # members whose confirmations count in full, the moderators included
     circles: list[tuple[list[str], float]]  # members, and the hours they confirmed inside
     unvouched: list[Unvouched]
     gains: list[tuple[str, float, float]]  # member, weight a week ago, weight now
@@ -163,12 +167,17 @@ async def audit(
     import numpy as np
 
     rows = await _witnessed(tx, required, None, now, trust.seeds)
-    found = _vouched(rows, rule, trust)
+    found = _bound(rows, rule, trust)
     hours = _decayed_hours(rows, rule)
+    members = len(rows.members)
     _, first = np.unique(rows.contribution, return_index=True)
-    confirmed = np.bincount(rows.worker[first], weights=hours[first], minlength=len(found))
-    circles = closed_circles(rows.confirmer, rows.worker, hours, found, len(rows.members))
-    short = np.flatnonzero(confirmed > found * (1 + 1e-9))
+    confirmed = np.bincount(rows.worker[first], weights=hours[first], minlength=members)
+    full = np.bincount(
+        rows.worker[first], weights=hours[first] * found.in_full[first], minlength=members
+    )
+    counted = full + np.minimum(confirmed - full, found.vouched)
+    circles = closed_circles(rows.confirmer, rows.worker, hours, found.vouched, members)
+    short = np.flatnonzero(counted < confirmed * (1 - 1e-9))
     now_weights = _weights(rows, rule, found).weights  # the rows and trust already at hand
     before = (await freeze(tx, required, None, now - WEEK, rule, trust, as_it_stood=True)).weights
     gained = [
@@ -177,21 +186,14 @@ async def audit(
         if weight > before.get(member, 1.0)
     ]
     return Audit(
+        trusted=int(found.trusted.sum()),
         circles=[([rows.members[i] for i in members], inside) for members, inside in circles],
         unvouched=sorted(
-            (Unvouched(rows.members[i], float(confirmed[i]), float(found[i])) for i in short),
+            (Unvouched(rows.members[i], float(confirmed[i]), float(counted[i])) for i in short),
             key=lambda each: each.vouched_hours - each.confirmed_hours,
         ),
         gains=sorted(gained, key=lambda each: each[1] - each[2]),
     )
-
-
-async def vouched(
-    tx: Transaction, required: int, now: datetime, rule: WeightRule, trust: Trust
-) -> dict[str, float]:
-    """Per member in the confirmation graph, the hours the community's trust vouches for."""
-    rows = await _witnessed(tx, required, None, now, trust.seeds)
-    return dict(zip(rows.members, _vouched(rows, rule, trust).tolist(), strict=True))
 
 
 @dataclass(frozen=True)
@@ -221,10 +223,10 @@ async def freeze(
     """
     seeds = trust.seeds if trust else ()
     rows = await _witnessed(tx, required, domain, now, seeds, now if as_it_stood else None)
-    return _weights(rows, rule, None if trust is None else _vouched(rows, rule, trust))
+    return _weights(rows, rule, None if trust is None else _bound(rows, rule, trust))
 
 
-def _weights(rows: _Witnessed, rule: WeightRule, vouched: Vector | None) -> Frozen:
+def _weights(rows: _Witnessed, rule: WeightRule, found: TrustBound | None) -> Frozen:
     """The weights from the witnessed rows, one per contribution."""
     import numpy as np
 
@@ -237,7 +239,8 @@ def _weights(rows: _Witnessed, rule: WeightRule, vouched: Vector | None) -> Froz
         rows.week[first],
         len(rows.members),
         rule,
-        vouched,
+        None if found is None else found.vouched,
+        None if found is None else found.in_full[first],
     )
     return Frozen(
         weights={
@@ -264,18 +267,29 @@ async def explain_member(
     _check(required)
     rows = await tx.fetch_all(
         f"""
-        SELECT contribution.minutes, contribution.domain, contribution.created_at
+        SELECT contribution.id, contribution.minutes, contribution.domain,
+               contribution.created_at
         FROM contribution
         WHERE contribution.member = ? AND contribution.voided_at IS NULL
           AND {CONFIRMATIONS} >= ?
         """,
         (member, required),
     )
-    worked = [Worked(row[0], row[1], datetime.fromisoformat(row[2])) for row in rows]
-    bound = None
+    vouched, in_full = None, set[int]()
     if trust is not None:
-        bound = (await vouched(tx, required, now, rule, trust)).get(member, 0.0)
-    return explain(worked, domain, now, rule, bound)
+        witnessed = await _witnessed(tx, required, None, now, trust.seeds)
+        found = _bound(witnessed, rule, trust)
+        vouched = 0.0
+        if member in witnessed.members:
+            index = witnessed.members.index(member)
+            vouched = float(found.vouched[index])
+            theirs = found.in_full & (witnessed.worker == index)
+            in_full = set(witnessed.contribution[theirs].tolist())
+    worked = [
+        Worked(row[1], row[2], datetime.fromisoformat(row[3]), in_full=row[0] in in_full)
+        for row in rows
+    ]
+    return explain(worked, domain, now, rule, vouched)
 
 
 def _check(required: int) -> None:

@@ -1,15 +1,22 @@
-"""Trust from the moderators along confirmations: what a ring vouches for itself is nothing."""
+"""Trust from the moderators along confirmations: what a ring vouches for itself is
+nothing, and what trusted members confirmed counts in full whatever others do."""
 
 from __future__ import annotations
 
+import math
 import random
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bot.domain.trust import TrustRule, vouched_hours
+from bot.domain.trust import TrustBound, TrustRule, assess, vouched_hours
+from bot.domain.weighting import WeightRule, weigh_all
+
+if TYPE_CHECKING:
+    from bot.domain.trust import Indices, Vector
 
 RULE = TrustRule()
 
@@ -95,3 +102,166 @@ def test_a_ring_without_an_honest_link_gains_nothing_over_a_newcomer(
     ring = [(confirmer + 8, worker + 8, hours) for confirmer, worker, hours in inside]
     found = vouched(honest_community() + ring, 16)
     assert found[8:] == [0.0] * 8
+
+
+# --- who is trusted in full, and what that guarantees --------------------------------
+
+Work = tuple[int, float, tuple[int, ...]]  # worker, hours, witnesses
+HOURS_ONLY = WeightRule(  # the weight grows with every credited hour: no cap, no fading
+    max_weight=math.inf, engagement_factor=1.0, domain_factor=0.0, max_hours_per_week=math.inf
+)
+
+
+def assessed(work: list[Work], members: int, seeds: tuple[int, ...] = (0,)) -> TrustBound:
+    confirmer, worker, contribution, hours = columns(work)
+    return assess(
+        confirmer, worker, contribution, hours, np.array(seeds, dtype=np.intp), members, RULE
+    )
+
+
+def columns(work: list[Work]) -> tuple[Indices, Indices, Indices, Vector]:
+    """One row per confirmation; a member never witnesses their own work."""
+    rows = [
+        (witness, worker, number, hours)
+        for number, (worker, hours, witnesses) in enumerate(work)
+        for witness in dict.fromkeys(witnesses)
+        if witness != worker
+    ]
+    return (
+        np.array([row[0] for row in rows], dtype=np.intp),
+        np.array([row[1] for row in rows], dtype=np.intp),
+        np.array([row[2] for row in rows], dtype=np.intp),
+        np.array([row[3] for row in rows], dtype=np.float64),
+    )
+
+
+def weights(work: list[Work], members: int) -> list[float]:
+    """Every member's weight with trust bounding the hours, as a poll would freeze it."""
+    confirmer, worker, contribution, hours = columns(work)
+    found = assess(
+        confirmer, worker, contribution, hours, np.array([0], dtype=np.intp), members, RULE
+    )
+    _, first = np.unique(contribution, return_index=True)
+    counted = len(first)
+    weighed = weigh_all(
+        worker[first],
+        hours[first] * 60,
+        np.zeros(counted, dtype=np.bool_),
+        np.zeros(counted),
+        np.zeros(counted, dtype=np.intp),
+        members,
+        HOURS_ONLY,
+        found.vouched,
+        found.in_full[first],
+    )
+    return [float(weight) for weight in weighed.weights]
+
+
+def trusted(work: list[Work], members: int) -> set[int]:
+    return {int(member) for member in np.flatnonzero(assessed(work, members).trusted)}
+
+
+def test_a_member_is_trusted_once_two_trusted_members_confirmed_enough_of_their_work() -> None:
+    """0 moderates, and a moderator's confirmation counts for two witnesses."""
+    work = [
+        (1, 10.0, (0,)),  # trusted: the moderator confirmed 10 h
+        (2, 10.0, (0,)),  # trusted
+        (3, 12.0, (1,)),  # one trusted witness alone cannot make a friend trusted
+        (4, 6.0, (1,)),
+        (4, 4.0, (2,)),  # two trusted witnesses, 10 h: trusted
+        (5, 9.0, (1, 2)),  # two witnesses, 9 h: not yet
+        (6, 10.0, (7,)),
+        (7, 10.0, (6,)),  # a pair confirming each other cannot lift itself
+    ]
+    assert trusted(work, 8) == {0, 1, 2, 4}
+    assert trusted([*work, (5, 1.0, (4,))], 8) == {0, 1, 2, 4, 5}  # 4's word now counts
+
+
+def test_work_confirmed_by_a_trusted_member_counts_in_full_beyond_the_trust_bound() -> None:
+    """The moderator confirmed 4 h of 3's work; 3 and 2 confirmed half an hour of 1's and
+    the moderator 3 h of 2's. Trust alone, shared along those confirmations, would vouch
+    for less than 3's 4 h; all 4 count."""
+    work: list[Work] = [(3, 4.0, (0,)), (1, 0.5, (2, 3)), (2, 3.0, (0,))]
+    found = assessed(work, 4)
+    assert found.vouched[3] < 4
+    assert found.in_full[columns(work)[1] == 3].all()
+    assert weights(work, 4)[3] == 1 + math.log2(1 + 4)
+
+
+MEMBERS = 8
+witness = st.one_of(st.just(0), st.integers(0, MEMBERS - 1))  # the moderator, often
+community = st.lists(
+    st.tuples(
+        st.integers(1, MEMBERS - 1),
+        st.sampled_from((0.5, 1.0, 2.0, 4.0, 8.0, 20.0)),
+        st.lists(witness, min_size=1, max_size=2).map(tuple),
+    ),
+    min_size=1,
+    max_size=24,
+)
+
+
+def confirmed_by_trusted(work: list[Work], found: TrustBound) -> set[int]:
+    """Members with counted work, every piece of it confirmed by a trusted member."""
+    _, worker, contribution, _ = columns(work)
+    theirs: dict[int, bool] = {}
+    for member, in_full in zip(worker.tolist(), found.in_full.tolist(), strict=True):
+        theirs[member] = theirs.get(member, True) and in_full
+    # A contribution has one row per witness: it is in full in all of them or in none.
+    assert all(
+        found.in_full[contribution == number].all()
+        or not found.in_full[contribution == number].any()
+        for number in np.unique(contribution).tolist()
+    )
+    return {member for member, all_in_full in theirs.items() if all_in_full}
+
+
+@settings(max_examples=300)
+@given(work=community, data=st.data())
+def test_honest_work_confirmed_by_a_trusted_member_never_lowers_another_honest_member(
+    work: list[Work], data: st.DataObject
+) -> None:
+    """Whoever's work trusted members confirmed keeps every hour of it when anyone's new
+    work, confirmed by a trusted member, comes in."""
+    found = assessed(work, MEMBERS)
+    honest = confirmed_by_trusted(work, found)
+    confirmer = data.draw(st.sampled_from(sorted(np.flatnonzero(found.trusted).tolist())))
+    worker = data.draw(st.integers(0, MEMBERS - 1).filter(lambda member: member != confirmer))
+    hours = data.draw(st.sampled_from((0.5, 3.0, 40.0)))
+    others = honest - {worker}
+    assume(others)
+    before = weights(work, MEMBERS)
+    after = weights([*work, (worker, hours, (confirmer,))], MEMBERS)
+    assert all(after[member] >= before[member] for member in others)
+    assert all(before[member] > 1 for member in others)  # they had hours to lose
+
+
+@settings(max_examples=200)
+@given(work=community, more=community)
+def test_more_confirmations_never_take_trust_away(work: list[Work], more: list[Work]) -> None:
+    assert trusted(work, MEMBERS) <= trusted(work + more, MEMBERS)
+
+
+@settings(max_examples=100)
+@given(work=community, order=st.randoms(use_true_random=False))
+def test_who_is_trusted_never_depends_on_the_order_of_the_work(
+    work: list[Work], order: random.Random
+) -> None:
+    shuffled = list(work)
+    order.shuffle(shuffled)
+    assert trusted(shuffled, MEMBERS) == trusted(work, MEMBERS)
+
+
+@settings(max_examples=100)
+@given(inside=confirmations)
+def test_a_ring_without_an_honest_link_is_never_trusted_and_weighs_nothing_more(
+    inside: list[tuple[int, int, float]],
+) -> None:
+    """Any work among members 8–15 witnessed only by them, beside an honest community."""
+    honest: list[Work] = [(worker, 4.0, (0,)) for worker in range(1, 6)]
+    honest += [(worker % 5 + 1, 6.0, (worker,)) for worker in range(1, 6)]
+    ring: list[Work] = [
+        (worker + 8, hours, (confirmer + 8,)) for confirmer, worker, hours in inside
+    ]
+    assert trusted(honest + ring, 16) & set(range(8, 16)) == set()
+    assert weights(honest + ring, 16)[8:] == [1.0] * 8
