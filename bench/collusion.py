@@ -40,12 +40,11 @@ from scipy.stats import spearmanr
 from bench.ledger import ROOM, SERVER, RecordingTransport
 from bot.app import ROUTERS
 from bot.commands.dispatcher import Dispatcher
-from bot.commands.polls import freeze, trust_of, weight_rule
+from bot.commands.polls import freeze
 from bot.config import BotConfig, Config, ContributionsConfig, MatrixConfig, RateLimitConfig
 from bot.messages import IncomingMessage, Reply
 from bot.polls import PollKeeper
 from bot.scheduler import Scheduler
-from bot.store import weights
 from bot.store.database import Database
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)  # a Monday
@@ -183,16 +182,6 @@ class Community:
             frozen = await freeze(tx, self.config, self.transport, None, self.clock.now())
             return frozen.weights
 
-    async def trusted(self) -> int:
-        """How many members the community trusts in full: what they confirm counts whole."""
-        trust = await trust_of(self.config, self.transport)
-        if trust is None:
-            return 0
-        required = self.config.contributions.confirmations_required
-        async with self.database.transaction() as tx:
-            now, rule = self.clock.now(), weight_rule(self.config)
-            return (await weights.audit(tx, required, now, rule, trust)).trusted
-
 
 HONEST = [member(f"honest{index}") for index in range(len(honest_profiles()))]
 MODERATORS = [
@@ -287,7 +276,6 @@ class Result:
     honest_weights: dict[str, float]
     true_hours: dict[str, float]
     sybils_needed: int | None
-    trusted: int  # honest members trusted in full, the moderators included
 
 
 def share(weights_of: dict[str, float], ring: Sequence[str], everyone: Sequence[str]) -> float:
@@ -310,7 +298,6 @@ async def run(defences: Defences, seed: int, directory: Path) -> Result:
     await live_honestly(honest, seed)
     true_hours = dict(honest.true_hours)
     honest_weights = await honest.weights()
-    trusted = await honest.trusted()
     await honest.database.close()
 
     cases: list[Case] = []
@@ -338,7 +325,7 @@ async def run(defences: Defences, seed: int, directory: Path) -> Result:
     sybil = await open_copy(history, directory, "sybil", config)
     needed = await sybils_needed(sybil)
     await sybil.database.close()
-    return Result(cases, honest_weights, true_hours, needed, trusted)
+    return Result(cases, honest_weights, true_hours, needed)
 
 
 def honest_change(defended: dict[str, float], undefended: dict[str, float]) -> float:
@@ -377,9 +364,6 @@ def report(result: Result, baseline: Result) -> str:
             f"{case.label:44} {case.ring_share:>10.1%} {case.head_share:>10.1%} "
             f"{case.truthful_share:>9.1%} {case.ratio:>6.2f}"
         )
-    lines.append(
-        f"trusted in full: {result.trusted} of {len(HONEST)} honest members, moderators included"
-    )
     lines += [
         f"{'met' if ok else 'MISSED'}: {what}" for what, ok in verdicts(result, baseline).items()
     ]

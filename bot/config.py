@@ -167,7 +167,6 @@ class ContributionsConfig(Section):
     max_hours_per_week: float = Field(default=50, gt=0)  # credited to one member's weight
     max_confirmed_hours_per_week: float = Field(default=40, gt=0)  # one member may vouch for
     trust_bound: bool = True  # credit only what trust from the moderators vouches for
-    trusted_hours: float = Field(default=10, gt=0)  # confirmed by two trusted: trusted too
     review_share: float = Field(default=0.0, ge=0, le=1)  # of new work, asked of someone uninvolved
     # A domain's name in a language, where it is not the one in ``domains``: what members
     # of a community in that language read, and may type, besides the name itself.

@@ -40,7 +40,6 @@ from bot.domain.ledger import RefKind, format_minutes
 from bot.domain.quorum import Quorum
 from bot.domain.skills import normalise
 from bot.domain.tally import FinalResult
-from bot.domain.trust import TrustRule
 from bot.domain.weighting import WeightExplanation, WeightRule
 from bot.i18n import Catalogue, Text
 from bot.messages import IncomingPollResponse, IncomingRedaction, Transport
@@ -563,7 +562,7 @@ async def audit(ctx: Context) -> Answer:
             ctx.tx, config.contributions.confirmations_required, now, weight_rule(config), trust
         )
         if trust is not None
-        else weights.Audit(0, [], [], [])
+        else weights.Audit([], [], [])
     )
     month = now - timedelta(days=30)
     large = await contributions.large_since(ctx.tx, month, LARGE_CLAIM_MINUTES, AUDIT_LISTED)
@@ -581,8 +580,6 @@ async def audit(ctx: Context) -> Answer:
     lines = [t("polls.audit_title", date=t.day(now.date()))]
     if trust is None:
         lines.append(t("polls.audit_no_trust"))
-    else:
-        lines.append(t("polls.audit_trusted", count=found.trusted))
     lines.append(t("polls.audit_circles"))
     lines += [
         t(
@@ -724,8 +721,7 @@ async def trust_of(config: Config, transport: Transport) -> weights.Trust | None
     if not config.contributions.trust_bound:
         return None
     seeds = await community_moderators(config, transport)
-    rule = TrustRule(trusted_hours=config.contributions.trusted_hours)
-    return weights.Trust(seeds, rule) if seeds else None
+    return weights.Trust(seeds) if seeds else None
 
 
 def _whose_weight(ctx: Context, typed: str) -> tuple[str, str, str | None]:

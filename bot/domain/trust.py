@@ -1,21 +1,18 @@
 """Whose hours the community vouches for.
 
-Work confirmed by a trusted member counts in full, whatever anyone else does. The
-moderators are trusted, and so is whoever has ``trusted_hours`` of work confirmed by
-trusted members, among them two at least or a moderator (the community chose them; one
-other member alone cannot make a friend trusted): the set grows from the moderators, and
-more confirmations only ever add to it. So honest work confirmed by
-trusted members never lowers what counts for a member whose own work trusted members
-confirmed.
+Work a moderator confirmed counts in full, whatever anyone else does: the community chose
+its moderators, and they can void what they confirmed. So nothing others add lowers what
+counts for a member every piece of whose work moderators confirmed. Only moderators: were
+long-standing members trusted in full too, one account a moderator vouched for could
+credit a whole ring in full, 40 h a week each.
 
-The rest of a member's hours, confirmed by members not (yet) trusted, count only as far
-as trust flows to them from the moderators along the confirmations.
-
-That trust is a personalised PageRank over the confirmation graph: the moderators hold it at
-the start; each member passes ``damping`` of theirs on to the members whose work they
-confirmed, in proportion to the hours; the rest returns to the moderators. Solved as one
-sparse linear system, ``(I − d·Pᵀ) t = (1 − d)·s``, by SciPy's GMRES, so the order in
-which the work was recorded never matters.
+The rest of a member's hours count only as far as trust flows to them from the
+moderators along the confirmations: a share of the community's trust, which more work
+elsewhere can move. That trust is a personalised PageRank over the confirmation graph:
+the moderators hold it at the start; each member passes ``damping`` of theirs on to the
+members whose work they confirmed, in proportion to the hours; the rest returns to the
+moderators. Solved as one sparse linear system, ``(I − d·Pᵀ) t = (1 − d)·s``, by SciPy's
+GMRES, so the order in which the work was recorded never matters.
 
 A member's trust becomes hours at the community's own rate: the hours its typical
 witness confirmed, per unit of the trust that witness holds. A ring that confirms only
@@ -45,15 +42,12 @@ if TYPE_CHECKING:
 class TrustRule:
     damping: float = 0.5  # the share of a member's trust passed on along their confirmations
     slack: float = 2.0  # credited hours may reach this many times the trust-vouched hours
-    trusted_hours: float = 10.0  # of work confirmed by trusted members, to become trusted
 
     def __post_init__(self) -> None:
         if not 0 < self.damping < 1:
             raise ValueError("damping must be between 0 and 1, both excluded")
         if self.slack < 1:
             raise ValueError("a slack below 1 would cut short even the best-vouched member")
-        if not self.trusted_hours > 0:
-            raise ValueError("becoming trusted takes some hours confirmed by trusted members")
 
 
 @dataclass(frozen=True)
@@ -61,9 +55,8 @@ class TrustBound:
     """What trust makes of a community's confirmations: which hours count in full, and how
     far the others count."""
 
-    trusted: Mask  # per member: the community trusts them in full
     vouched: Vector  # per member: the hours trust vouches for, beyond those counted in full
-    in_full: Mask  # per confirmation: its contribution has a trusted witness
+    in_full: Mask  # per confirmation: a moderator witnessed its contribution
 
 
 def assess(
@@ -75,67 +68,23 @@ def assess(
     members: int,
     rule: TrustRule,
 ) -> TrustBound:
-    """Who is trusted, what trust vouches for, and which contributions count in full.
+    """What trust vouches for, and which contributions count in full.
 
     Row i of the columns is one confirmation: ``confirmer[i]`` confirmed contribution
     ``contribution[i]`` (a non-negative id), worth ``hours[i]``, of ``worker[i]``; members
-    are numbered in ``range(members)``. ``seeds`` are where trust starts (the moderators).
+    are numbered in ``range(members)``. ``seeds`` are the moderators, where trust starts.
     """
     import numpy as np
 
-    # Contributions by their ids, not sorted: a sort of the rows costs more than all the rest.
-    ids = int(contribution.max()) + 1 if len(contribution) else 0
-    row = np.arange(len(contribution))
-    last = np.full(ids, -1, dtype=np.intp)
-    last[contribution] = row
-    once = last[contribution] == row  # one row of each contribution
-    trusted = _trusted(confirmer, worker, contribution, ids, once, hours, seeds, members, rule)
-    witnessed = np.zeros(ids, dtype=np.bool_)
-    witnessed[contribution[trusted[confirmer]]] = True
+    moderator = np.zeros(members, dtype=np.bool_)
+    moderator[seeds] = True
+    # Contributions by their ids, not sorted: a sort of the rows would cost more than this.
+    witnessed = np.zeros(int(contribution.max()) + 1 if len(contribution) else 0, np.bool_)
+    witnessed[contribution[moderator[confirmer]]] = True
     return TrustBound(
-        trusted=trusted,
         vouched=vouched_hours(confirmer, worker, hours, seeds, members, rule),
         in_full=witnessed[contribution],
     )
-
-
-def _trusted(
-    confirmer: Indices,
-    worker: Indices,
-    contribution: Indices,
-    ids: int,
-    once: Mask,
-    hours: Vector,
-    seeds: Indices,
-    members: int,
-    rule: TrustRule,
-) -> Mask:
-    """The seeds, then, round after round, whoever has ``rule.trusted_hours`` of work
-    confirmed by trusted members, two distinct ones at least or a seed. Each round only
-    adds members, so more confirmations never take trust away, and the order of the rows
-    never matters. Contribution ids are below ``ids``; ``once`` marks one row of each."""
-    import numpy as np
-
-    trusted = np.zeros(members, dtype=np.bool_)
-    trusted[seeds] = True
-    by_seed = np.zeros(members, dtype=np.bool_)
-    by_seed[worker[trusted[confirmer]]] = True
-    while True:
-        by_trusted = trusted[confirmer]
-        seen_by_trusted = np.zeros(ids, dtype=np.bool_)
-        seen_by_trusted[contribution[by_trusted]] = True
-        counted = once & seen_by_trusted[contribution]
-        confirmed = np.bincount(worker[counted], weights=hours[counted], minlength=members)
-        # Two distinct trusted witnesses: the lowest and the highest of them differ.
-        lowest = np.full(members, members)
-        np.minimum.at(lowest, worker[by_trusted], confirmer[by_trusted])
-        highest = np.full(members, -1)
-        np.maximum.at(highest, worker[by_trusted], confirmer[by_trusted])
-        witnessed = by_seed | ((highest >= 0) & (lowest != highest))
-        joining = ~trusted & (confirmed >= rule.trusted_hours) & witnessed
-        if not joining.any():
-            return trusted
-        trusted |= joining
 
 
 def vouched_hours(

@@ -3,11 +3,12 @@
     weight = min(max_weight, 1 + a·log2(1 + H) + b·log2(1 + H_domain))
 
 H is the member's confirmed contribution hours (one hour for a contribution that names
-none), at most ``max_hours_per_week`` in any one week (a week that claims more has each
-of its contributions scaled down alike: a claim of 200 h is not 200 h of voice), each
-multiplied by 2^(−age / half_life) so that past work fades rather than counts forever;
-the hours a trusted member confirmed count in full, the others no more in all than the
-community's trust vouches for (``bot.domain.trust``: what a ring confirms for itself is
+none), at most ``max_hours_per_week`` in any one week (a week that claims more has its
+contributions scaled down alike, those a moderator confirmed first served: a claim of
+200 h is not 200 h of voice, and cannot crowd out confirmed work), each multiplied by
+2^(−age / half_life) so that past work fades rather than counts forever; the hours a
+moderator confirmed count in full, the others no more in all than the community's trust
+vouches for (``bot.domain.trust``: what a ring confirms for itself is
 vouched for by nobody); H_domain is the same sum over the poll's domain, bounded alike.
 The logarithm makes the first hours count most: with a = 0.25, 15 decayed hours give a
 weight of 2 and 255 give 3.
@@ -79,7 +80,7 @@ class Worked:
     minutes: int | None  # None: the contribution named no hours, it counts as one
     domain: str
     at: datetime
-    in_full: bool = False  # a trusted member confirmed it: no trust bound applies
+    in_full: bool = False  # a moderator confirmed it: no trust bound applies
 
     @property
     def hours(self) -> float:
@@ -93,7 +94,7 @@ class WeightExplanation:
     contributions: int  # confirmed, all domains
     recorded_hours: float  # their hours, decayed, before any bound
     weekly_hours: float  # after the weekly bound
-    in_full_hours: float  # of those, confirmed by a trusted member: they count in full
+    in_full_hours: float  # of those, confirmed by a moderator: they count in full
     vouched_hours: float | None  # what trust vouches for of the others; None: no bound
     hours: float  # H: their hours credited (bounded per week, then by trust), decayed
     domain: str | None  # the poll's; None when it has none
@@ -120,6 +121,13 @@ class WeightExplanation:
         return self.weight < self.uncapped
 
 
+def _weekly_share(claimed: float, in_full: float, counted_in_full: bool, rule: WeightRule) -> float:
+    """What share of a week's claimed hours count under the weekly bound. Hours counted in
+    full come first: others' claims in the same week never scale them down."""
+    room = rule.max_hours_per_week if counted_in_full else rule.max_hours_per_week - in_full
+    return min(1.0, max(0.0, room) / claimed)
+
+
 def poll_domain(domain: str | None) -> str | None:
     """The domain a poll weighs, if any: "" is the no-domain of untold thanks, never a poll's."""
     return domain or None
@@ -133,35 +141,43 @@ def explain(
     vouched: float | None = None,
 ) -> WeightExplanation:
     """One member's weight at ``now`` from their confirmed contributions, term by term;
-    ``vouched`` bounds the hours not confirmed by a trusted member (see
+    ``vouched`` bounds the hours no moderator confirmed (see
     ``bot.domain.trust``), None: no such bound."""
     domain = poll_domain(domain)
     worked = list(worked)
-    by_week: dict[int, list[float]] = {}
+    by_week: dict[tuple[int, bool], list[float]] = {}
     for each in worked:
-        by_week.setdefault(week_of(each.at), []).append(each.hours)
+        by_week.setdefault((week_of(each.at), each.in_full), []).append(each.hours)
+    claimed = {key: math.fsum(hours) for key, hours in by_week.items()}
     bound = {
-        week: min(1.0, rule.max_hours_per_week / math.fsum(hours))
-        for week, hours in by_week.items()
+        (week, in_full): _weekly_share(
+            claimed[week, in_full], claimed.get((week, True), 0.0), in_full, rule
+        )
+        for week, in_full in claimed
     }
     recorded: list[float] = []
     everywhere: list[float] = []
     in_full: list[float] = []
     in_domain: list[float] = []
+    in_domain_in_full: list[float] = []
     for each in worked:
         decayed = each.hours * rule.decay((now - each.at).total_seconds() / DAY_SECONDS)
         recorded.append(decayed)
-        credited = decayed * bound[week_of(each.at)]
+        credited = decayed * bound[week_of(each.at), each.in_full]
         everywhere.append(credited)
         if each.in_full:
             in_full.append(credited)
         if domain is not None and each.domain == domain:
-            in_domain.append(credited)
+            (in_domain_in_full if each.in_full else in_domain).append(credited)
     # Exact sums: the order the contributions come in never changes the last digit.
-    weekly, full, domain_hours = math.fsum(everywhere), math.fsum(in_full), math.fsum(in_domain)
-    hours = weekly if vouched is None else full + min(weekly - full, vouched)
-    if hours < weekly:
-        domain_hours *= hours / weekly
+    weekly, full = math.fsum(everywhere), math.fsum(in_full)
+    domain_full, domain_other = math.fsum(in_domain_in_full), math.fsum(in_domain)
+    hours, domain_hours = weekly, domain_full + domain_other
+    if vouched is not None:
+        others = weekly - full
+        kept = min(others, vouched)
+        hours = full + kept
+        domain_hours = domain_full + (domain_other * kept / others if others > 0 else 0.0)
     engagement = rule.engagement_factor * math.log2(1 + hours)
     domain_term = rule.domain_factor * math.log2(1 + domain_hours)
     uncapped = 1 + engagement + domain_term
@@ -173,7 +189,7 @@ def explain(
         vouched_hours=vouched,
         hours=hours,
         domain=domain,
-        domain_contributions=len(in_domain),
+        domain_contributions=len(in_domain) + len(in_domain_in_full),
         domain_hours=domain_hours,
         engagement=engagement,
         domain_term=domain_term,
@@ -222,33 +238,40 @@ def weigh_all(
     Row i of the columns is one contribution: ``member_index[i]`` in ``range(members)`` is
     whose it is, ``minutes[i]`` its minutes (NaN: it named none), ``in_domain[i]`` whether
     it is in the poll's domain, ``age_days[i]`` how long ago it was recorded, ``week[i]``
-    the ``week_of`` its recording, ``in_full[i]`` whether a trusted member confirmed it.
+    the ``week_of`` its recording, ``in_full[i]`` whether a moderator confirmed it.
     The result's entry m is member m's weight: 1 for a member without contributions.
     ``vouched[m]`` bounds member m's other hours, as in ``explain``.
     """
     import numpy as np
 
     hours = hours_of(minutes)
+    full = np.zeros(len(hours), dtype=np.bool_) if in_full is None else in_full
     _, member_week = np.unique(np.stack((member_index, week)), axis=1, return_inverse=True)
     member_week = member_week.reshape(-1)  # numpy 2.0 and 2.1 differ in its shape
-    weekly = np.bincount(member_week, weights=hours)
+    # The weekly bound, hours counted in full first (as ``_weekly_share``).
+    claimed_full = np.bincount(member_week, weights=hours * full)[member_week]
+    claimed_other = np.bincount(member_week, weights=hours * ~full)[member_week]
+    cap = rule.max_hours_per_week
+    room = np.where(full, cap, np.maximum(cap - claimed_full, 0.0))
+    claimed = np.where(full, claimed_full, claimed_other)
+    share = np.minimum(1.0, np.divide(room, claimed, out=np.ones(len(hours)), where=claimed > 0))
     fading = hours * decay_all(age_days, rule)
-    decayed = fading * np.minimum(1.0, rule.max_hours_per_week / weekly[member_week])
+    decayed = fading * share
     recorded = np.bincount(member_index, weights=fading, minlength=members)
     engaged = np.bincount(member_index, weights=decayed, minlength=members)
     in_domain_hours = np.bincount(
         member_index, weights=np.where(in_domain, decayed, 0.0), minlength=members
     )
     if vouched is not None:
-        full = np.bincount(
-            member_index,
-            weights=decayed * (False if in_full is None else in_full),
-            minlength=members,
+        counted_full = np.bincount(member_index, weights=decayed * full, minlength=members)
+        domain_full = np.bincount(
+            member_index, weights=np.where(in_domain & full, decayed, 0.0), minlength=members
         )
-        kept = np.minimum(engaged - full, vouched) + full
-        share = np.divide(kept, engaged, out=np.ones(members), where=engaged > 0)
-        in_domain_hours = in_domain_hours * share  # bincount of nothing is made of integers
-        engaged = kept
+        others = engaged - counted_full
+        kept = np.minimum(others, vouched)
+        kept_share = np.divide(kept, others, out=np.zeros(members), where=others > 0)
+        in_domain_hours = domain_full + (in_domain_hours - domain_full) * kept_share
+        engaged = counted_full + kept
     uncapped = (
         1
         + rule.engagement_factor * np.log2(1 + engaged)

@@ -435,10 +435,6 @@ MESSAGES: Messages = {
         "fr": "La communauté n'a aucun·e modérateur·ice (ni listé·e, ni dans le salon de modération) : la confiance ne part de personne, les heures ne sont pas bornées par elle.",
         "en": "The community has no moderators (listed, or in the moderation room): trust starts from nobody, and does not bound the hours.",
     },
-    "polls.audit_trusted": {
-        "fr": "Membres de confiance, modérateur·ices compris : {count}. Ce qu'ils confirment compte en entier.",
-        "en": "Trusted members, the moderators included: {count}. What they confirm counts in full.",
-    },
     "polls.audit_circles": {
         "fr": "Cercles qui ne se confirment qu'entre eux, sans témoin à qui la communauté fait confiance :",
         "en": "Circles that confirm only one another, with no witness the community trusts:",
@@ -493,8 +489,8 @@ MESSAGES: Messages = {
     },
     "polls.audit_none": {"fr": "• rien à signaler", "en": "• nothing to report"},
     "polls.weight_trusted": {
-        "fr": "  ({credited} h comptées sur {recorded} h : {in_full} h confirmées par des membres de confiance comptent en entier, les autres autant que la confiance de la communauté les garantit)",
-        "en": "  ({credited} of {recorded} h count: {in_full} h confirmed by trusted members count in full, the others as far as the community's trust vouches for them)",
+        "fr": "  ({credited} h comptées sur {recorded} h : {in_full} h confirmées par les modérateur·ices comptent en entier, les autres autant que la confiance de la communauté les garantit)",
+        "en": "  ({credited} of {recorded} h count: {in_full} h confirmed by moderators count in full, the others as far as the community's trust vouches for them)",
     },
     "polls.weight_domain": {
         "fr": "• en {domain} : {b} × log₂(1 + {hours} h) = {term} — {count} contribution(s) dans ce domaine",

@@ -43,8 +43,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Trust:
-    """Count in full what trusted members confirmed, and bound the rest of each member's
-    hours by what trust from ``seeds`` (the moderators) vouches for."""
+    """Count in full what the moderators (``seeds``) confirmed, and bound the rest of each
+    member's hours by what trust from them vouches for."""
 
     seeds: Sequence[str]
     rule: TrustRule = field(default_factory=TrustRule)
@@ -131,7 +131,7 @@ def _decayed_hours(rows: _Witnessed, rule: WeightRule) -> Vector:
 
 
 def _bound(rows: _Witnessed, rule: WeightRule, trust: Trust) -> TrustBound:
-    """Who is trusted and what trust vouches for, along the decayed hours."""
+    """What counts in full and what trust vouches for, along the decayed hours."""
     import numpy as np
 
     seeds = np.arange(len(dict.fromkeys(trust.seeds)), dtype=np.intp)
@@ -147,15 +147,14 @@ class Unvouched:
 
     member: str
     confirmed_hours: float  # decayed
-    vouched_hours: float  # what counts: confirmed by trusted members, or vouched for
+    vouched_hours: float  # what counts: confirmed by a moderator, or vouched for
 
 
 @dataclass(frozen=True)
 class Audit:
-    """What moderators look at: who is trusted in full, circles that vouch only for
-    themselves, and hours that count for less than recorded, the largest first."""
+    """What moderators look at: circles that vouch only for themselves, and hours that
+    count for less than recorded, the largest first."""
 
-    trusted: int  # members whose confirmations count in full, the moderators included
     circles: list[tuple[list[str], float]]  # members, and the hours they confirmed inside
     unvouched: list[Unvouched]
     gains: list[tuple[str, float, float]]  # member, weight a week ago, weight now
@@ -186,7 +185,6 @@ async def audit(
         if weight > before.get(member, 1.0)
     ]
     return Audit(
-        trusted=int(found.trusted.sum()),
         circles=[([rows.members[i] for i in members], inside) for members, inside in circles],
         unvouched=sorted(
             (Unvouched(rows.members[i], float(confirmed[i]), float(counted[i])) for i in short),

@@ -77,7 +77,7 @@ async def test_hours_nobody_trusted_confirmed_are_shown_and_not_counted(
     lines = (await bot.answer("!weight Bob Martin")).splitlines()
     assert lines[0] == "Bob Martin's weight: 1, were a poll to open now"
     assert lines[3] == (
-        "  (0 of 30 h count: 0 h confirmed by trusted members count in full, the others as far"
+        "  (0 of 30 h count: 0 h confirmed by moderators count in full, the others as far"
         " as the community's trust vouches for them)"
     )
     await bot.answer("!confirm c1", CHLOE)  # the moderator saw Bob's work
@@ -94,7 +94,6 @@ async def test_the_audit_goes_to_the_moderator_alone_and_names_the_circle(
     [(whom, text)] = bot.transport.private
     assert whom == CHLOE
     assert text.plain.splitlines()[1:] == [
-        "Trusted members, the moderators included: 1. What they confirm counts in full.",
         "Circles that confirm only one another, with no witness the community trusts:",
         "• Alice, Bob Martin — 60 h between them",
         "Confirmed hours beyond what trust vouches for:",
@@ -120,7 +119,6 @@ async def test_the_audit_in_french_when_nothing_stands_out(database: Database) -
     await bot.answer("!audit", CHLOE)
     [(_, text)] = bot.transport.private
     assert text.plain.splitlines()[1:] == [
-        "Membres de confiance, modérateur·ices compris : 1. Ce qu'ils confirment compte en entier.",
         "Cercles qui ne se confirment qu'entre eux, sans témoin à qui la communauté fait "
         "confiance :",
         "• rien à signaler",
