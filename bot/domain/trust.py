@@ -1,10 +1,12 @@
 """Whose hours the community vouches for.
 
-Work a moderator confirmed counts in full, whatever anyone else does: the community chose
-its moderators, and they can void what they confirmed. So nothing others add lowers what
-counts for a member every piece of whose work moderators confirmed. Only moderators: were
-long-standing members trusted in full too, one account a moderator vouched for could
-credit a whole ring in full, 40 h a week each.
+Work a moderator confirmed counts in full: the community chose its moderators. No trust
+bound applies to it, and under the weekly bound it comes before the member's other hours
+(``bot.domain.weighting``). So work recorded for other members, and claims on their own
+record no moderator confirmed, never lower the weight of a member every piece of whose
+work a moderator confirmed. Only moderators: were long-standing members trusted in full
+too, one account a moderator vouched for could credit a whole ring in full, 40 h a week
+each.
 
 The rest of a member's hours count only as far as trust flows to them from the
 moderators along the confirmations: a share of the community's trust, which more work

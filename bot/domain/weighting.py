@@ -4,12 +4,13 @@
 
 H is the member's confirmed contribution hours (one hour for a contribution that names
 none), at most ``max_hours_per_week`` in any one week (a week that claims more has its
-contributions scaled down alike, those a moderator confirmed first served: a claim of
-200 h is not 200 h of voice, and cannot crowd out confirmed work), each multiplied by
-2^(−age / half_life) so that past work fades rather than counts forever; the hours a
-moderator confirmed count in full, the others no more in all than the community's trust
-vouches for (``bot.domain.trust``: what a ring confirms for itself is
-vouched for by nobody); H_domain is the same sum over the poll's domain, bounded alike.
+contributions scaled down alike: a claim of 200 h is not 200 h of voice), each
+multiplied by 2^(−age / half_life) so that past work fades rather than counts forever.
+With the trust bound (``vouched``, see ``bot.domain.trust``), the hours a moderator
+confirmed are set apart: they count in full, and are served first under the weekly
+bound, the other hours sharing what is left; the others count no more in all than the
+community's trust vouches for (what a ring confirms for itself is vouched for by nobody).
+H_domain is the same sum over the poll's domain, less its share of what trust cut.
 The logarithm makes the first hours count most: with a = 0.25, 15 decayed hours give a
 weight of 2 and 255 give 3.
 
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -112,7 +113,7 @@ class WeightExplanation:
 
     @property
     def bounded_by_trust(self) -> bool:
-        """Fewer hours count than the trusted witnesses vouch for."""
+        """Trust vouches for fewer than the hours no moderator confirmed: fewer count."""
         return self.hours < self.weekly_hours * (1 - 1e-9)
 
     @property
@@ -123,7 +124,9 @@ class WeightExplanation:
 
 def _weekly_share(claimed: float, in_full: float, counted_in_full: bool, rule: WeightRule) -> float:
     """What share of a week's claimed hours count under the weekly bound. Hours counted in
-    full come first: others' claims in the same week never scale them down."""
+    full come first: claims no moderator confirmed, in the same week, never scale them."""
+    if claimed <= 0:
+        return 1.0
     room = rule.max_hours_per_week if counted_in_full else rule.max_hours_per_week - in_full
     return min(1.0, max(0.0, room) / claimed)
 
@@ -145,6 +148,8 @@ def explain(
     ``bot.domain.trust``), None: no such bound."""
     domain = poll_domain(domain)
     worked = list(worked)
+    if vouched is None:  # no trust bound: nothing set apart, a week's hours scaled alike
+        worked = [replace(each, in_full=False) for each in worked]
     by_week: dict[tuple[int, bool], list[float]] = {}
     for each in worked:
         by_week.setdefault((week_of(each.at), each.in_full), []).append(each.hours)
@@ -245,7 +250,9 @@ def weigh_all(
     import numpy as np
 
     hours = hours_of(minutes)
-    full = np.zeros(len(hours), dtype=np.bool_) if in_full is None else in_full
+    full = np.zeros(len(hours), dtype=np.bool_)  # without the trust bound, nothing set apart
+    if in_full is not None and vouched is not None:
+        full = in_full
     _, member_week = np.unique(np.stack((member_index, week)), axis=1, return_inverse=True)
     member_week = member_week.reshape(-1)  # numpy 2.0 and 2.1 differ in its shape
     # The weekly bound, hours counted in full first (as ``_weekly_share``).

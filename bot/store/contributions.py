@@ -385,7 +385,7 @@ class Forgotten:
 
     deleted: int  # contributions they made, with the confirmations on them
     unattributed: int  # contributions they recorded for others: kept, recorder unknown
-    anonymised: int  # confirmations they gave: kept and still counted, witness unknown
+    anonymised: int  # confirmations they gave: kept, witness unknown, no longer counted
 
 
 async def forget_member(tx: Transaction, member: str) -> Forgotten:
