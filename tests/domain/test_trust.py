@@ -104,7 +104,7 @@ def test_a_ring_without_an_honest_link_gains_nothing_over_a_newcomer(
     assert found[8:] == [0.0] * 8
 
 
-# --- what a moderator confirmed counts in full, whatever others do --------------------
+# --- what a moderator confirmed counts in full, whatever is added beside it ----------
 
 # Worker, hours, witnesses, the week it was recorded in, whether it is in the poll's domain.
 Work = tuple[int, float, tuple[int, ...], int, bool]
