@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.domain.ledger import Ref, RefKind
 from bot.domain.weighting import MINUTES_PER_HOUR, UNTIMED_HOURS
-from bot.store.database import Row, Transaction
+from bot.store.database import Row, Transaction, read_time
 
 UNTIMED_MINUTES = round(UNTIMED_HOURS * MINUTES_PER_HOUR)
 
@@ -80,7 +80,7 @@ def _contribution(row: Row) -> Contribution:
         created_at=datetime.fromisoformat(row["created_at"]),
         record_event=row["record_event"],
         confirmations=row["confirmations"],
-        voided_at=None if row["voided_at"] is None else datetime.fromisoformat(row["voided_at"]),
+        voided_at=read_time(row["voided_at"]),
         void_reason=row["void_reason"],
     )
 
@@ -429,14 +429,13 @@ _DISPUTE = """
 
 
 def _dispute(row: Row) -> Dispute:
-    settled = row["settled_at"]
     return Dispute(
         contribution_id=row["contribution_id"],
         member=row["member"],
         raised_by=row["raised_by"],
         reason=row["reason"],
         raised_at=datetime.fromisoformat(row["raised_at"]),
-        settled_at=None if settled is None else datetime.fromisoformat(settled),
+        settled_at=read_time(row["settled_at"]),
         upheld=None if row["upheld"] is None else bool(row["upheld"]),
     )
 
@@ -513,12 +512,11 @@ async def _answer_review(
 
 
 def _review(row: Row) -> Review:
-    answered = row["answered_at"]
     return Review(
         row["contribution_id"],
         row["reviewer"],
         datetime.fromisoformat(row["asked_at"]),
-        None if answered is None else datetime.fromisoformat(answered),
+        read_time(row["answered_at"]),
         row["verdict"],
     )
 

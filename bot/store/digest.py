@@ -32,7 +32,7 @@ from bot.domain.tally import FinalResult
 from bot.i18n import Text
 from bot.store import members
 from bot.store.contributions import CONFIRMATIONS
-from bot.store.database import Params, Row, Transaction, stored_time
+from bot.store.database import Params, Row, Transaction, read_time, stored_time
 from bot.store.listings import Kind, ref_of
 from bot.store.matches import history_from
 
@@ -425,4 +425,4 @@ async def last_sent(tx: Transaction, room_id: str) -> datetime | None:
     value = await tx.fetch_value(
         "SELECT max(period_end) FROM digest_sent WHERE room_id = ?", (room_id,)
     )
-    return None if value is None else datetime.fromisoformat(value)
+    return read_time(value)

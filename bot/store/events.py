@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from bot.messages import ServedRoom
 from bot.store import intake
-from bot.store.database import Transaction
+from bot.store.database import Transaction, read_time
 
 
 async def is_handled(tx: Transaction, event_id: str) -> bool:
@@ -81,7 +81,7 @@ async def forget_handled_before(tx: Transaction, before: datetime) -> int:
 
 async def room_joined_at(tx: Transaction, room_id: str) -> datetime | None:
     value = await tx.fetch_value("SELECT joined_at FROM served_room WHERE room_id = ?", (room_id,))
-    return None if value is None else datetime.fromisoformat(value)
+    return read_time(value)
 
 
 async def record_room_joined(

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.store.database import Row, Transaction
+from bot.store.database import Row, Transaction, read_time
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,8 @@ async def seniority(tx: Transaction, user_id: str) -> tuple[datetime | None, dat
     assert row is not None
     first, founded = row[0], row[1]
     return (
-        None if first is None else datetime.fromisoformat(first),
-        None if founded is None else datetime.fromisoformat(founded),
+        read_time(first),
+        read_time(founded),
     )
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from bot.store import contributions, events, listings, matches, members, polls, skills, workshops
 from bot.store.contributions import Confirmation, Contribution, Dispute, Review
-from bot.store.database import Transaction
+from bot.store.database import Transaction, read_time
 from bot.store.listings import Listing
 from bot.store.matches import Match
 from bot.store.members import Member
@@ -131,7 +131,7 @@ async def forget_requested_at(tx: Transaction, user_id: str) -> datetime | None:
     value = await tx.fetch_value(
         "SELECT requested_at FROM forget_request WHERE member = ?", (user_id,)
     )
-    return None if value is None else datetime.fromisoformat(value)
+    return read_time(value)
 
 
 async def drop_forget_request(tx: Transaction, user_id: str) -> None:

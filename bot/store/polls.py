@@ -92,7 +92,6 @@ class Poll:
 
 
 def _poll(row: Row) -> Poll:
-    closed_at = row["closed_at"]
     result = row["result"]
     return Poll(
         id=row["id"],
@@ -106,7 +105,7 @@ def _poll(row: Row) -> Poll:
         domain=row["domain"],
         opened_at=datetime.fromisoformat(row["opened_at"]),
         closes_at=datetime.fromisoformat(row["closes_at"]),
-        closed_at=None if closed_at is None else datetime.fromisoformat(closed_at),
+        closed_at=read_time(row["closed_at"]),
         start_event=row["start_event"],
         end_event=row["end_event"],
         result=None if result is None else FinalResult.from_json(result),
