@@ -11,9 +11,8 @@ import pytest
 from icalendar import Calendar
 
 from bot.store import workshops
-from bot.store.database import Database
 from bot.store.workshops import NewWorkshop
-from tests.commands.conftest import ALICE, BOB, Harness, community
+from tests.commands.conftest import ALICE, BOB, Harness
 
 SATURDAY_2PM = datetime(2026, 11, 7, 13, 0, tzinfo=UTC)  # 14:00 in Paris
 
@@ -36,16 +35,6 @@ async def planned(bot: Harness, number: int) -> NewWorkshop:
         created_at=found.created_at,
         remind_at=None,
     )
-
-
-@pytest.fixture
-def fr(database: Database) -> Harness:
-    return community(database, "fr")
-
-
-@pytest.fixture
-def en(database: Database) -> Harness:
-    return community(database, "en")
 
 
 async def test_the_calendar_is_sent_privately_with_the_rooms_upcoming_workshops(
