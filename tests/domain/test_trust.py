@@ -182,6 +182,17 @@ def test_a_large_claim_in_the_same_week_leaves_what_a_moderator_confirmed_whole(
     assert after >= before
 
 
+def test_a_member_a_moderator_vouched_for_cannot_credit_a_friend_in_full() -> None:
+    """Member 6 has 10 h the moderator confirmed, then thanks member 7 for 40 h: only the
+    moderator's own confirmations count in full, so 7 gets what trust vouches for, not 40."""
+    honest: list[Work] = [(worker, 4.0, (0,), 0, False) for worker in range(1, 6)]
+    honest += [(worker % 5 + 1, 6.0, (worker,), 1, False) for worker in range(1, 6)]
+    vouched_for = [*honest, (6, 10.0, (0,), 0, False)]
+    friend = weights([*vouched_for, (7, 40.0, (6,), 2, False)], 8)[7]
+    in_full = 1 + math.log2(1 + min(40, RISING.max_hours_per_week))
+    assert 1 < friend < in_full
+
+
 MEMBERS = 8
 witness = st.one_of(st.just(0), st.integers(0, MEMBERS - 1))  # the moderator, often
 work_done = st.tuples(
